@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import { BasicSettingsForm } from "@/components/channel/basic-settings-form";
+import { ChannelSecret } from "@/components/channel/channel-secret";
+import { loadChannelPage } from "@/lib/channel-page";
+import { canManageChannel } from "@/lib/roles";
+
+export const metadata: Metadata = { title: "Basic settings" };
+
+export default async function BasicSettingsPage({ params }: { params: Promise<{ channelId: string }> }) {
+  const { channelId } = await params;
+  const { channel } = await loadChannelPage(channelId);
+  return (
+    <>
+      <section className="card">
+        <h2>Basic settings</h2>
+        <div className="setting">
+          <div className="setting-label">Channel ID</div>
+          <div className="setting-value mono" data-testid="channel-id">
+            {channel.id}
+          </div>
+        </div>
+        <div className="setting">
+          <div className="setting-label">Bot user ID</div>
+          <div className="setting-value mono">{channel.botUserId}</div>
+        </div>
+        <div className="setting">
+          <div>
+            <div className="setting-label">Channel secret</div>
+            <div className="setting-help">Signs every webhook (the x-line-signature header).</div>
+          </div>
+          <div className="setting-value">
+            {channel.channelSecret !== null ? (
+              <ChannelSecret channelId={channel.id} secret={channel.channelSecret} />
+            ) : (
+              <span className="muted">Only Admins can see the channel secret.</span>
+            )}
+          </div>
+        </div>
+      </section>
+      <section className="card">
+        <h2>Channel details</h2>
+        <BasicSettingsForm
+          channelId={channel.id}
+          canEdit={canManageChannel(channel.role)}
+          initial={{ name: channel.name, description: channel.description, email: channel.email }}
+        />
+      </section>
+    </>
+  );
+}

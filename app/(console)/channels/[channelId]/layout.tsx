@@ -1,0 +1,41 @@
+import Link from "next/link";
+import { NavLink } from "@/components/ui/nav-link";
+import { loadChannelPage } from "@/lib/channel-page";
+import { canSeeWebhookErrors, ROLE_LABELS } from "@/lib/roles";
+
+export default async function ChannelLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ channelId: string }>;
+}) {
+  const { channelId } = await params;
+  const { channel } = await loadChannelPage(channelId);
+  const base = `/channels/${channel.id}`;
+  return (
+    <>
+      <div className="breadcrumb">
+        <Link href="/providers">Providers</Link> / <Link href={`/providers/${channel.providerId}`}>{channel.providerName}</Link> /
+      </div>
+      <div className="page-head">
+        <div>
+          <h1>{channel.name}</h1>
+          <p className="subtitle">
+            Messaging API · Channel ID <span className="mono">{channel.id}</span> · You are{" "}
+            <span className={`badge ${channel.role === "ADMIN" ? "admin" : ""}`}>{ROLE_LABELS[channel.role]}</span>
+          </p>
+        </div>
+      </div>
+      <nav className="tabs" aria-label="Channel">
+        <NavLink href={`${base}/basic`}>Basic settings</NavLink>
+        <NavLink href={`${base}/messaging-api`}>Messaging API</NavLink>
+        <NavLink href={`${base}/roles`}>Roles</NavLink>
+        {canSeeWebhookErrors(channel.role, channel.errorStatisticsAggregation) && (
+          <NavLink href={`${base}/webhook-errors`}>Webhook errors</NavLink>
+        )}
+      </nav>
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import { WebhookSettings } from "@/components/channel/webhook-settings";
+import { loadChannelPage } from "@/lib/channel-page";
+import { listAggregationPeriods } from "@/lib/channels";
+import { canManageChannel } from "@/lib/roles";
+import { formatUtc9 } from "@/lib/time";
+
+export const metadata: Metadata = { title: "Messaging API" };
+
+export default async function MessagingApiPage({ params }: { params: Promise<{ channelId: string }> }) {
+  const { channelId } = await params;
+  const { user, channel } = await loadChannelPage(channelId);
+  const periods = await listAggregationPeriods(user.id, channel.id);
+  return (
+    <>
+      <section className="card">
+        <h2>Bot information</h2>
+        <div className="setting">
+          <div className="setting-label">Bot user ID</div>
+          <div className="setting-value mono">{channel.botUserId}</div>
+        </div>
+      </section>
+      <WebhookSettings
+        channelId={channel.id}
+        canEdit={canManageChannel(channel.role)}
+        settings={{
+          webhookUrl: channel.webhookUrl,
+          useWebhook: channel.useWebhook,
+          webhookRedelivery: channel.webhookRedelivery,
+          errorStatisticsAggregation: channel.errorStatisticsAggregation,
+        }}
+      />
+      <section className="card" aria-label="Aggregation history">
+        <h2>Error statistics aggregation history</h2>
+        <p className="muted small">Errors are counted only during these periods. Times are UTC+9.</p>
+        {periods.length === 0 ? (
+          <p className="muted">Error statistics aggregation has never been on.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Turned on</th>
+                <th>Turned off</th>
+              </tr>
+            </thead>
+            <tbody>
+              {periods.map((period) => (
+                <tr key={period.startedAt.toISOString()} data-testid="aggregation-period">
+                  <td className="mono">{formatUtc9(period.startedAt)}</td>
+                  <td className="mono">{period.endedAt ? formatUtc9(period.endedAt) : <strong>Still on</strong>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

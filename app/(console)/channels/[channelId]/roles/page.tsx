@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { RolesTable } from "@/components/channel/roles-table";
+import { loadChannelPage } from "@/lib/channel-page";
+import { listMembers } from "@/lib/members";
+import { canManageChannel } from "@/lib/roles";
+
+export const metadata: Metadata = { title: "Roles" };
+
+export default async function RolesPage({ params }: { params: Promise<{ channelId: string }> }) {
+  const { channelId } = await params;
+  const { user, channel } = await loadChannelPage(channelId);
+  const members = await listMembers(user.id, channel.id);
+  return (
+    <section className="card">
+      <h2>Roles</h2>
+      <p className="muted">
+        Admins change settings and roles. Members see the settings and the Webhook errors tab. Testers use the bot but
+        see no secret and no webhook errors.
+      </p>
+      <RolesTable
+        channelId={channel.id}
+        canEdit={canManageChannel(channel.role)}
+        currentUserId={user.id}
+        members={members.map(({ userId, email, name, role }) => ({ userId, email, name, role }))}
+      />
+    </section>
+  );
+}

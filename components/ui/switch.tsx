@@ -1,0 +1,40 @@
+"use client";
+
+import { useId } from "react";
+
+/**
+ * An on/off switch whose accessible name is exactly its label, as screen readers and tests
+ * find it: role "switch" named "Use webhook", and so on.
+ */
+export function Switch({
+  label,
+  checked,
+  disabled = false,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  disabled?: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="switch-row">
+      <button
+        type="button"
+        role="switch"
+        className="switch"
+        aria-checked={checked}
+        aria-labelledby={`${id}-label`}
+        disabled={disabled}
+        onClick={() => onChange(!checked)}
+      />
+      <span id={`${id}-label`} hidden>
+        {label}
+      </span>
+      <span className="switch-state" aria-hidden="true">
+        {checked ? "On" : "Off"}
+      </span>
+    </div>
+  );
+}

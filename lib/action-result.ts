@@ -1,0 +1,16 @@
+import { userMessage } from "./errors";
+
+/** What every server action returns: the client shows `error` as it is. */
+export type ActionResult<T = null> = { ok: true; data: T } | { ok: false; error: string };
+
+/** Runs a mutation and turns domain errors into a message; our own failures are logged, not shown. */
+export async function runAction<T>(mutation: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, data: await mutation() };
+  } catch (error) {
+    const message = userMessage(error);
+    if (message !== null) return { ok: false, error: message };
+    console.error(error);
+    return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again." };
+  }
+}

@@ -1,0 +1,110 @@
+import "server-only";
+import { z } from "zod";
+import { getRoleOrThrow } from "./channels";
+import { db } from "./db";
+import { ForbiddenError, InputError, NotFoundError } from "./errors";
+import { canManageChannel, isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
+import { createUser } from "./users";
+
+export type MemberView = { userId: string; email: string; name: string; role: Role; since: Date };
+
+async function requireAdmin(userId: string, channelId: string): Promise<void> {
+  if (!canManageChannel(await getRoleOrThrow(userId, channelId))) throw new ForbiddenError();
+}
+
+/** The channel's members, Admins first (any member may read). */
+export async function listMembers(userId: string, channelId: string): Promise<MemberView[]> {
+  await getRoleOrThrow(userId, channelId);
+  const rows = await db().channelMember.findMany({
+    where: { channelId },
+    orderBy: { createdAt: "asc" },
+    select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+  });
+  const order = (r: string) => ROLES.indexOf(r as Role);
+  return rows
+    .filter((r) => isRole(r.role))
+    .sort((a, b) => order(a.role) - order(b.role))
+    .map((r) => ({
+      userId: r.user.id,
+      email: r.user.email,
+      name: r.user.name,
+      role: r.role as Role,
+      since: r.createdAt,
+    }));
+}
+
+const addSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid email address."),
+  role: z.enum(ROLES, { message: "Choose Admin, Member or Tester." }),
+});
+
+/**
+ * Gives a person a role in the channel (Admins). When no account uses the email yet, one is
+ * created and its generated password is returned so the Admin can pass it on.
+ */
+export async function addMember(
+  actorId: string,
+  channelId: string,
+  input: { email: string; role: string },
+): Promise<{ createdPassword: string | null }> {
+  const parsed = addSchema.safeParse(input);
+  if (!parsed.success) throw new InputError(parsed.error.issues[0].message);
+  await requireAdmin(actorId, channelId);
+  const { email, role } = parsed.data;
+  let user = await db().user.findUnique({ where: { email }, select: { id: true } });
+  let createdPassword: string | null = null;
+  if (!user) {
+    const created = await createUser(email);
+    user = { id: created.user.id };
+    createdPassword = created.password;
+  }
+  const existing = await db().channelMember.findUnique({
+    where: { channelId_userId: { channelId, userId: user.id } },
+  });
+  if (existing) throw new InputError(`${email} is already a member of this channel.`);
+  await db().channelMember.create({ data: { channelId, userId: user.id, role } });
+  return { createdPassword };
+}
+
+/** Changes a member's role (Admins); the last Admin cannot stop being one. */
+export async function changeRole(
+  actorId: string,
+  channelId: string,
+  memberId: string,
+  role: string,
+): Promise<void> {
+  if (!isRole(role)) throw new InputError("Choose Admin, Member or Tester.");
+  await requireAdmin(actorId, channelId);
+  await db().$transaction(async (tx) => {
+    const member = await tx.channelMember.findUnique({
+      where: { channelId_userId: { channelId, userId: memberId } },
+      select: { role: true },
+    });
+    if (!member || !isRole(member.role)) throw new NotFoundError("This member does not exist.");
+    const admins = await tx.channelMember.count({ where: { channelId, role: "ADMIN" } });
+    if (!keepsAnAdmin(admins, member.role, role)) {
+      throw new InputError("A channel needs at least one Admin. Make someone else an Admin first.");
+    }
+    await tx.channelMember.update({
+      where: { channelId_userId: { channelId, userId: memberId } },
+      data: { role },
+    });
+  });
+}
+
+/** Takes a member off the channel (Admins); the last Admin cannot be removed. */
+export async function removeMember(actorId: string, channelId: string, memberId: string): Promise<void> {
+  await requireAdmin(actorId, channelId);
+  await db().$transaction(async (tx) => {
+    const member = await tx.channelMember.findUnique({
+      where: { channelId_userId: { channelId, userId: memberId } },
+      select: { role: true },
+    });
+    if (!member || !isRole(member.role)) throw new NotFoundError("This member does not exist.");
+    const admins = await tx.channelMember.count({ where: { channelId, role: "ADMIN" } });
+    if (!keepsAnAdmin(admins, member.role, null)) {
+      throw new InputError("The last Admin of a channel cannot be removed.");
+    }
+    await tx.channelMember.delete({ where: { channelId_userId: { channelId, userId: memberId } } });
+  });
+}

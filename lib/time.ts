@@ -1,0 +1,15 @@
+/** LINE shows every date and time in UTC+9, whatever the server's or the browser's time zone. */
+const UTC9_OFFSET_MS = 9 * 60 * 60 * 1000;
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+/** `YYYY-MM-DD HH:mm:ss` in UTC+9. */
+export function formatUtc9(date: Date): string {
+  const d = new Date(date.getTime() + UTC9_OFFSET_MS);
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+  );
+}
