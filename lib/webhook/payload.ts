@@ -1,0 +1,135 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { ulid } from "ulid";
+
+/**
+ * Webhook events as LINE sends them (SPEC §3; spec/line-openapi/webhook.yml is the schema the
+ * tests validate against). Only the one-to-one chat source and the four event types the product
+ * simulates are modelled.
+ */
+
+export type UserSource = { type: "user"; userId: string };
+
+export type DeliveryContext = { isRedelivery: boolean };
+
+type EventCommon = {
+  webhookEventId: string;
+  deliveryContext: DeliveryContext;
+  /** When the event happened (ms since the epoch), not when it is sent: redeliveries keep it. */
+  timestamp: number;
+  source: UserSource;
+  mode: "active";
+};
+
+export type TextMessageEvent = EventCommon & {
+  type: "message";
+  message: { type: "text"; id: string; quoteToken: string; text: string };
+  replyToken: string;
+};
+
+export type FollowEvent = EventCommon & {
+  type: "follow";
+  follow: { isUnblocked: boolean };
+  replyToken: string;
+};
+
+export type UnfollowEvent = EventCommon & { type: "unfollow" };
+
+export type PostbackEvent = EventCommon & {
+  type: "postback";
+  postback: { data: string; params?: Record<string, string> };
+  replyToken: string;
+};
+
+export type WebhookEvent = TextMessageEvent | FollowEvent | UnfollowEvent | PostbackEvent;
+
+export type WebhookEventType = WebhookEvent["type"];
+
+/** What every builder needs: who did it, and when (defaults to now). */
+export type EventInput = { userId: string; timestamp?: number };
+
+/** A reply token: 32 lower-case hex characters, as LINE's look. */
+export function createReplyToken(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/** A message ID: LINE's are decimal strings of about 18 digits. */
+function createMessageId(): string {
+  return `${randomInt(1, 10)}${String(randomInt(0, 2 ** 47)).padStart(17, "0")}`;
+}
+
+function common(input: EventInput): EventCommon {
+  const timestamp = input.timestamp ?? Date.now();
+  return {
+    // The ULID's time part is the event's time, so IDs sort the way the events happened.
+    webhookEventId: ulid(timestamp),
+    deliveryContext: { isRedelivery: false },
+    timestamp,
+    source: { type: "user", userId: input.userId },
+    mode: "active",
+  };
+}
+
+/** A text message a user sent to the bot. */
+export function buildTextMessageEvent(input: EventInput & { text: string }): TextMessageEvent {
+  const { webhookEventId, ...rest } = common(input);
+  return {
+    type: "message",
+    message: {
+      type: "text",
+      id: createMessageId(),
+      quoteToken: randomBytes(48).toString("base64url"),
+      text: input.text,
+    },
+    webhookEventId,
+    ...rest,
+    replyToken: createReplyToken(),
+  };
+}
+
+/** A user added the bot as a friend, or unblocked it (`isUnblocked`). */
+export function buildFollowEvent(input: EventInput & { isUnblocked?: boolean }): FollowEvent {
+  const { webhookEventId, ...rest } = common(input);
+  return {
+    type: "follow",
+    follow: { isUnblocked: input.isUnblocked ?? false },
+    webhookEventId,
+    ...rest,
+    replyToken: createReplyToken(),
+  };
+}
+
+/** A user blocked the bot. Unfollow events carry no reply token: there is no one to reply to. */
+export function buildUnfollowEvent(input: EventInput): UnfollowEvent {
+  const { webhookEventId, ...rest } = common(input);
+  return { type: "unfollow", webhookEventId, ...rest };
+}
+
+/** A user tapped a postback action; `data` is the action's data string. */
+export function buildPostbackEvent(
+  input: EventInput & { data: string; params?: Record<string, string> },
+): PostbackEvent {
+  const { webhookEventId, ...rest } = common(input);
+  return {
+    type: "postback",
+    postback: input.params ? { data: input.data, params: input.params } : { data: input.data },
+    webhookEventId,
+    ...rest,
+    replyToken: createReplyToken(),
+  };
+}
+
+/**
+ * The same event, marked as redelivered: same `webhookEventId`, `replyToken` and `timestamp`
+ * (bots dedupe by the ID), only `deliveryContext.isRedelivery` becomes true.
+ */
+export function asRedelivery<E extends WebhookEvent>(event: E): E {
+  return { ...event, deliveryContext: { isRedelivery: true } };
+}
+
+/**
+ * The request body, compact JSON. The signature is computed over exactly this string, so send
+ * it as it is returned.
+ */
+export function buildWebhookBody(destination: string, events: readonly WebhookEvent[]): string {
+  return JSON.stringify({ destination, events });
+}

@@ -1,0 +1,109 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { launchBrowser, signIn, signOut, until, url } from "./browser";
+
+let browser: Browser;
+let admin: Page;
+const channel = inject("demoChannel");
+const accounts: Record<string, string> = {};
+
+/** The Admin adds someone on the Roles tab and reads the one-time password the console shows. */
+async function addMember(email: string, role: "Admin" | "Member" | "Tester"): Promise<void> {
+  await admin.goto(url(`/channels/${channel.id}/roles`));
+  await admin.getByLabel("Email address to add").fill(email);
+  await admin.getByLabel("Role to give").selectOption({ label: role });
+  await admin.getByRole("button", { name: "Add member" }).click();
+  const notice = admin.getByTestId("member-notice");
+  await expect.poll(() => notice.textContent()).toContain(`Added ${email}`);
+  const password = (await notice.textContent())?.match(/password is (\S+) \(shown only now\)/)?.[1];
+  expect(password).toBeTruthy();
+  accounts[email] = password!;
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  const credentials = inject("admin");
+  admin = await signIn(browser, credentials.email, credentials.password);
+  // The Tester's view is checked while aggregation is on, when an Admin would see Webhook errors.
+  await admin.goto(url(`/channels/${channel.id}/messaging-api`));
+  for (const name of ["Use webhook", "Error statistics aggregation"]) {
+    const toggle = admin.getByRole("switch", { name, exact: true });
+    await until(() => toggle.isEnabled());
+    if ((await toggle.getAttribute("aria-checked")) === "false") await toggle.click();
+    await until(async () => (await toggle.getAttribute("aria-checked")) === "true");
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("roles", () => {
+  test("an Admin sees the channel secret", async () => {
+    await admin.goto(url(`/channels/${channel.id}/basic`));
+    expect(await admin.getByTestId("channel-secret").textContent()).toBe(channel.secret);
+  });
+
+  test("an Admin adds a Tester and a Member; the last Admin cannot be removed", async () => {
+    await addMember("tester@example.com", "Tester");
+    await addMember("member@example.com", "Member");
+    admin.once("dialog", (dialog) => dialog.accept());
+    await admin.getByRole("button", { name: "Remove admin@example.com" }).click();
+    await expect.poll(() => admin.locator("p[role=alert]").textContent()).toContain("last Admin");
+  });
+
+  test("a Tester sees neither the secret nor Webhook errors", async () => {
+    const page = await signIn(browser, "tester@example.com", accounts["tester@example.com"]);
+    await page.goto(url(`/channels/${channel.id}/basic`));
+    expect(await page.getByText("Only Admins can see the channel secret.").isVisible()).toBe(true);
+    expect(await page.content()).not.toContain(channel.secret);
+    const nav = page.getByRole("navigation", { name: "Channel" });
+    expect(await nav.getByRole("link", { name: "Messaging API" }).isVisible()).toBe(true);
+    expect(await nav.getByText("Webhook errors").count()).toBe(0);
+
+    await page.goto(url(`/channels/${channel.id}/messaging-api`));
+    expect(await page.getByRole("switch", { name: "Use webhook" }).isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Edit" }).count()).toBe(0);
+
+    const response = await page.goto(url(`/channels/${channel.id}/webhook-errors`));
+    expect(response?.status()).toBe(404);
+    await signOut(page);
+  });
+
+  test("a Member sees Webhook errors but not the secret, and cannot change settings", async () => {
+    const page = await signIn(browser, "member@example.com", accounts["member@example.com"]);
+    await page.goto(url(`/channels/${channel.id}/basic`));
+    expect(await page.content()).not.toContain(channel.secret);
+    const nav = page.getByRole("navigation", { name: "Channel" });
+    expect(await nav.getByRole("link", { name: "Webhook errors" }).isVisible()).toBe(true);
+    await page.goto(url(`/channels/${channel.id}/messaging-api`));
+    expect(await page.getByRole("switch", { name: "Use webhook" }).isDisabled()).toBe(true);
+    await signOut(page);
+  });
+
+  test("someone removed from the channel gets 404, not 403", async () => {
+    await addMember("former@example.com", "Member");
+    admin.once("dialog", (dialog) => dialog.accept());
+    await admin.getByRole("button", { name: "Remove former@example.com" }).click();
+    await expect.poll(() => admin.getByText("former@example.com").count()).toBe(0);
+
+    const page = await signIn(browser, "former@example.com", accounts["former@example.com"]);
+    for (const tab of ["basic", "messaging-api", "roles", "webhook-errors"]) {
+      const response = await page.goto(url(`/channels/${channel.id}/${tab}`));
+      expect(response?.status()).toBe(404);
+    }
+    expect(await page.content()).not.toContain("Demo bot");
+  });
+
+  test("a wrong password is refused with a message", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url("/login"));
+    await page.getByLabel("Email address").fill("admin@example.com");
+    await page.getByLabel("Password").fill("wrong password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("p[role=alert]").textContent()).toContain("incorrect");
+    const response = await page.goto(url(`/channels/${channel.id}/basic`));
+    expect(response?.url()).toMatch(/\/login$/);
+  });
+});
