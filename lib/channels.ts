@@ -5,6 +5,7 @@ import { env } from "./env";
 import { ForbiddenError, InputError, NotFoundError } from "./errors";
 import { newBotUserId, newChannelId, newChannelSecret } from "./ids";
 import { canManageChannel, canSeeSecret, isRole, type Role } from "./roles";
+import { checkWebhookEndpoint, type CheckResult } from "./delivery/check";
 import { checkWebhookUrl } from "./webhook/url";
 
 /** A channel as one member sees it: the secret only for those allowed to see it. */
@@ -219,4 +220,19 @@ export async function listAggregationPeriods(
     orderBy: { startedAt: "asc" },
     select: { startedAt: true, endedAt: true },
   });
+}
+
+/**
+ * Verify: sends the signed empty-events request to the saved Webhook URL (Admins and Members).
+ * Never counted in error statistics.
+ */
+export async function verifyWebhook(userId: string, channelId: string): Promise<CheckResult> {
+  const role = await getRoleOrThrow(userId, channelId);
+  if (role === "TESTER") throw new ForbiddenError("Only Admins and Members can verify the Webhook URL.");
+  const channel = await db().channel.findUniqueOrThrow({
+    where: { id: channelId },
+    select: { id: true, botUserId: true, channelSecret: true, webhookUrl: true },
+  });
+  if (!channel.webhookUrl) throw new InputError("Set a Webhook URL first.");
+  return checkWebhookEndpoint(channel, channel.webhookUrl, "verify");
 }

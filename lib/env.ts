@@ -18,12 +18,35 @@ export type Env = {
   /** "local" lets bot servers on this machine be used; "line" applies LINE's rules. */
   webhookUrlPolicy: "local" | "line";
   authSecret: string;
+  /** Whether the app process runs the dispatcher itself ("off" when separate workers do). */
+  dispatcherInApp: boolean;
+  webhookConnectTimeoutMs: number;
+  webhookDnsTimeoutMs: number;
+  /** DNS servers for Webhook URLs' hosts; the system's resolver when empty. */
+  webhookDnsServers: string[];
+  /** How many sends one channel may have in flight at once. */
+  webhookChannelConcurrency: number;
+  /** How long a dispatcher holds events it claimed before another may take them over. */
+  webhookLeaseMs: number;
 };
+
+function intSetting(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+  return value;
+}
 
 const DEFAULT_DATA_DIR = "data";
 
 function readEnv(): Env {
   const e = process.env;
+  if (e.DISPATCHER !== undefined && e.DISPATCHER !== "app" && e.DISPATCHER !== "off") {
+    throw new Error(`DISPATCHER must be "app" or "off", not "${e.DISPATCHER}".`);
+  }
   const dataDir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR ?? DEFAULT_DATA_DIR);
   const databaseUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, "console.db")}`;
   const databaseKind = /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgres" : "sqlite";
@@ -41,6 +64,15 @@ function readEnv(): Env {
     demoChannelSecret: e.DEMO_CHANNEL_SECRET || undefined,
     webhookUrlPolicy: policy,
     authSecret: e.NEXTAUTH_SECRET || readOrCreateSecret(dataDir),
+    dispatcherInApp: (e.DISPATCHER ?? "app") !== "off",
+    webhookConnectTimeoutMs: intSetting("WEBHOOK_CONNECT_TIMEOUT_MS", 3000, 1, 60_000),
+    webhookDnsTimeoutMs: intSetting("WEBHOOK_DNS_TIMEOUT_MS", 3000, 1, 60_000),
+    webhookDnsServers: (e.WEBHOOK_DNS_SERVERS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    webhookChannelConcurrency: intSetting("WEBHOOK_CHANNEL_CONCURRENCY", 16, 1, 1000),
+    webhookLeaseMs: intSetting("WEBHOOK_LEASE_MS", 30_000, 1000, 3_600_000),
   };
 }
 
@@ -50,8 +82,14 @@ function readOrCreateSecret(dataDir: string): string {
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
-  return secret;
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    return secret;
+  } catch (error) {
+    // Another process of this install wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8").trim();
+    throw error;
+  }
 }
 
 let cached: Env | undefined;

@@ -1,5 +1,6 @@
 import "server-only";
 import { db, sqliteFile } from "./db";
+import { startDispatcher } from "./delivery/runtime";
 import { env } from "./env";
 import { CHANNEL_ID_PATTERN, CHANNEL_SECRET_PATTERN, newBotUserId, newChannelId, newChannelSecret } from "./ids";
 import { migrateSqlite } from "./migrate";
@@ -76,4 +77,5 @@ export function describeInitialData(data: InitialData): string {
 export async function startConsole(): Promise<void> {
   const created = await prepareDatabase();
   if (created) console.log(describeInitialData(created));
+  if (env().dispatcherInApp) startDispatcher();
 }

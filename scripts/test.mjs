@@ -55,7 +55,13 @@ let failed = 0;
 if (existsSync(jsonFile)) {
   const report = JSON.parse(readFileSync(jsonFile, "utf8"));
   passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  failed = report.numFailedTests ?? 0;
+  // A file that failed before any of its tests could (a broken import, a failing beforeAll)
+  // counts once.
+  for (const file of report.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed").length;
+    if (file.status === "failed" && failedTests === 0) failed += 1;
+  }
 }
 // A run that failed without failing a test (a crash, a suite that could not load) still fails.
 if (status !== 0 && failed === 0) failed = 1;

@@ -2,7 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { setWebhookSettingAction, updateWebhookUrlAction } from "@/app/(console)/channels/[channelId]/actions";
+import {
+  setWebhookSettingAction,
+  updateWebhookUrlAction,
+  verifyWebhookAction,
+} from "@/app/(console)/channels/[channelId]/actions";
 import { Switch } from "@/components/ui/switch";
 
 type Settings = {
@@ -11,6 +15,10 @@ type Settings = {
   webhookRedelivery: boolean;
   errorStatisticsAggregation: boolean;
 };
+
+type Verification =
+  | { ok: true; success: boolean; message: string; reason: string | null; detail: string; statusCode: number }
+  | { ok: false; error: string };
 
 type SettingKey = "useWebhook" | "webhookRedelivery" | "errorStatisticsAggregation";
 
@@ -37,10 +45,12 @@ export function WebhookSettings({
   channelId,
   settings,
   canEdit,
+  canVerify,
 }: {
   channelId: string;
   settings: Settings;
   canEdit: boolean;
+  canVerify: boolean;
 }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
@@ -48,6 +58,8 @@ export function WebhookSettings({
   const [urlError, setUrlError] = useState<string | null>(null);
   const [switchError, setSwitchError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const [verifying, setVerifying] = useState(false);
+  const [verification, setVerification] = useState<Verification | null>(null);
   // The switches answer at once; the server's answer confirms or rolls back.
   const [optimistic, setOptimistic] = useState<Partial<Record<SettingKey, boolean>>>({});
   const value = (key: SettingKey) => optimistic[key] ?? settings[key];
@@ -60,6 +72,14 @@ export function WebhookSettings({
       setEditing(false);
       router.refresh();
     });
+  }
+
+  async function verify() {
+    setVerifying(true);
+    setVerification(null);
+    const result = await verifyWebhookAction(channelId);
+    setVerification(result.ok ? { ok: true, ...result.data } : result);
+    setVerifying(false);
   }
 
   function toggle(key: SettingKey, next: boolean) {
@@ -134,8 +154,14 @@ export function WebhookSettings({
                   Edit
                 </button>
               )}
+              {canVerify && settings.webhookUrl && (
+                <button className="button" type="button" onClick={verify} disabled={verifying}>
+                  {verifying ? "Verifying…" : "Verify"}
+                </button>
+              )}
             </div>
           )}
+          {!editing && verification && <VerificationResult verification={verification} />}
         </div>
       </div>
       {SWITCHES.map(({ key, label, help }) => {
@@ -168,5 +194,34 @@ export function WebhookSettings({
       )}
       {!canEdit && <p className="muted small">Only an Admin of this channel can change these settings.</p>}
     </section>
+  );
+}
+
+function VerificationResult({ verification }: { verification: Verification }) {
+  if (!verification.ok) {
+    return (
+      <p className="error" role="alert" style={{ marginTop: 10 }}>
+        {verification.error}
+      </p>
+    );
+  }
+  if (verification.success) {
+    return (
+      <p className="notice" role="status" data-testid="verify-result" style={{ marginTop: 10 }}>
+        Success
+      </p>
+    );
+  }
+  return (
+    <div className="error" role="status" data-testid="verify-result" style={{ marginTop: 10 }}>
+      <div>
+        <strong>Error</strong>: {verification.message}
+      </div>
+      {verification.reason && (
+        <div className="small">
+          Reason: <code>{verification.reason}</code> · Detail: <code>{verification.detail}</code>
+        </div>
+      )}
+    </div>
   );
 }

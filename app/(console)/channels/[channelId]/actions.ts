@@ -8,11 +8,13 @@ import {
   setWebhookSetting,
   updateBasicSettings,
   updateWebhookUrl,
+  verifyWebhook,
   type BasicSettings,
 } from "@/lib/channels";
 import { InputError } from "@/lib/errors";
 import { addMember, changeRole, removeMember } from "@/lib/members";
 import { requireUser } from "@/lib/session";
+import { createSimulatedUser, sendSimulatedEvent } from "@/lib/simulator";
 
 function refresh(channelId: string) {
   revalidatePath(`/channels/${channelId}`, "layout");
@@ -74,5 +76,29 @@ export async function removeMemberAction(channelId: string, memberId: string) {
     return null;
   });
   if (result.ok) refresh(channelId);
+  return result;
+}
+
+export async function verifyWebhookAction(channelId: string) {
+  const user = await requireUser();
+  const result = await runAction(async () => {
+    const check = await verifyWebhook(user.id, channelId);
+    return { ...check, timestamp: check.timestamp.toISOString() };
+  });
+  if (result.ok) revalidatePath(`/channels/${channelId}/log`);
+  return result;
+}
+
+export async function createSimulatedUserAction(channelId: string, displayName: string) {
+  const user = await requireUser();
+  const result = await runAction(() => createSimulatedUser(user.id, channelId, displayName));
+  if (result.ok) revalidatePath(`/channels/${channelId}/simulator`);
+  return result;
+}
+
+export async function sendSimulatedEventAction(channelId: string, spec: unknown) {
+  const user = await requireUser();
+  const result = await runAction(() => sendSimulatedEvent(user.id, channelId, spec));
+  if (result.ok) revalidatePath(`/channels/${channelId}/simulator`);
   return result;
 }

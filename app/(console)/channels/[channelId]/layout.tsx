@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { NavLink } from "@/components/ui/nav-link";
 import { loadChannelPage } from "@/lib/channel-page";
-import { canSeeWebhookErrors, ROLE_LABELS } from "@/lib/roles";
+import { canReadSettings, canSeeWebhookErrors, ROLE_LABELS } from "@/lib/roles";
 
 export default async function ChannelLayout({
   children,
@@ -30,6 +30,8 @@ export default async function ChannelLayout({
       <nav className="tabs" aria-label="Channel">
         <NavLink href={`${base}/basic`}>Basic settings</NavLink>
         <NavLink href={`${base}/messaging-api`}>Messaging API</NavLink>
+        <NavLink href={`${base}/simulator`}>Simulator</NavLink>
+        {canReadSettings(channel.role) && <NavLink href={`${base}/log`}>Delivery log</NavLink>}
         <NavLink href={`${base}/roles`}>Roles</NavLink>
         {canSeeWebhookErrors(channel.role, channel.errorStatisticsAggregation) && (
           <NavLink href={`${base}/webhook-errors`}>Webhook errors</NavLink>

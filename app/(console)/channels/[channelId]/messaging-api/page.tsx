@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { WebhookSettings } from "@/components/channel/webhook-settings";
 import { loadChannelPage } from "@/lib/channel-page";
 import { listAggregationPeriods } from "@/lib/channels";
-import { canManageChannel } from "@/lib/roles";
+import { canManageChannel, canReadSettings } from "@/lib/roles";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Messaging API" };
@@ -23,6 +23,7 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
       <WebhookSettings
         channelId={channel.id}
         canEdit={canManageChannel(channel.role)}
+        canVerify={canReadSettings(channel.role)}
         settings={{
           webhookUrl: channel.webhookUrl,
           useWebhook: channel.useWebhook,

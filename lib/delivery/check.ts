@@ -1,0 +1,65 @@
+import { STATUS_CODES } from "node:http";
+import { sendWebhook } from "../webhook/sender";
+import type { Reason } from "../webhook/reasons";
+import { attemptFromResult } from "./dispatcher";
+import { deliveryStore, sendSettings } from "./runtime";
+
+/** The outcome of a Verify or an API test: a signed request with no events. */
+export type CheckResult = {
+  success: boolean;
+  /** When the request was sent. */
+  timestamp: Date;
+  /** 0 when no response came back. */
+  statusCode: number;
+  reason: Reason | null;
+  detail: string;
+  /** What the console shows: `Success`, or LINE's text for the error. */
+  message: string;
+};
+
+/** LINE's words for a check's outcome. */
+export function describeCheck(result: Pick<CheckResult, "success" | "statusCode" | "reason" | "detail">): string {
+  if (result.success) return "Success";
+  if (result.reason === "error_status_code") {
+    const text = STATUS_CODES[result.statusCode] ?? "Unknown";
+    return `The webhook returned an HTTP status code other than 200.(${result.statusCode} ${text})`;
+  }
+  return `The webhook could not be delivered. Reason: ${result.reason}, Detail: ${result.detail}`;
+}
+
+/**
+ * Sends the signed empty-events request LINE uses to check a Webhook URL, and logs it. Checks
+ * are never counted in error statistics, whatever their outcome.
+ */
+export async function checkWebhookEndpoint(
+  channel: { id: string; botUserId: string; channelSecret: string },
+  url: string,
+  kind: "verify" | "test",
+): Promise<CheckResult> {
+  const body = JSON.stringify({ destination: channel.botUserId, events: [] });
+  const timestamp = new Date();
+  const result = await sendWebhook({ ...sendSettings(), url, body, secret: channel.channelSecret });
+  try {
+    deliveryStore().recordCheck(
+      attemptFromResult(result, {
+        channelId: channel.id,
+        webhookEventId: null,
+        kind,
+        isRedelivery: false,
+        url,
+        startedAt: timestamp.getTime(),
+        body,
+      }),
+    );
+  } catch (error) {
+    // The check's answer matters more to the user than its log line.
+    console.error("Could not log a webhook check:", error);
+  }
+  const outcome = {
+    success: result.ok,
+    statusCode: result.statusCode ?? 0,
+    reason: result.ok ? null : result.reason,
+    detail: result.ok ? "200" : result.detail,
+  };
+  return { ...outcome, timestamp, message: describeCheck(outcome) };
+}

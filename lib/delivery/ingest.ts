@@ -1,0 +1,97 @@
+import { z } from "zod";
+import {
+  buildFollowEvent,
+  buildPostbackEvent,
+  buildTextMessageEvent,
+  buildUnfollowEvent,
+  type WebhookEvent,
+} from "../webhook/payload";
+import { deliveryStore, notifyDispatcher } from "./runtime";
+import type { NewEvent } from "./store";
+
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
+const userId = z.string().regex(/^U[0-9a-f]{32}$/, "must be U followed by 32 lowercase hex digits");
+
+/** An event to simulate, as scripts and the Simulator describe it. */
+export const eventSpecSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("message"), userId, text: z.string().min(1).max(5000) }).strict(),
+    z.object({ type: z.literal("follow"), userId, isUnblocked: z.boolean().optional() }).strict(),
+    z.object({ type: z.literal("unfollow"), userId }).strict(),
+    z
+      .object({
+        type: z.literal("postback"),
+        userId,
+        data: z.string().min(1).max(300),
+        params: z.record(z.string(), z.string()).optional(),
+      })
+      .strict(),
+  ],
+  { error: 'type must be one of "message", "follow", "unfollow", "postback"' },
+);
+
+export type EventSpec = z.infer<typeof eventSpecSchema>;
+
+export const eventBatchSchema = z
+  .object({
+    events: z
+      .array(eventSpecSchema)
+      .min(1, "events must hold at least one event")
+      .max(MAX_EVENTS_PER_REQUEST, `events may hold at most ${MAX_EVENTS_PER_REQUEST} events`),
+  })
+  .strict();
+
+/** The first problem of a zod error, as "events[2].text: too long". */
+export function describeIssue(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  const field = issue.path
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
+    .join("");
+  return { field: field || "(body)", message: issue.message };
+}
+
+/** Builds the LINE event for a spec. */
+export function buildEvent(spec: EventSpec, timestamp: number): WebhookEvent {
+  switch (spec.type) {
+    case "message":
+      return buildTextMessageEvent({ userId: spec.userId, text: spec.text, timestamp });
+    case "follow":
+      return buildFollowEvent({ userId: spec.userId, isUnblocked: spec.isUnblocked, timestamp });
+    case "unfollow":
+      return buildUnfollowEvent({ userId: spec.userId, timestamp });
+    case "postback":
+      return buildPostbackEvent({ userId: spec.userId, data: spec.data, params: spec.params, timestamp });
+  }
+}
+
+export type AcceptedEvents = { webhookEventIds: string[]; willSend: boolean };
+
+/**
+ * Makes LINE events from specs and writes them durably before returning; the dispatcher sends
+ * them afterwards. While Use webhook is off they are kept as skipped and never sent.
+ */
+export function acceptEvents(
+  channel: { id: string; useWebhook: boolean },
+  specs: readonly EventSpec[],
+  origin: NewEvent["origin"],
+  now: number = Date.now(),
+): AcceptedEvents {
+  const status = channel.useWebhook ? "pending" : "skipped";
+  const rows: NewEvent[] = specs.map((spec) => {
+    const event = buildEvent(spec, now);
+    return {
+      webhookEventId: event.webhookEventId,
+      channelId: channel.id,
+      type: event.type,
+      event: JSON.stringify(event),
+      status,
+      origin,
+      createdAt: now,
+    };
+  });
+  deliveryStore().insertEvents(rows);
+  if (channel.useWebhook) notifyDispatcher(channel.id);
+  return { webhookEventIds: rows.map((r) => r.webhookEventId), willSend: channel.useWebhook };
+}

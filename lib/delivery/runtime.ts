@@ -1,0 +1,60 @@
+import { sqliteFile } from "../db";
+import { env } from "../env";
+import type { SendWebhookOptions } from "../webhook/sender";
+import { Dispatcher } from "./dispatcher";
+import { SqliteDeliveryStore } from "./sqlite-store";
+import type { DeliveryStore } from "./store";
+
+// On globalThis: Next bundles route handlers and instrumentation separately, and they must
+// share one store and one dispatcher per process.
+const runtime = globalThis as unknown as {
+  deliveryStore?: { url: string; store: DeliveryStore };
+  dispatcher?: Dispatcher;
+};
+
+/** The process's delivery store, opened on first use. */
+export function deliveryStore(): DeliveryStore {
+  const { databaseUrl, databaseKind } = env();
+  if (databaseKind !== "sqlite") throw new Error("The delivery engine supports SQLite only in this build.");
+  if (runtime.deliveryStore?.url !== databaseUrl) {
+    runtime.deliveryStore = { url: databaseUrl, store: new SqliteDeliveryStore(sqliteFile(databaseUrl)) };
+  }
+  return runtime.deliveryStore.store;
+}
+
+/** The sender settings from the environment. */
+export function sendSettings(): Omit<SendWebhookOptions, "url" | "body" | "secret"> {
+  const config = env();
+  return {
+    connectTimeoutMs: config.webhookConnectTimeoutMs,
+    dnsTimeoutMs: config.webhookDnsTimeoutMs,
+    ...(config.webhookDnsServers.length > 0 ? { dnsServers: config.webhookDnsServers } : {}),
+  };
+}
+
+/** Starts this process's dispatcher (once). */
+export function startDispatcher(): Dispatcher {
+  if (!runtime.dispatcher) {
+    const config = env();
+    runtime.dispatcher = new Dispatcher({
+      store: deliveryStore(),
+      channelConcurrency: config.webhookChannelConcurrency,
+      leaseMs: config.webhookLeaseMs,
+      send: sendSettings(),
+    });
+    runtime.dispatcher.start();
+  }
+  return runtime.dispatcher;
+}
+
+/** Stops this process's dispatcher after its sends in flight are recorded. */
+export async function stopDispatcher(): Promise<void> {
+  const dispatcher = runtime.dispatcher;
+  runtime.dispatcher = undefined;
+  await dispatcher?.stop();
+}
+
+/** Wakes this process's dispatcher, if it runs one, for a channel with new events. */
+export function notifyDispatcher(channelId: string): void {
+  runtime.dispatcher?.notify(channelId);
+}

@@ -1,0 +1,212 @@
+import Database from "better-sqlite3";
+import { windowStartOf } from "../statistics/window";
+import { sqliteTime } from "./sqlite-time";
+import type {
+  AttemptRecord,
+  ChannelDelivery,
+  ClaimedEvent,
+  DeliveryStore,
+  EventOutcome,
+  NewEvent,
+} from "./store";
+
+type ErrorGroup = {
+  channelId: string;
+  windowStart: number;
+  reason: string;
+  detail: string;
+  firstAt: number;
+  lastAt: number;
+  count: number;
+};
+
+/** The delivery store on the embedded SQLite file, with prepared statements and one transaction per batch. */
+export class SqliteDeliveryStore implements DeliveryStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    this.db = new Database(file, { timeout: 10_000 });
+    this.db.pragma("journal_mode = WAL");
+    this.statements = {
+      insertEvent: this.db.prepare(
+        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
+         VALUES (@webhookEventId, @channelId, @type, @event, @status, @origin, @createdAt, @finishedAt)`,
+      ),
+      pendingChannels: this.db
+        .prepare(
+          `SELECT DISTINCT "channelId" FROM "WebhookEvent"
+           WHERE "status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < ?)`,
+        )
+        .pluck(),
+      channel: this.db.prepare(
+        `SELECT "id", "webhookUrl", "channelSecret", "botUserId", "useWebhook", "errorStatisticsAggregation"
+         FROM "Channel" WHERE "id" = ?`,
+      ),
+      claim: this.db.prepare(
+        `UPDATE "WebhookEvent" SET "lockedBy" = @workerId, "lockedUntil" = @until
+         WHERE "seq" IN (
+           SELECT "seq" FROM "WebhookEvent"
+           WHERE "status" = 'pending' AND "channelId" = @channelId
+             AND ("lockedUntil" IS NULL OR "lockedUntil" < @now)
+             AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= @now)
+           ORDER BY "seq" LIMIT @limit)
+         RETURNING "seq", "webhookEventId", "event", "attempts"`,
+      ),
+      skip: this.db.prepare(
+        `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
+         WHERE "status" = 'pending' AND "channelId" = ?`,
+      ),
+      insertAttempt: this.db.prepare(
+        `INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "isRedelivery", "url", "startedAt",
+           "durationMs", "dnsMs", "connectMs", "tlsMs", "firstByteMs", "httpVersion", "success", "statusCode",
+           "reason", "detail", "requestExcerpt", "responseExcerpt")
+         VALUES (@channelId, @webhookEventId, @kind, @isRedelivery, @url, @startedAt, @durationMs, @dnsMs, @connectMs,
+           @tlsMs, @firstByteMs, @httpVersion, @success, @statusCode, @reason, @detail, @requestExcerpt, @responseExcerpt)`,
+      ),
+      finishEvent: this.db.prepare(
+        `UPDATE "WebhookEvent" SET "status" = @status, "attempts" = "attempts" + 1, "finishedAt" = @now,
+           "lockedBy" = NULL, "lockedUntil" = NULL
+         WHERE "seq" = @seq`,
+      ),
+      aggregationOn: this.db
+        .prepare(`SELECT "errorStatisticsAggregation" FROM "Channel" WHERE "id" = ?`)
+        .pluck(),
+      upsertErrors: this.db.prepare(
+        `INSERT INTO "ErrorStat" ("channelId", "windowStart", "reason", "detail", "firstAt", "lastAt", "count")
+         VALUES (@channelId, @windowStart, @reason, @detail, @firstAt, @lastAt, @count)
+         ON CONFLICT ("channelId", "windowStart", "reason", "detail") DO UPDATE SET
+           "count" = "count" + excluded."count",
+           "firstAt" = min("firstAt", excluded."firstAt"),
+           "lastAt" = max("lastAt", excluded."lastAt")`,
+      ),
+    };
+  }
+
+  insertEvents(events: readonly NewEvent[]): void {
+    const insert = this.statements.insertEvent;
+    this.db.transaction(() => {
+      for (const e of events) {
+        insert.run({
+          ...e,
+          createdAt: sqliteTime(e.createdAt),
+          finishedAt: e.status === "skipped" ? sqliteTime(e.createdAt) : null,
+        });
+      }
+    })();
+  }
+
+  channelsWithPendingEvents(now: number): string[] {
+    return this.statements.pendingChannels.all(sqliteTime(now)) as string[];
+  }
+
+  channel(channelId: string): ChannelDelivery | null {
+    const row = this.statements.channel.get(channelId) as
+      | (Omit<ChannelDelivery, "useWebhook" | "errorStatisticsAggregation"> & {
+          useWebhook: number;
+          errorStatisticsAggregation: number;
+        })
+      | undefined;
+    if (!row) return null;
+    return { ...row, useWebhook: row.useWebhook === 1, errorStatisticsAggregation: row.errorStatisticsAggregation === 1 };
+  }
+
+  claim(channelId: string, workerId: string, limit: number, now: number, leaseMs: number): ClaimedEvent[] {
+    const rows = this.statements.claim.all({
+      channelId,
+      workerId,
+      limit,
+      now: sqliteTime(now),
+      until: sqliteTime(now + leaseMs),
+    }) as ClaimedEvent[];
+    return rows.sort((a, b) => a.seq - b.seq);
+  }
+
+  skipPending(channelId: string, now: number): number {
+    return this.statements.skip.run(sqliteTime(now), channelId).changes;
+  }
+
+  recordOutcomes(outcomes: readonly EventOutcome[], now: number): void {
+    const { insertAttempt, finishEvent, aggregationOn, upsertErrors } = this.statements;
+    const at = sqliteTime(now);
+    this.db.transaction(() => {
+      const groups = new Map<string, ErrorGroup>();
+      const aggregating = new Map<string, boolean>();
+      for (const { seq, attempt } of outcomes) {
+        insertAttempt.run(attemptRow(attempt));
+        finishEvent.run({ seq, now: at, status: attempt.failure ? "failed" : "delivered" });
+        if (!attempt.failure) continue;
+        let on = aggregating.get(attempt.channelId);
+        if (on === undefined) {
+          on = aggregationOn.get(attempt.channelId) === 1;
+          aggregating.set(attempt.channelId, on);
+        }
+        if (on) addToGroups(groups, attempt);
+      }
+      for (const g of groups.values()) {
+        upsertErrors.run({
+          ...g,
+          windowStart: sqliteTime(g.windowStart),
+          firstAt: sqliteTime(g.firstAt),
+          lastAt: sqliteTime(g.lastAt),
+        });
+      }
+    })();
+  }
+
+  recordCheck(attempt: AttemptRecord): void {
+    this.statements.insertAttempt.run(attemptRow(attempt));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Failures of one batch, summed per (channel, window, reason, detail) before they are written. */
+function addToGroups(groups: Map<string, ErrorGroup>, attempt: AttemptRecord): void {
+  const failure = attempt.failure!;
+  // A failure is detected when its send ends.
+  const detectedAt = attempt.startedAt + attempt.durationMs;
+  const windowStart = windowStartOf(detectedAt);
+  const key = `${attempt.channelId}\u0000${windowStart}\u0000${failure.reason}\u0000${failure.detail}`;
+  const group = groups.get(key);
+  if (group) {
+    group.count += 1;
+    group.firstAt = Math.min(group.firstAt, detectedAt);
+    group.lastAt = Math.max(group.lastAt, detectedAt);
+  } else {
+    groups.set(key, {
+      channelId: attempt.channelId,
+      windowStart,
+      reason: failure.reason,
+      detail: failure.detail,
+      firstAt: detectedAt,
+      lastAt: detectedAt,
+      count: 1,
+    });
+  }
+}
+
+function attemptRow(a: AttemptRecord) {
+  return {
+    channelId: a.channelId,
+    webhookEventId: a.webhookEventId,
+    kind: a.kind,
+    isRedelivery: a.isRedelivery ? 1 : 0,
+    url: a.url,
+    startedAt: sqliteTime(a.startedAt),
+    durationMs: a.durationMs,
+    dnsMs: a.dnsMs ?? null,
+    connectMs: a.connectMs ?? null,
+    tlsMs: a.tlsMs ?? null,
+    firstByteMs: a.firstByteMs ?? null,
+    httpVersion: a.httpVersion ?? null,
+    success: a.failure ? 0 : 1,
+    statusCode: a.statusCode ?? null,
+    reason: a.failure?.reason ?? null,
+    detail: a.failure?.detail ?? null,
+    requestExcerpt: a.requestExcerpt,
+    responseExcerpt: a.responseExcerpt ?? null,
+  };
+}

@@ -1,0 +1,78 @@
+import type { Failure } from "../webhook/reasons";
+
+/** An event accepted for delivery, as written before it is acknowledged. */
+export type NewEvent = {
+  webhookEventId: string;
+  channelId: string;
+  type: string;
+  /** The event's JSON as first sent. */
+  event: string;
+  status: "pending" | "skipped";
+  origin: "simulator" | "api" | "load";
+  createdAt: number;
+};
+
+/** An event a dispatcher claimed: it holds it until the lease ends or its outcome is recorded. */
+export type ClaimedEvent = {
+  seq: number;
+  webhookEventId: string;
+  event: string;
+  attempts: number;
+};
+
+/** What a dispatcher needs to know of a channel to send its events. */
+export type ChannelDelivery = {
+  id: string;
+  webhookUrl: string | null;
+  channelSecret: string;
+  botUserId: string;
+  useWebhook: boolean;
+  errorStatisticsAggregation: boolean;
+};
+
+/** One real request to a bot server and how it went. */
+export type AttemptRecord = {
+  channelId: string;
+  webhookEventId: string | null;
+  kind: "event" | "verify" | "test";
+  isRedelivery: boolean;
+  url: string;
+  startedAt: number;
+  durationMs: number;
+  dnsMs?: number;
+  connectMs?: number;
+  tlsMs?: number;
+  firstByteMs?: number;
+  httpVersion?: string;
+  statusCode?: number;
+  failure: Failure | null;
+  requestExcerpt: string;
+  responseExcerpt?: string;
+};
+
+/** The outcome of sending one claimed event. */
+export type EventOutcome = { seq: number; attempt: AttemptRecord };
+
+/**
+ * The delivery engine's storage: batched, and written with plain SQL, because the hot path
+ * moves thousands of rows a second and an ORM round trip per row would be the bottleneck.
+ */
+export interface DeliveryStore {
+  /** Writes events in one transaction; returns once they are durable. */
+  insertEvents(events: readonly NewEvent[]): void;
+  /** Channels that have pending events nobody holds. */
+  channelsWithPendingEvents(now: number): string[];
+  channel(channelId: string): ChannelDelivery | null;
+  /** Takes the oldest free pending events of a channel for `workerId` until `now + leaseMs`. */
+  claim(channelId: string, workerId: string, limit: number, now: number, leaseMs: number): ClaimedEvent[];
+  /** Marks a channel's pending events as skipped (Use webhook is off); returns how many. */
+  skipPending(channelId: string, now: number): number;
+  /**
+   * Records sends in one transaction: the attempts, the events' new status, and, for channels
+   * whose aggregation is on, the 60-second error rows.
+   */
+  recordOutcomes(outcomes: readonly EventOutcome[], now: number): void;
+  /** Records a Verify or test send, which is never counted in statistics. */
+  recordCheck(attempt: AttemptRecord): void;
+  close(): void;
+}

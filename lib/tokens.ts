@@ -1,0 +1,91 @@
+import "server-only";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { getRoleOrThrow } from "./channels";
+import { db } from "./db";
+import { ForbiddenError, NotFoundError } from "./errors";
+import { canManageChannel } from "./roles";
+
+/** Short-lived tokens from client credentials last 30 days, as LINE's do. */
+export const SHORT_LIVED_TOKEN_SECONDS = 30 * 24 * 60 * 60;
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function newToken(): string {
+  return randomBytes(48).toString("base64url");
+}
+
+export type AccessTokenView = { id: string; label: string; createdAt: Date; expiresAt: Date | null };
+
+/** Issues a long-lived channel access token (Admins). The token is returned once; only its hash is kept. */
+export async function issueAccessToken(
+  actorId: string,
+  channelId: string,
+  label = "",
+): Promise<{ token: string; id: string }> {
+  if (!canManageChannel(await getRoleOrThrow(actorId, channelId))) throw new ForbiddenError();
+  const token = newToken();
+  const row = await db().channelAccessToken.create({
+    data: { channelId, tokenHash: hashToken(token), label: label.trim().slice(0, 100) },
+    select: { id: true },
+  });
+  return { token, id: row.id };
+}
+
+/** The channel's tokens that still work (Admins and Members). */
+export async function listAccessTokens(userId: string, channelId: string): Promise<AccessTokenView[]> {
+  await getRoleOrThrow(userId, channelId);
+  return db().channelAccessToken.findMany({
+    where: { channelId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, label: true, createdAt: true, expiresAt: true },
+  });
+}
+
+/** Revokes a token at once (Admins). */
+export async function revokeAccessToken(actorId: string, channelId: string, tokenId: string): Promise<void> {
+  if (!canManageChannel(await getRoleOrThrow(actorId, channelId))) throw new ForbiddenError();
+  const { count } = await db().channelAccessToken.updateMany({
+    where: { id: tokenId, channelId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  if (count === 0) throw new NotFoundError("This token does not exist.");
+}
+
+/**
+ * Issues a short-lived token for a channel ID and its secret (OAuth client credentials), or
+ * returns null when they do not match a channel.
+ */
+export async function issueTokenForClientCredentials(
+  channelId: string,
+  channelSecret: string,
+  now = new Date(),
+): Promise<{ token: string; expiresIn: number } | null> {
+  const channel = await db().channel.findUnique({ where: { id: channelId }, select: { channelSecret: true } });
+  if (!channel) return null;
+  const expected = Buffer.from(channel.channelSecret);
+  const given = Buffer.from(channelSecret);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  const token = newToken();
+  await db().channelAccessToken.create({
+    data: {
+      channelId,
+      tokenHash: hashToken(token),
+      label: "client credentials",
+      expiresAt: new Date(now.getTime() + SHORT_LIVED_TOKEN_SECONDS * 1000),
+    },
+  });
+  return { token, expiresIn: SHORT_LIVED_TOKEN_SECONDS };
+}
+
+/** The channel a bearer token belongs to, or null when it is unknown, revoked or expired. */
+export async function channelForToken(token: string, now = new Date()): Promise<string | null> {
+  if (!token) return null;
+  const row = await db().channelAccessToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { channelId: true, revokedAt: true, expiresAt: true },
+  });
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  return row.channelId;
+}

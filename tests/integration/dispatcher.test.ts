@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { db } from "@/lib/db";
+import { Dispatcher } from "@/lib/delivery/dispatcher";
+import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
+import { deliveryStore } from "@/lib/delivery/runtime";
+import { createProvider } from "@/lib/providers";
+import { createUser } from "@/lib/users";
+import { signBody } from "@/lib/webhook/signature";
+import { closeWebhookConnections } from "@/lib/webhook/sender";
+import { startBot, type TestBot } from "../support/bots";
+
+let admin: string;
+let providerId: string;
+const bots: TestBot[] = [];
+const USER = `U${"a".repeat(32)}`;
+
+async function newChannel(name: string, url: string, settings: { aggregation?: boolean; use?: boolean } = {}) {
+  const { id } = await createChannel(admin, providerId, { name, description: "", email: "" });
+  await updateWebhookUrl(admin, id, url);
+  if (settings.use !== false) await setWebhookSetting(admin, id, "useWebhook", true);
+  if (settings.aggregation) await setWebhookSetting(admin, id, "errorStatisticsAggregation", true);
+  return db().channel.findUniqueOrThrow({ where: { id } });
+}
+
+function dispatcher(concurrency = 4) {
+  return new Dispatcher({ store: deliveryStore(), channelConcurrency: concurrency, leaseMs: 30_000, pollMs: 50 });
+}
+
+const texts = (n: number, prefix = "m"): EventSpec[] =>
+  Array.from({ length: n }, (_, i) => ({ type: "message", userId: USER, text: `${prefix}${i}` }));
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  admin = (await createUser("dispatch@example.com", "pw")).user.id;
+  providerId = (await createProvider(admin, "Dispatch")).id;
+});
+
+afterAll(async () => {
+  await Promise.all(bots.map((b) => b.close()));
+  await closeWebhookConnections();
+});
+
+describe("the dispatcher", () => {
+  test("sends each event once, signed, in arrival order, and logs every attempt", async () => {
+    const bot = await startBot();
+    bots.push(bot);
+    const channel = await newChannel("Ordered", bot.url);
+    const accepted = acceptEvents(channel, texts(50), "api");
+    const d = dispatcher(1);
+    d.start();
+    await waitUntil(async () => bot.received.length >= 50);
+    await d.stop();
+
+    const bodies = bot.received.map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => b.events[0].message.text)).toEqual(texts(50).map((e) => (e as { text: string }).text));
+    expect(bodies.map((b) => b.events[0].webhookEventId)).toEqual(accepted.webhookEventIds);
+    for (const r of bot.received) {
+      expect(r.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(r.headers["user-agent"]).toBe("LineBotWebhook/2.0");
+      expect(r.headers["x-line-signature"]).toBe(signBody(channel.channelSecret, r.body));
+      expect(JSON.parse(r.body).destination).toBe(channel.botUserId);
+    }
+    const attempts = await db().deliveryAttempt.findMany({ where: { channelId: channel.id } });
+    expect(attempts).toHaveLength(50);
+    expect(attempts.every((a) => a.success && a.statusCode === 200 && a.kind === "event")).toBe(true);
+    const events = await db().webhookEvent.findMany({ where: { channelId: channel.id } });
+    expect(events.every((e) => e.status === "delivered" && e.attempts === 1)).toBe(true);
+  });
+
+  test("sends nothing while Use webhook is off", async () => {
+    const bot = await startBot();
+    bots.push(bot);
+    const channel = await newChannel("Off", bot.url, { use: false });
+    const accepted = acceptEvents(channel, texts(5), "api");
+    expect(accepted.willSend).toBe(false);
+    const d = dispatcher();
+    d.start();
+    await new Promise((r) => setTimeout(r, 300));
+    await d.stop();
+    expect(bot.received).toHaveLength(0);
+    const statuses = await db().webhookEvent.findMany({ where: { channelId: channel.id }, select: { status: true } });
+    expect(statuses.map((s) => s.status)).toEqual(Array(5).fill("skipped"));
+  });
+
+  test("counts failures into 60-second rows only while aggregation is on", async () => {
+    const failing = await startBot((_req, res) => void res.writeHead(500).end("boom"));
+    bots.push(failing);
+    const counted = await newChannel("Counted", failing.url, { aggregation: true });
+    const uncounted = await newChannel("Uncounted", failing.url);
+    acceptEvents(counted, texts(7), "api");
+    acceptEvents(uncounted, texts(3), "api");
+    const d = dispatcher();
+    d.start();
+    await waitUntil(async () => failing.received.length >= 10);
+    await d.stop();
+
+    const rows = await db().errorStat.findMany({ where: { channelId: counted.id } });
+    expect(rows.reduce((n, r) => n + r.count, 0)).toBe(7);
+    expect(rows.every((r) => r.reason === "error_status_code" && r.detail === "500")).toBe(true);
+    for (const r of rows) {
+      expect(r.lastAt.getTime()).toBeGreaterThanOrEqual(r.firstAt.getTime());
+      expect(r.windowStart.getTime() % 60_000).toBe(0);
+    }
+    expect(await db().errorStat.count({ where: { channelId: uncounted.id } })).toBe(0);
+    const attempts = await db().deliveryAttempt.findMany({ where: { channelId: uncounted.id } });
+    expect(attempts.map((a) => [a.reason, a.detail, a.statusCode])).toEqual(
+      Array(3).fill(["error_status_code", "500", 500]),
+    );
+  });
+
+  test("a hanging bot holds only its own channel", async () => {
+    const hanging = await startBot(() => "hang");
+    const healthy = await startBot();
+    bots.push(hanging, healthy);
+    const stuck = await newChannel("Stuck", hanging.url, { aggregation: true });
+    const fine = await newChannel("Fine", healthy.url);
+    acceptEvents(stuck, texts(4), "api");
+    acceptEvents(fine, texts(200), "api");
+    const d = dispatcher(2);
+    const started = Date.now();
+    d.start();
+    await waitUntil(async () => healthy.received.length >= 200);
+    // 200 events reach the healthy bot long before the hanging channel's first 2 s deadline.
+    expect(Date.now() - started).toBeLessThan(1500);
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: stuck.id, status: "failed" } })) === 4);
+    await d.stop();
+    const rows = await db().errorStat.findMany({ where: { channelId: stuck.id } });
+    expect(rows.map((r) => [r.reason, r.detail])).toEqual(
+      expect.arrayContaining([["request_timeout", "Request timeout"]]),
+    );
+    expect(rows.reduce((n, r) => n + r.count, 0)).toBe(4);
+  });
+});
