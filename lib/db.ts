@@ -6,16 +6,12 @@ import { env } from "./env";
 // client; keyed by URL so a process that switches databases (the tests) gets a new one.
 const globalForDb = globalThis as unknown as { prisma?: { url: string; client: PrismaClient } };
 
-function sqliteFile(url: string): string {
-  return url.replace(/^file:/, "");
-}
-
 function createClient(): PrismaClient {
-  const { databaseUrl, databaseKind } = env();
+  const { sqlitePath, databaseKind } = env();
   if (databaseKind !== "sqlite") {
     throw new Error("DATABASE_URL points at PostgreSQL, which this build does not support yet.");
   }
-  const adapter = new PrismaBetterSQLite3({ url: sqliteFile(databaseUrl), timeout: 10_000 });
+  const adapter = new PrismaBetterSQLite3({ url: sqlitePath, timeout: 10_000 });
   return new PrismaClient({ adapter });
 }
 
@@ -25,5 +21,3 @@ export function db(): PrismaClient {
   if (globalForDb.prisma?.url !== url) globalForDb.prisma = { url, client: createClient() };
   return globalForDb.prisma.client;
 }
-
-export { sqliteFile };

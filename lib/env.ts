@@ -9,6 +9,8 @@ import path from "node:path";
 export type Env = {
   databaseUrl: string;
   databaseKind: "sqlite" | "postgres";
+  /** The SQLite file, when the database is SQLite. */
+  sqlitePath: string;
   /** Where the embedded default keeps its files (the SQLite database, the generated auth secret). */
   dataDir: string;
   adminEmail: string;
@@ -57,6 +59,7 @@ function readEnv(): Env {
   return {
     databaseUrl,
     databaseKind,
+    sqlitePath: databaseUrl.replace(/^file:/, ""),
     dataDir,
     adminEmail: (e.ADMIN_EMAIL ?? "admin@example.com").trim().toLowerCase(),
     adminPassword: e.ADMIN_PASSWORD || undefined,

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, sqliteFile } from "./db";
+import { db } from "./db";
 import { startDispatcher } from "./delivery/runtime";
 import { env } from "./env";
 import { CHANNEL_ID_PATTERN, CHANNEL_SECRET_PATTERN, newBotUserId, newChannelId, newChannelSecret } from "./ids";
@@ -20,7 +20,7 @@ export type InitialData = {
  */
 export async function prepareDatabase(): Promise<InitialData | null> {
   const config = env();
-  migrateSqlite(sqliteFile(config.databaseUrl));
+  migrateSqlite(config.sqlitePath);
   if ((await db().user.count()) > 0) return null;
 
   const demoChannelId = config.demoChannelId ?? newChannelId();

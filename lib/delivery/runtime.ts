@@ -1,4 +1,3 @@
-import { sqliteFile } from "../db";
 import { env } from "../env";
 import type { SendWebhookOptions } from "../webhook/sender";
 import { Dispatcher } from "./dispatcher";
@@ -14,10 +13,10 @@ const runtime = globalThis as unknown as {
 
 /** The process's delivery store, opened on first use. */
 export function deliveryStore(): DeliveryStore {
-  const { databaseUrl, databaseKind } = env();
+  const { databaseUrl, databaseKind, sqlitePath } = env();
   if (databaseKind !== "sqlite") throw new Error("The delivery engine supports SQLite only in this build.");
   if (runtime.deliveryStore?.url !== databaseUrl) {
-    runtime.deliveryStore = { url: databaseUrl, store: new SqliteDeliveryStore(sqliteFile(databaseUrl)) };
+    runtime.deliveryStore = { url: databaseUrl, store: new SqliteDeliveryStore(sqlitePath) };
   }
   return runtime.deliveryStore.store;
 }

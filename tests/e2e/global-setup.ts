@@ -13,6 +13,8 @@ declare module "vitest" {
     baseUrl: string;
     admin: { email: string; password: string };
     demoChannel: { id: string; secret: string };
+    /** The app's database, for tests that arrange data directly. */
+    dataDir: string;
   }
 }
 
@@ -74,6 +76,7 @@ export default async function setup(project: TestProject) {
   project.provide("baseUrl", baseUrl);
   project.provide("admin", ADMIN);
   project.provide("demoChannel", DEMO_CHANNEL);
+  project.provide("dataDir", dataDir);
 
   return async () => {
     if (app.pid) process.kill(-app.pid, "SIGTERM");
