@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -48,4 +49,33 @@ function assertOpensslAvailable(): void {
     );
   }
   opensslChecked = true;
+}
+
+export type ChaosCertificates = { trusted: TestCertificate; untrusted: TestCertificate };
+
+/**
+ * The chaos bot's two certificates: one to trust, one nobody trusts. With `dir`, they are kept
+ * there (and the trusted one also as `ca.pem`, for NODE_EXTRA_CA_CERTS) and reused while they
+ * cover the same hosts and have a week left, so a trusted CA survives restarts.
+ */
+export function loadOrCreateCertificates(hosts: readonly string[], dir?: string): ChaosCertificates {
+  const file = dir ? path.join(dir, "certificates.json") : undefined;
+  if (file && existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, "utf8")) as ChaosCertificates & { hosts: string[] };
+    const weekFromNow = Date.now() + 7 * 24 * 60 * 60 * 1000;
+    const isFresh = new Date(new X509Certificate(saved.trusted.cert).validTo).getTime() > weekFromNow;
+    if (isFresh && JSON.stringify(saved.hosts) === JSON.stringify(hosts)) {
+      return { trusted: saved.trusted, untrusted: saved.untrusted };
+    }
+  }
+  const certificates = {
+    trusted: createTestCertificate(hosts),
+    untrusted: createTestCertificate(hosts, "Untrusted chaos bot"),
+  };
+  if (dir && file) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ hosts, ...certificates }), { mode: 0o600 });
+    writeFileSync(path.join(dir, "ca.pem"), certificates.trusted.cert);
+  }
+  return certificates;
 }

@@ -1,6 +1,6 @@
 import { isIPv6 } from "node:net";
 import type { Failure } from "../webhook/reasons";
-import { createTestCertificate } from "./certificates";
+import { loadOrCreateCertificates } from "./certificates";
 import {
   findClosedPort,
   startAlpnRefusal,
@@ -54,6 +54,10 @@ export type ChaosBotOptions = {
   host?: string;
   /** The first port; behaviours take the ones after it in order. 0 (default) picks free ports. */
   basePort?: number;
+  /** Where to keep the test certificates between runs; fresh ones every time when omitted. */
+  certificateDir?: string;
+  /** Called for every webhook a healthy bot receives. */
+  onDelivery?: (delivery: Delivery) => void;
 };
 
 const SLOW_ANSWER_MS = 2500;
@@ -71,9 +75,12 @@ export async function startChaosBot(options: ChaosBotOptions): Promise<ChaosBot>
   const host = options.host ?? "127.0.0.1";
   const basePort = options.basePort ?? 0;
   const urlHost = isIPv6(host) ? `[${host}]` : host;
-  const trusted = createTestCertificate([host, "localhost", "127.0.0.1"]);
-  const untrusted = createTestCertificate([host, "localhost", "127.0.0.1"], "Untrusted chaos bot");
+  const { trusted, untrusted } = loadOrCreateCertificates([...new Set([host, "localhost", "127.0.0.1"])], options.certificateDir);
   const deliveries: Delivery[] = [];
+  const record = (delivery: Delivery) => {
+    deliveries.push(delivery);
+    options.onDelivery?.(delivery);
+  };
   const running: Listening[] = [];
   const behaviours: ChaosBehaviour[] = [];
   let index = 0;
@@ -92,13 +99,13 @@ export async function startChaosBot(options: ChaosBotOptions): Promise<ChaosBot>
   const ca = trusted.cert;
 
   try {
-    await add((p) => startHealthyHttp(host, p, options.secret, deliveries), {
+    await add((p) => startHealthyHttp(host, p, options.secret, record), {
       name: "healthy",
       description: "checks the signature, answers 200 (401 if the signature is wrong)",
       scheme: "http",
       expected: "success",
     });
-    await add((p) => startHealthyHttps(host, p, options.secret, deliveries, trusted), {
+    await add((p) => startHealthyHttps(host, p, options.secret, record, trusted), {
       name: "healthy-https",
       description: "the healthy bot over https, HTTP/2 when offered",
       scheme: "https",
@@ -205,7 +212,7 @@ export async function startChaosBot(options: ChaosBotOptions): Promise<ChaosBot>
     running.push(silentDns);
     behaviours.push({
       name: "dns-silence",
-      description: "the DNS server never answers (send with dnsServers)",
+      description: "the DNS server never answers",
       // The name is never resolved, so nothing needs to listen behind it.
       url: "http://bot.chaos.test/callback",
       expected: failure("could_not_connect", "DNS Query timeout"),

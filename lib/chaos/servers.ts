@@ -31,10 +31,8 @@ export type Delivery = {
   isSignatureValid: boolean;
 };
 
-type AnyServer = Server & { listen: Server["listen"] };
-
 /** Starts listening and remembers every connection, so close() can cut them all. */
-async function listen(server: AnyServer, host: string, port: number): Promise<Listening> {
+async function listen(server: Server, host: string, port: number): Promise<Listening> {
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -62,12 +60,12 @@ async function readBody(req: IncomingMessage | Http2ServerRequest): Promise<Buff
 type HttpHandler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
 
 /** A bot that checks `x-line-signature` like a real one (with @line/bot-sdk) and answers 200 or 401. */
-function healthyHandler(behaviour: string, secret: string, deliveries: Delivery[]): HttpHandler {
+function healthyHandler(behaviour: string, secret: string, record: (delivery: Delivery) => void): HttpHandler {
   return (req, res) => {
     void readBody(req).then((body) => {
       const signature = req.headers["x-line-signature"];
       const isSignatureValid = typeof signature === "string" && validateSignature(body, secret, signature);
-      deliveries.push({ behaviour, httpVersion: req.httpVersion, headers: { ...req.headers }, body: body.toString("utf8"), isSignatureValid });
+      record({ behaviour, httpVersion: req.httpVersion, headers: { ...req.headers }, body: body.toString("utf8"), isSignatureValid });
       res.writeHead(isSignatureValid ? 200 : 401, { "content-type": "text/plain; charset=utf-8" });
       res.end(isSignatureValid ? "OK" : "Invalid signature");
     });
@@ -81,8 +79,13 @@ export function startHttp(host: string, port: number, handler: HttpHandler): Pro
 }
 
 /** The healthy bot over plain HTTP/1.1. */
-export function startHealthyHttp(host: string, port: number, secret: string, deliveries: Delivery[]): Promise<Listening> {
-  return startHttp(host, port, healthyHandler("healthy", secret, deliveries));
+export function startHealthyHttp(
+  host: string,
+  port: number,
+  secret: string,
+  record: (delivery: Delivery) => void,
+): Promise<Listening> {
+  return startHttp(host, port, healthyHandler("healthy", secret, record));
 }
 
 /** The healthy bot over https, speaking HTTP/2 to clients that offer it (ALPN) and HTTP/1.1 otherwise. */
@@ -90,10 +93,10 @@ export function startHealthyHttps(
   host: string,
   port: number,
   secret: string,
-  deliveries: Delivery[],
+  record: (delivery: Delivery) => void,
   certificate: TestCertificate,
 ): Promise<Listening> {
-  const server = createSecureServer({ ...certificate, allowHTTP1: true }, healthyHandler("healthy-https", secret, deliveries));
+  const server = createSecureServer({ ...certificate, allowHTTP1: true }, healthyHandler("healthy-https", secret, record));
   return listenH2(server, host, port);
 }
 
@@ -214,7 +217,11 @@ export function startH2Goaway(host: string, port: number, certificate: TestCerti
     session.on("error", () => {});
     session.goaway(http2Constants.NGHTTP2_NO_ERROR, 0);
   });
-  server.on("stream", (stream) => stream.close(http2Constants.NGHTTP2_REFUSED_STREAM));
+  // A stream the client opened before it read the GOAWAY is refused, never served.
+  server.on("stream", (stream) => {
+    stream.on("error", () => {});
+    stream.close(http2Constants.NGHTTP2_REFUSED_STREAM);
+  });
   return listenH2(server, host, port);
 }
 
@@ -240,7 +247,7 @@ async function listenH2(server: SecureH2Server, host: string, port: number): Pro
     session.on("close", () => sessions.delete(session));
   });
   server.on("tlsClientError", () => {});
-  const listening = await listen(server as unknown as AnyServer, host, port);
+  const listening = await listen(server, host, port);
   return {
     port: listening.port,
     close: async () => {
@@ -260,19 +267,32 @@ export async function startFullBacklog(host: string, port: number): Promise<List
     const net = require("node:net");
     const fs = require("node:fs");
     const server = net.createServer();
+    const parent = process.ppid;
     server.listen({ host: ${JSON.stringify(host)}, port: ${port}, backlog: 1 }, () => {
       fs.writeSync(1, server.address().port + "\\n");
-      // Never return to the event loop: nothing is ever accepted.
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      // Never return to the event loop, so nothing is ever accepted; wake up once a second
+      // only to leave if the parent died without killing us.
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      while (process.ppid === parent) Atomics.wait(cell, 0, 0, 1000);
+      process.exit(0);
     });`;
-  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "ignore"] });
   const exited = once(child, "exit");
-  const [firstLine] = (await Promise.race([once(child.stdout, "data"), exited.then(() => [""])])) as [Buffer | string];
-  const listenedPort = Number(String(firstLine).trim());
-  if (!listenedPort) throw new Error("The full-backlog listener did not start");
+  const killChild = () => child.kill("SIGKILL");
+  process.once("exit", killChild);
+  const firstLine = await Promise.race([
+    once(child.stdout, "data").then(([chunk]: unknown[]) => String(chunk)),
+    exited.then(() => ""),
+  ]);
+  const listenedPort = Number(firstLine.trim());
+  if (!listenedPort) {
+    process.off("exit", killChild);
+    throw new Error("The full-backlog listener did not start");
+  }
 
   const fillers: Socket[] = [];
-  for (let i = 0; i < 16; i++) {
+  let isFull = false;
+  for (let i = 0; i < 16 && !isFull; i++) {
     const socket = connectTcp({ host, port: listenedPort });
     socket.on("error", () => {});
     fillers.push(socket);
@@ -280,12 +300,20 @@ export async function startFullBacklog(host: string, port: number): Promise<List
       once(socket, "connect").then(() => true),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 200)),
     ]);
-    if (!connected) break; // the queue is full: this SYN, and every later one, goes unanswered
+    // The queue is full: this SYN, and every later one, goes unanswered.
+    isFull = !connected;
+  }
+  if (!isFull) {
+    for (const socket of fillers) socket.destroy();
+    killChild();
+    process.off("exit", killChild);
+    throw new Error("Could not fill a listen backlog on this machine: the connect-timeout behaviour is unavailable");
   }
   return {
     port: listenedPort,
     close: async () => {
       for (const socket of fillers) socket.destroy();
+      process.off("exit", killChild);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGKILL");
         await exited;

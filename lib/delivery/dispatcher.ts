@@ -115,11 +115,11 @@ export class Dispatcher {
     if (!this.running) return;
     if (hasNews) lane.exhausted = false;
     const concurrency = this.options.channelConcurrency;
-    // Claim in chunks when the queue runs low, and never more than can be sent well within the
-    // lease: two rounds of the lane's slots.
+    // Claim in chunks of at least a round of the lane's slots when the queue runs low, and never
+    // more than can be sent well within the lease: four rounds queued at most.
     if (!lane.exhausted && !lane.claiming && lane.queue.length < concurrency) {
-      const room = concurrency * 2 - lane.queue.length - lane.inFlight;
-      if (room > 0 && this.claimInto(lane, room) < room) lane.exhausted = true;
+      const room = concurrency * 4 - lane.queue.length;
+      if (this.claimInto(lane, room) < room) lane.exhausted = true;
     }
     this.startSends(lane);
   }
@@ -205,7 +205,7 @@ export class Dispatcher {
       return;
     }
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => this.flush(), this.options.flushMs ?? 20);
+    this.flushTimer = setTimeout(() => this.flush(), this.options.flushMs ?? 50);
   }
 
   /** Writes finished sends in one transaction. On a database error they wait for the next try. */

@@ -43,10 +43,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `SELECT "id", "webhookUrl", "channelSecret", "botUserId", "useWebhook", "errorStatisticsAggregation"
          FROM "Channel" WHERE "id" = ?`,
       ),
+      // The index on (status, channelId, seq) starts at the channel's oldest pending event; the
+      // planner would otherwise walk the channel's whole history of delivered ones first.
       claim: this.db.prepare(
         `UPDATE "WebhookEvent" SET "lockedBy" = @workerId, "lockedUntil" = @until
          WHERE "seq" IN (
-           SELECT "seq" FROM "WebhookEvent"
+           SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
            WHERE "status" = 'pending' AND "channelId" = @channelId
              AND ("lockedUntil" IS NULL OR "lockedUntil" < @now)
              AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= @now)
@@ -85,6 +87,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   insertEvents(events: readonly NewEvent[]): void {
     const insert = this.statements.insertEvent;
+    // Accepted events survive even a power cut: their commit waits for the disk.
+    this.setSynchronous("FULL");
     this.db.transaction(() => {
       for (const e of events) {
         insert.run({
@@ -94,6 +98,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
         });
       }
     })();
+  }
+
+  private synchronous: "FULL" | "NORMAL" | undefined;
+
+  private setSynchronous(level: "FULL" | "NORMAL"): void {
+    if (this.synchronous === level) return;
+    this.db.pragma(`synchronous = ${level}`);
+    this.synchronous = level;
   }
 
   channelsWithPendingEvents(now: number): string[] {
@@ -129,6 +141,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
   recordOutcomes(outcomes: readonly EventOutcome[], now: number): void {
     const { insertAttempt, finishEvent, aggregationOn, upsertErrors } = this.statements;
     const at = sqliteTime(now);
+    // Outcomes may skip the wait for the disk: in WAL mode a crash of the process loses none of
+    // them, and a power cut can only lose the last few, whose events are then sent again.
+    this.setSynchronous("NORMAL");
     this.db.transaction(() => {
       const groups = new Map<string, ErrorGroup>();
       const aggregating = new Map<string, boolean>();

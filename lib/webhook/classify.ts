@@ -54,6 +54,10 @@ type Rule = {
 
 const { invalidUrl, timeout, closedDuringHandshake, h2SessionNotEstablished } = SEND_ERROR_CODES;
 
+/** llhttp's complaints about a response's first line (its version or status code). */
+const HTTP_STATUS_LINE_ERROR =
+  /^Response does not match the HTTP\/1\.1 protocol \((Expected HTTP\/|Expected dot|Invalid (major |minor |HTTP )?version|Expected (space|CRLF) after version|Invalid status code|Invalid response status|Missing expected CR after response line)/;
+
 /** The peer closed or reset the connection. */
 const CLOSED = ["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"];
 
@@ -108,9 +112,16 @@ export const CLASSIFICATION_RULES: readonly Rule[] = [
   { codes: [h2SessionNotEstablished], detail: "Connection failed (session closed)" },
   { message: /GOAWAY/, detail: "Connection failed (received GOAWAY)" },
   { codes: ["ERR_HTTP2_GOAWAY_SESSION"], detail: "Connection failed (received GOAWAY)" },
-  // llhttp failed on the very first bytes: whatever answered does not speak HTTP/1.x at all.
+  // llhttp failed on the status line: whatever answered does not speak HTTP/1.x at all. undici
+  // 7 leaves these errors' code undefined (it indexes llhttp's error table the wrong way round),
+  // so the message is what tells; the codes are here for when that is fixed.
   {
-    codes: ["HPE_INVALID_CONSTANT", "HPE_INVALID_VERSION", "HPE_INVALID_METHOD", "HPE_INVALID_STATUS"],
+    codes: ["HPE_INVALID_CONSTANT", "HPE_INVALID_VERSION", "HPE_INVALID_STATUS"],
+    detail: "Session protocol negotiation failure",
+  },
+  {
+    stages: ["http"],
+    message: HTTP_STATUS_LINE_ERROR,
     detail: "Session protocol negotiation failure",
   },
   // undici: bytes arrived on an HTTP/1 connection while no request was waiting for them.

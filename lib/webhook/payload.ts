@@ -1,5 +1,5 @@
-import { randomBytes, randomInt } from "node:crypto";
-import { ulid } from "ulid";
+import { randomInt } from "node:crypto";
+import { randomBytesPooled, ulid } from "../random";
 
 /**
  * Webhook events as LINE sends them (SPEC §3; spec/line-openapi/webhook.yml is the schema the
@@ -49,7 +49,7 @@ export type EventInput = { userId: string; timestamp?: number };
 
 /** A reply token: 32 lower-case hex characters, as LINE's look. */
 export function createReplyToken(): string {
-  return randomBytes(16).toString("hex");
+  return randomBytesPooled(16).toString("hex");
 }
 
 /** A message ID: LINE's are decimal strings of about 18 digits. */
@@ -77,7 +77,7 @@ export function buildTextMessageEvent(input: EventInput & { text: string }): Tex
     message: {
       type: "text",
       id: createMessageId(),
-      quoteToken: randomBytes(48).toString("base64url"),
+      quoteToken: randomBytesPooled(48).toString("base64url"),
       text: input.text,
     },
     webhookEventId,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { lookup, Resolver } from "node:dns";
-import { connect as connectTcp, isIP, type Socket } from "node:net";
+import { subscribe } from "node:diagnostics_channel";
+import { connect as connectTcp, isIP, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { connect as connectTls, createSecureContext, rootCertificates, type SecureContext, TLSSocket } from "node:tls";
 import { Agent, type buildConnector, type Dispatcher } from "undici";
@@ -36,8 +37,9 @@ export type SendWebhookOptions = {
   /** DNS servers to ask (`"1.1.1.1"`, `"127.0.0.1:5353"`); the system resolver when omitted. */
   dnsServers?: readonly string[];
   /**
-   * Extra CA certificates to trust, on top of the default ones (tests use it for a test CA).
-   * Deployments use NODE_EXTRA_CA_CERTS instead, which Node applies on its own.
+   * Extra CA certificates to trust, on top of Node's bundled ones (tests use it for a test CA).
+   * Deployments use NODE_EXTRA_CA_CERTS instead, which Node applies on its own to every send
+   * without `ca`; a send with `ca` trusts the bundled CAs and these, not that file.
    */
   ca?: string | Buffer | ReadonlyArray<string | Buffer>;
   /** How much of the response body to keep; the rest is read and discarded. */
@@ -86,7 +88,11 @@ type ConnectionAttempt = {
 };
 
 /** State shared by a send and the connection its dispatch opened, if it opened one. */
-type SendContext = { attempt?: ConnectionAttempt };
+type SendContext = {
+  attempt?: ConnectionAttempt;
+  /** The socket the request was written to, new or reused. */
+  socket?: Socket;
+};
 
 /**
  * The send whose dispatch is running right now. undici calls the connector synchronously from
@@ -94,6 +100,21 @@ type SendContext = { attempt?: ConnectionAttempt };
  * connects for and report that connection's phases to it alone.
  */
 let dispatchingSend: SendContext | undefined;
+
+/**
+ * The send whose request undici is writing right now. undici calls the handler's
+ * onRequestStart and then, in the same synchronous step, publishes `undici:client:sendHeaders`
+ * with the socket; that is the only place a reused connection's socket (and so its HTTP
+ * version) can be seen.
+ */
+let writingSend: SendContext | undefined;
+
+subscribe("undici:client:sendHeaders", (message) => {
+  if (!writingSend) return;
+  const socket = typeof message === "object" && message !== null && "socket" in message ? message.socket : undefined;
+  if (socket instanceof Socket) writingSend.socket = socket;
+  writingSend = undefined;
+});
 
 type ConnectorSettings = {
   connectTimeoutMs: number;
@@ -106,8 +127,9 @@ const agents = new Map<string, Agent>();
 
 /**
  * Sends one signed webhook and says how it went, in LINE's words. It never throws for anything
- * the bot server or the network does: every such failure comes back as `{ok: false, reason,
- * detail}`. A malformed URL fails without any network activity.
+ * the bot server, the Webhook URL or the network does: every such failure comes back as
+ * `{ok: false, reason, detail}`, and a malformed URL fails without any network activity. It
+ * throws only for our own mistakes, such as a malformed `dnsServers`.
  */
 export async function sendWebhook(options: SendWebhookOptions): Promise<SendResult> {
   const started = performance.now();
@@ -131,7 +153,7 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
     let controller: Dispatcher.DispatchController | undefined;
     let statusCode: number | undefined;
     let firstByte: number | undefined;
-    let httpVersion: HttpVersion | undefined;
+    const httpVersion = () => versionOf(context.socket ?? context.attempt?.socket);
     const kept: Buffer[] = [];
     let keptBytes = 0;
 
@@ -152,14 +174,14 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
     };
 
     const fail = (error: unknown) => {
-      const failure = classifyFailure(explainHttpError(error, context.attempt));
+      const failure = classifyFailure(explainHttpError(error, context));
       settle({
         ok: false,
         ...failure,
         ...(statusCode !== undefined ? { statusCode } : {}),
         timings: timings(),
         ...(keptBytes > 0 ? { responseExcerpt: excerpt() } : {}),
-        httpVersion,
+        httpVersion: httpVersion(),
         cause: errorMessage(error),
       });
     };
@@ -167,9 +189,10 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
     const finishWithStatus = () => {
       if (statusCode === undefined) return;
       if (statusCode >= 200 && statusCode < 300) {
-        settle({ ok: true, statusCode, timings: timings(), responseExcerpt: excerpt(), httpVersion });
+        settle({ ok: true, statusCode, timings: timings(), responseExcerpt: excerpt(), httpVersion: httpVersion() });
       } else {
-        settle({ ok: false, ...statusCodeFailure(statusCode), statusCode, timings: timings(), responseExcerpt: excerpt(), httpVersion });
+        const failure = statusCodeFailure(statusCode);
+        settle({ ok: false, ...failure, statusCode, timings: timings(), responseExcerpt: excerpt(), httpVersion: httpVersion() });
       }
     };
 
@@ -181,7 +204,8 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
         finishWithStatus();
       } else {
         const stage: SendStage = requestStarted ? "http" : (stageOf(context.attempt) ?? "tcp");
-        fail(new SendStageError(stage, SEND_ERROR_CODES.timeout, `No complete response within ${responseTimeoutMs} ms`));
+        const message = `No complete response within ${responseTimeoutMs} ms (stage: ${stage})`;
+        fail(new SendStageError(stage, SEND_ERROR_CODES.timeout, message));
       }
       controller?.abort(new Error("Webhook response deadline passed"));
     }, responseTimeoutMs);
@@ -196,7 +220,11 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
           return;
         }
         requestStarted = true;
-        httpVersion = versionOf(context.attempt?.socket) ?? httpVersion;
+        writingSend = context;
+        // Never let a message meant for this send be taken by a later one.
+        queueMicrotask(() => {
+          if (writingSend === context) writingSend = undefined;
+        });
       },
       onResponseStart(_ctrl, code) {
         if (code < 200) return; // 1xx interim responses come before the real one
@@ -270,9 +298,9 @@ function parseWebhookUrl(raw: string): URL | null {
  * An HTTP/2 connection that fails before the server sent a single byte of HTTP/2 (not even its
  * SETTINGS) never became a session: that is LINE's "session closed", not a reset stream.
  */
-function explainHttpError(error: unknown, attempt: ConnectionAttempt | undefined): unknown {
+function explainHttpError(error: unknown, context: SendContext): unknown {
   if (error instanceof SendStageError) return error;
-  const socket = attempt?.socket;
+  const socket = context.socket ?? context.attempt?.socket;
   if (socket instanceof TLSSocket && socket.alpnProtocol === "h2" && socket.bytesRead === 0) {
     return new SendStageError("http", SEND_ERROR_CODES.h2SessionNotEstablished, errorMessage(error), { cause: error });
   }
@@ -296,6 +324,9 @@ function agentFor(options: SendWebhookOptions): Agent {
     dnsTimeoutMs: options.dnsTimeoutMs ?? DEFAULT_DNS_TIMEOUT_MS,
     dnsServers: options.dnsServers ? [...options.dnsServers] : undefined,
   };
+  // A malformed server list is our configuration's fault, not the bot's: say so now, by
+  // throwing, rather than later as a failed send counted against the channel.
+  if (settings.dnsServers) new Resolver().setServers(settings.dnsServers);
   const caList = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca];
   const caDigest = caList.map((c) => createHash("sha256").update(c).digest("hex"));
   const key = JSON.stringify({ ...settings, ca: caDigest });
@@ -355,7 +386,8 @@ function createConnector(settings: ConnectorSettings): buildConnector.connector 
       socket = raw;
       raw.setNoDelay(true);
       raw.setKeepAlive(true, 60_000);
-      raw.once("error", (error) => finish(SendStageError.wrap(attempt.stage === "tls" ? "tls" : "tcp", error)));
+      // `on`, not `once`: a second error must not go unhandled; finish() ignores all but the first.
+      raw.on("error", (error) => finish(SendStageError.wrap(attempt.stage === "tls" ? "tls" : "tcp", error)));
       raw.once("connect", () => {
         attempt.connect = Math.round(performance.now() - tcpStarted);
         if (!isHttps) {
@@ -376,7 +408,7 @@ function createConnector(settings: ConnectorSettings): buildConnector.connector 
         socket = secure;
         const onClose = () =>
           finish(new SendStageError("tls", SEND_ERROR_CODES.closedDuringHandshake, "Socket closed during the TLS handshake"));
-        secure.once("error", (error) => finish(SendStageError.wrap("tls", error)));
+        secure.on("error", (error) => finish(SendStageError.wrap("tls", error)));
         secure.once("close", onClose);
         secure.once("secureConnect", () => {
           attempt.tls = Math.round(performance.now() - tlsStarted);

@@ -1,0 +1,153 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv, type AnySchemaObject } from "ajv";
+import addFormats from "ajv-formats";
+import { load } from "js-yaml";
+import { decodeTime } from "ulid";
+import { beforeAll, describe, expect, test } from "vitest";
+import {
+  asRedelivery,
+  buildFollowEvent,
+  buildPostbackEvent,
+  buildTextMessageEvent,
+  buildUnfollowEvent,
+  buildWebhookBody,
+  type WebhookEvent,
+} from "@/lib/webhook/payload";
+
+// The LINE OpenAPI files live beside the repository, in the shared project folder.
+const SCHEMA_FILE = path.resolve(import.meta.dirname, "../../../shared/spec/line-openapi/webhook.yml");
+const DESTINATION = "U8e742f61d673b39c7fff3cecb7536ef0";
+const USER_ID = "U4af4980629c4e0b2e7f9a1d2b3c4d5e6";
+const ROOT = "webhook";
+
+type Discriminator = { propertyName: string; mapping?: Record<string, string> };
+
+/**
+ * An Ajv for LINE's webhook.yml. The OpenAPI `discriminator` picks the event-specific schema
+ * (MessageEvent, TextMessageContent, UserSource, ...) by `type`; Ajv's own discriminator
+ * support needs `oneOf`, which this file does not use, so the keyword is implemented here.
+ */
+function createValidator(): (schemaName: string, data: unknown) => string[] {
+  const document = load(readFileSync(SCHEMA_FILE, "utf8")) as { components: { schemas: Record<string, AnySchemaObject> } };
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const inProgress = new Map<object, Set<string>>();
+  const nestedErrors: string[] = [];
+
+  ajv.addKeyword({
+    keyword: "discriminator",
+    schemaType: "object",
+    validate: (discriminator: Discriminator, data: unknown) => {
+      if (typeof data !== "object" || data === null) return true;
+      const value = (data as Record<string, unknown>)[discriminator.propertyName];
+      const target = typeof value === "string" ? discriminator.mapping?.[value] : undefined;
+      if (!target) {
+        nestedErrors.push(`no schema for ${discriminator.propertyName}=${String(value)}`);
+        return false;
+      }
+      // MessageEvent is allOf [Event, ...] and Event carries the discriminator: without this
+      // guard the two would validate each other forever.
+      const seen = inProgress.get(data) ?? new Set<string>();
+      if (seen.has(target)) return true;
+      seen.add(target);
+      inProgress.set(data, seen);
+      try {
+        const validate = ajv.getSchema(`${ROOT}${target}`);
+        if (!validate) throw new Error(`Unknown schema ${target}`);
+        const ok = validate(data) as boolean;
+        if (!ok) nestedErrors.push(...(validate.errors ?? []).map((e) => `${target}${e.instancePath} ${e.message}`));
+        return ok;
+      } finally {
+        seen.delete(target);
+      }
+    },
+  });
+  ajv.addSchema({ components: document.components }, ROOT);
+
+  return (schemaName, data) => {
+    nestedErrors.length = 0;
+    const validate = ajv.getSchema(`${ROOT}#/components/schemas/${schemaName}`);
+    if (!validate) throw new Error(`Unknown schema ${schemaName}`);
+    if (validate(data)) return [];
+    return [...(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`), ...nestedErrors];
+  };
+}
+
+let check: ReturnType<typeof createValidator>;
+beforeAll(() => {
+  check = createValidator();
+});
+
+const timestamp = Date.UTC(2025, 0, 2, 3, 4, 5);
+const message = buildTextMessageEvent({ userId: USER_ID, text: "Hello, world", timestamp });
+const events: Record<WebhookEvent["type"], WebhookEvent> = {
+  message,
+  follow: buildFollowEvent({ userId: USER_ID, timestamp }),
+  unfollow: buildUnfollowEvent({ userId: USER_ID, timestamp }),
+  postback: buildPostbackEvent({ userId: USER_ID, data: "action=buy&itemid=111", params: { date: "2025-01-02" }, timestamp }),
+};
+
+describe("webhook events validate against LINE's webhook.yml", () => {
+  test.each(Object.entries(events))("%s event", (_type, event) => {
+    expect(check("Event", event)).toEqual([]);
+  });
+
+  test("the body with all four events", () => {
+    const body = JSON.parse(buildWebhookBody(DESTINATION, Object.values(events))) as unknown;
+    expect(check("CallbackRequest", body)).toEqual([]);
+  });
+
+  test("the body Verify sends: no events", () => {
+    expect(check("CallbackRequest", JSON.parse(buildWebhookBody(DESTINATION, [])))).toEqual([]);
+  });
+
+  test("the validator is not vacuous: it rejects what LINE's schema forbids", () => {
+    const { webhookEventId: _id, ...withoutId } = events.follow;
+    expect(check("Event", withoutId)).not.toEqual([]);
+    const { quoteToken: _q, ...textWithoutQuoteToken } = message.message;
+    expect(check("Event", { ...message, message: textWithoutQuoteToken })).toContain(
+      "#/components/schemas/TextMessageContent must have required property 'quoteToken'",
+    );
+    expect(check("Event", { ...events.unfollow, mode: "sleepy" })).not.toEqual([]);
+    expect(check("CallbackRequest", { destination: "nobody", events: [] })).not.toEqual([]);
+  });
+});
+
+describe("event fields", () => {
+  test("every event has LINE's common fields; reply tokens only where a reply is possible", () => {
+    for (const event of Object.values(events)) {
+      expect(event.mode).toBe("active");
+      expect(event.timestamp).toBe(timestamp);
+      expect(event.source).toEqual({ type: "user", userId: USER_ID });
+      expect(event.deliveryContext).toEqual({ isRedelivery: false });
+      expect(event.webhookEventId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+      // The ULID's time part is the event's own time.
+      expect(decodeTime(event.webhookEventId)).toBe(timestamp);
+      if (event.type === "unfollow") expect(event).not.toHaveProperty("replyToken");
+      else expect(event.replyToken).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  test("IDs and reply tokens are unique per event", () => {
+    const many = Array.from({ length: 50 }, () => buildTextMessageEvent({ userId: USER_ID, text: "hi", timestamp }));
+    expect(new Set(many.map((e) => e.webhookEventId)).size).toBe(50);
+    expect(new Set(many.map((e) => e.replyToken)).size).toBe(50);
+    expect(new Set(many.map((e) => e.message.id)).size).toBe(50);
+  });
+
+  test("a redelivery is the same event with isRedelivery true, and the original is untouched", () => {
+    const original = message;
+    const again = asRedelivery(original);
+    expect(again).toEqual({ ...original, deliveryContext: { isRedelivery: true } });
+    expect(original.deliveryContext.isRedelivery).toBe(false);
+    expect(check("Event", again)).toEqual([]);
+  });
+
+  test("the body is compact JSON with the destination first", () => {
+    const body = buildWebhookBody(DESTINATION, [events.unfollow]);
+    expect(body.startsWith(`{"destination":"${DESTINATION}","events":[{"type":"unfollow"`)).toBe(true);
+    expect(body).toBe(JSON.stringify(JSON.parse(body)));
+    expect(body).not.toMatch(/\n|": /);
+  });
+});

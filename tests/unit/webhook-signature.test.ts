@@ -1,0 +1,24 @@
+import { validateSignature } from "@line/bot-sdk";
+import { describe, expect, test } from "vitest";
+import { signBody } from "@/lib/webhook/signature";
+
+const SECRET = "8c570fa6dd201bb328f1c1eac23a96d8";
+const BODY = '{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[]}';
+
+describe("signBody", () => {
+  test("matches LINE's test vector (SPEC §3)", () => {
+    expect(signBody(SECRET, BODY)).toBe("GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs=");
+  });
+
+  test("signs the bytes: a string and its UTF-8 Buffer give the same signature", () => {
+    const body = '{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[{"text":"こんにちは 👋"}]}';
+    expect(signBody(SECRET, Buffer.from(body, "utf8"))).toBe(signBody(SECRET, body));
+  });
+
+  test("is what a bot built on @line/bot-sdk accepts, and only with the right secret", () => {
+    const signature = signBody(SECRET, BODY);
+    expect(validateSignature(BODY, SECRET, signature)).toBe(true);
+    expect(validateSignature(BODY, "0".repeat(32), signature)).toBe(false);
+    expect(validateSignature(BODY.replace("[]", "[ ]"), SECRET, signature)).toBe(false);
+  });
+});
