@@ -31,7 +31,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.statements = {
       insertEvent: this.db.prepare(
         `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
-         VALUES (@webhookEventId, @channelId, @type, @event, @status, @origin, @createdAt, @finishedAt)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       pendingChannels: this.db
         .prepare(
@@ -63,13 +63,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "isRedelivery", "url", "startedAt",
            "durationMs", "dnsMs", "connectMs", "tlsMs", "firstByteMs", "httpVersion", "success", "statusCode",
            "reason", "detail", "requestExcerpt", "responseExcerpt")
-         VALUES (@channelId, @webhookEventId, @kind, @isRedelivery, @url, @startedAt, @durationMs, @dnsMs, @connectMs,
-           @tlsMs, @firstByteMs, @httpVersion, @success, @statusCode, @reason, @detail, @requestExcerpt, @responseExcerpt)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       finishEvent: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "status" = @status, "attempts" = "attempts" + 1, "finishedAt" = @now,
+        `UPDATE "WebhookEvent" SET "status" = ?, "attempts" = "attempts" + 1, "finishedAt" = ?,
            "lockedBy" = NULL, "lockedUntil" = NULL
-         WHERE "seq" = @seq`,
+         WHERE "seq" = ?`,
       ),
       aggregationOn: this.db
         .prepare(`SELECT "errorStatisticsAggregation" FROM "Channel" WHERE "id" = ?`)
@@ -91,11 +90,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.setSynchronous("FULL");
     this.db.transaction(() => {
       for (const e of events) {
-        insert.run({
-          ...e,
-          createdAt: sqliteTime(e.createdAt),
-          finishedAt: e.status === "skipped" ? sqliteTime(e.createdAt) : null,
-        });
+        const createdAt = sqliteTime(e.createdAt);
+        const finishedAt = e.status === "skipped" ? createdAt : null;
+        insert.run(e.webhookEventId, e.channelId, e.type, e.event, e.status, e.origin, createdAt, finishedAt);
       }
     })();
   }
@@ -149,7 +146,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       const aggregating = new Map<string, boolean>();
       for (const { seq, attempt } of outcomes) {
         insertAttempt.run(attemptRow(attempt));
-        finishEvent.run({ seq, now: at, status: attempt.failure ? "failed" : "delivered" });
+        finishEvent.run(attempt.failure ? "failed" : "delivered", at, seq);
         if (!attempt.failure) continue;
         let on = aggregating.get(attempt.channelId);
         if (on === undefined) {
@@ -203,25 +200,26 @@ function addToGroups(groups: Map<string, ErrorGroup>, attempt: AttemptRecord): v
   }
 }
 
+/** The attempt's columns in the INSERT's order (positional binding is the fastest). */
 function attemptRow(a: AttemptRecord) {
-  return {
-    channelId: a.channelId,
-    webhookEventId: a.webhookEventId,
-    kind: a.kind,
-    isRedelivery: a.isRedelivery ? 1 : 0,
-    url: a.url,
-    startedAt: sqliteTime(a.startedAt),
-    durationMs: a.durationMs,
-    dnsMs: a.dnsMs ?? null,
-    connectMs: a.connectMs ?? null,
-    tlsMs: a.tlsMs ?? null,
-    firstByteMs: a.firstByteMs ?? null,
-    httpVersion: a.httpVersion ?? null,
-    success: a.failure ? 0 : 1,
-    statusCode: a.statusCode ?? null,
-    reason: a.failure?.reason ?? null,
-    detail: a.failure?.detail ?? null,
-    requestExcerpt: a.requestExcerpt,
-    responseExcerpt: a.responseExcerpt ?? null,
-  };
+  return [
+    a.channelId,
+    a.webhookEventId,
+    a.kind,
+    a.isRedelivery ? 1 : 0,
+    a.url,
+    sqliteTime(a.startedAt),
+    a.durationMs,
+    a.dnsMs ?? null,
+    a.connectMs ?? null,
+    a.tlsMs ?? null,
+    a.firstByteMs ?? null,
+    a.httpVersion ?? null,
+    a.failure ? 0 : 1,
+    a.statusCode ?? null,
+    a.failure?.reason ?? null,
+    a.failure?.detail ?? null,
+    a.requestExcerpt,
+    a.responseExcerpt ?? null,
+  ];
 }

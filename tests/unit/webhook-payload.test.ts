@@ -1,8 +1,3 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { Ajv, type AnySchemaObject } from "ajv";
-import addFormats from "ajv-formats";
-import { load } from "js-yaml";
 import { decodeTime } from "ulid";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
@@ -14,69 +9,14 @@ import {
   buildWebhookBody,
   type WebhookEvent,
 } from "@/lib/webhook/payload";
+import { createOpenApiValidator, type SchemaCheck } from "../support/openapi";
 
-// The LINE OpenAPI files live beside the repository, in the shared project folder.
-const SCHEMA_FILE = path.resolve(import.meta.dirname, "../../../shared/spec/line-openapi/webhook.yml");
 const DESTINATION = "U8e742f61d673b39c7fff3cecb7536ef0";
 const USER_ID = "U4af4980629c4e0b2e7f9a1d2b3c4d5e6";
-const ROOT = "webhook";
 
-type Discriminator = { propertyName: string; mapping?: Record<string, string> };
-
-/**
- * An Ajv for LINE's webhook.yml. The OpenAPI `discriminator` picks the event-specific schema
- * (MessageEvent, TextMessageContent, UserSource, ...) by `type`; Ajv's own discriminator
- * support needs `oneOf`, which this file does not use, so the keyword is implemented here.
- */
-function createValidator(): (schemaName: string, data: unknown) => string[] {
-  const document = load(readFileSync(SCHEMA_FILE, "utf8")) as { components: { schemas: Record<string, AnySchemaObject> } };
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  const inProgress = new Map<object, Set<string>>();
-  const nestedErrors: string[] = [];
-
-  ajv.addKeyword({
-    keyword: "discriminator",
-    schemaType: "object",
-    validate: (discriminator: Discriminator, data: unknown) => {
-      if (typeof data !== "object" || data === null) return true;
-      const value = (data as Record<string, unknown>)[discriminator.propertyName];
-      const target = typeof value === "string" ? discriminator.mapping?.[value] : undefined;
-      if (!target) {
-        nestedErrors.push(`no schema for ${discriminator.propertyName}=${String(value)}`);
-        return false;
-      }
-      // MessageEvent is allOf [Event, ...] and Event carries the discriminator: without this
-      // guard the two would validate each other forever.
-      const seen = inProgress.get(data) ?? new Set<string>();
-      if (seen.has(target)) return true;
-      seen.add(target);
-      inProgress.set(data, seen);
-      try {
-        const validate = ajv.getSchema(`${ROOT}${target}`);
-        if (!validate) throw new Error(`Unknown schema ${target}`);
-        const ok = validate(data) as boolean;
-        if (!ok) nestedErrors.push(...(validate.errors ?? []).map((e) => `${target}${e.instancePath} ${e.message}`));
-        return ok;
-      } finally {
-        seen.delete(target);
-      }
-    },
-  });
-  ajv.addSchema({ components: document.components }, ROOT);
-
-  return (schemaName, data) => {
-    nestedErrors.length = 0;
-    const validate = ajv.getSchema(`${ROOT}#/components/schemas/${schemaName}`);
-    if (!validate) throw new Error(`Unknown schema ${schemaName}`);
-    if (validate(data)) return [];
-    return [...(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`), ...nestedErrors];
-  };
-}
-
-let check: ReturnType<typeof createValidator>;
+let check: SchemaCheck;
 beforeAll(() => {
-  check = createValidator();
+  check = createOpenApiValidator("webhook.yml");
 });
 
 const timestamp = Date.UTC(2025, 0, 2, 3, 4, 5);
