@@ -67,6 +67,15 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.pollTimer);
+    // Queued events go back at once, so another dispatcher need not wait for their lease.
+    const unsent = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((e) => e.seq));
+    if (unsent.length > 0) {
+      try {
+        this.options.store.release(unsent, this.workerId);
+      } catch (error) {
+        this.log(`dispatcher: cannot release ${unsent.length} events; their lease will: ${String(error)}`);
+      }
+    }
     await this.whenIdle();
     this.flush();
   }

@@ -33,27 +33,39 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // Events wait as 'pending'; a claim makes them 'sending' under a lease. Only unclaimed
+      // events sit in the (status, channelId, seq) index range for 'pending', so a claim reads
+      // just what it takes; the few 'sending' rows are checked for leases that ran out.
       pendingChannels: this.db
         .prepare(
-          `SELECT DISTINCT "channelId" FROM "WebhookEvent"
-           WHERE "status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < ?)`,
+          `SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'pending'
+           UNION
+           SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'sending' AND "lockedUntil" < ?`,
         )
         .pluck(),
       channel: this.db.prepare(
         `SELECT "id", "webhookUrl", "channelSecret", "botUserId", "useWebhook", "errorStatisticsAggregation"
          FROM "Channel" WHERE "id" = ?`,
       ),
-      // The index on (status, channelId, seq) starts at the channel's oldest pending event; the
-      // planner would otherwise walk the channel's whole history of delivered ones first.
       claim: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "lockedBy" = @workerId, "lockedUntil" = @until
+        `UPDATE "WebhookEvent" SET "status" = 'sending', "lockedBy" = @workerId, "lockedUntil" = @until
          WHERE "seq" IN (
-           SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-           WHERE "status" = 'pending' AND "channelId" = @channelId
-             AND ("lockedUntil" IS NULL OR "lockedUntil" < @now)
-             AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= @now)
+           SELECT "seq" FROM (
+             SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+             WHERE "status" = 'sending' AND "channelId" = @channelId AND "lockedUntil" < @now
+             ORDER BY "seq" LIMIT @limit)
+           UNION ALL
+           SELECT "seq" FROM (
+             SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+             WHERE "status" = 'pending' AND "channelId" = @channelId
+               AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= @now)
+             ORDER BY "seq" LIMIT @limit)
            ORDER BY "seq" LIMIT @limit)
          RETURNING "seq", "webhookEventId", "event", "attempts"`,
+      ),
+      release: this.db.prepare(
+        `UPDATE "WebhookEvent" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL
+         WHERE "seq" = ? AND "status" = 'sending' AND "lockedBy" = ?`,
       ),
       skip: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
@@ -129,6 +141,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
       until: sqliteTime(now + leaseMs),
     }) as ClaimedEvent[];
     return rows.sort((a, b) => a.seq - b.seq);
+  }
+
+  release(seqs: readonly number[], workerId: string): void {
+    const release = this.statements.release;
+    this.db.transaction(() => {
+      for (const seq of seqs) release.run(seq, workerId);
+    })();
   }
 
   skipPending(channelId: string, now: number): number {

@@ -63,8 +63,13 @@ export interface DeliveryStore {
   /** Channels that have pending events nobody holds. */
   channelsWithPendingEvents(now: number): string[];
   channel(channelId: string): ChannelDelivery | null;
-  /** Takes the oldest free pending events of a channel for `workerId` until `now + leaseMs`. */
+  /**
+   * Takes the oldest events of a channel that are due and that nobody holds (or whose holder's
+   * lease ran out), for `workerId` until `now + leaseMs`, in arrival order.
+   */
   claim(channelId: string, workerId: string, limit: number, now: number, leaseMs: number): ClaimedEvent[];
+  /** Gives back claimed events that were not sent (a dispatcher stopping). */
+  release(seqs: readonly number[], workerId: string): void;
   /** Marks a channel's pending events as skipped (Use webhook is off); returns how many. */
   skipPending(channelId: string, now: number): number;
   /**

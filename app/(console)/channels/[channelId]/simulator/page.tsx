@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Simulator" };
 
 function Outcome({ event, showDetail }: { event: RecentEvent; showDetail: boolean }) {
   if (event.status === "skipped") return <span className="muted">Not sent: Use webhook is off</span>;
-  if (event.status === "pending" || !event.last) return <span className="muted">Sending…</span>;
+  if (event.status === "pending" || event.status === "sending" || !event.last) return <span className="muted">Sending…</span>;
   if (event.last.success) {
     return (
       <span style={{ color: "#05603a" }}>
@@ -46,7 +46,7 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
       <SimulatorPanel channelId={channel.id} users={users} />
       <section className="card" aria-label="Recent webhooks">
         <h2>Recent webhooks</h2>
-        <AutoRefresh active={recent.events.some((e) => e.status === "pending")} />
+        <AutoRefresh active={recent.events.some((e) => e.status === "pending" || e.status === "sending")} />
         {recent.events.length === 0 ? (
           <p className="muted">Nothing sent yet.</p>
         ) : (
