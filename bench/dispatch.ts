@@ -1,6 +1,6 @@
 // bench/dispatch: webhook throughput of the product against a raw undici loop, measured in the
 // same run against the same bot; isolation of a hanging bot; the 2-second deadline; peak RSS.
-//   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16]
+//   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16] [--worker]
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     "raw-requests": { type: "string", default: "50000" },
     "isolation-events": { type: "string", default: "1500" },
     "no-build": { type: "boolean", default: false },
+    // Runs the dispatcher as a separate `npm run worker` process instead of inside the app.
+    worker: { type: "boolean", default: false },
   },
 });
 const EVENTS = Number(values.events);
@@ -89,10 +91,24 @@ async function startApp(dataDir: string): Promise<{ base: string; app: ChildProc
       ADMIN_PASSWORD: "bench-password",
       WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY),
       NEXT_TELEMETRY_DISABLED: "1",
+      DISPATCHER: values.worker ? "off" : "app",
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(app);
+  if (values.worker) {
+    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: `file:${path.join(dataDir, "console.db")}`,
+        WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY),
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    children.push(worker);
+  }
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {

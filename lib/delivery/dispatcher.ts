@@ -57,8 +57,8 @@ export class Dispatcher {
     const poll = () => {
       if (!this.running) return;
       this.scan();
+      // Not unref'd: a standalone worker has nothing else keeping it alive.
       this.pollTimer = setTimeout(poll, this.options.pollMs ?? 500);
-      this.pollTimer.unref?.();
     };
     poll();
   }

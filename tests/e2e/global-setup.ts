@@ -65,6 +65,7 @@ export default async function setup(project: TestProject) {
       DEMO_CHANNEL_ID: DEMO_CHANNEL.id,
       DEMO_CHANNEL_SECRET: DEMO_CHANNEL.secret,
       NEXTAUTH_URL: baseUrl,
+      TZ: "America/Los_Angeles",
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

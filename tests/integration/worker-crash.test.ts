@@ -14,7 +14,8 @@ let bot: TestBot | undefined;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const worker = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/worker.ts"], {
+  // `node --import tsx`, not the tsx wrapper: the signal must reach the worker itself.
+  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     cwd: root,
     env: { ...process.env, WEBHOOK_LEASE_MS: "2000", WEBHOOK_CHANNEL_CONCURRENCY: "8" },
     stdio: "ignore",
@@ -60,7 +61,12 @@ describe("a worker killed mid-run", () => {
     first.kill("SIGKILL");
     const killedAt = Date.now();
     await new Promise((r) => first.once("exit", r));
+    // Anything still on the wire reaches the bot now; then nothing more may arrive while no
+    // worker runs, which shows the kill really stopped the sending.
+    await new Promise((r) => setTimeout(r, 300));
     const seenBeforeKill = bot.received.length;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(bot.received.length).toBe(seenBeforeKill);
     expect(seenBeforeKill).toBeLessThan(EVENTS);
 
     startWorker();

@@ -1,31 +1,96 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ErrorChart } from "@/components/webhook-errors/error-chart";
+import { ErrorFilters } from "@/components/webhook-errors/error-filters";
+import { ErrorLegend, NotAggregatedNote } from "@/components/webhook-errors/error-legend";
+import { ErrorRows } from "@/components/webhook-errors/error-rows";
+import { LiveUpdates } from "@/components/webhook-errors/live-updates";
+import { AggregationOffNotice, ChartEmptyState, InvalidViewNotice } from "@/components/webhook-errors/notices";
+import { RangeSummary } from "@/components/webhook-errors/range-summary";
 import { loadChannelPage } from "@/lib/channel-page";
-import { canReadSettings } from "@/lib/roles";
+import { canManageChannel, canReadSettings } from "@/lib/roles";
+import { getErrorChart, getRecentErrorsStamp, listErrorRows } from "@/lib/statistics/queries";
+import { REASON_ORDER } from "@/lib/statistics/reason-colors";
+import {
+  parseWebhookErrorsSearch,
+  RANGE_PRESETS,
+  tsvSearch,
+  type SearchParamsInput,
+} from "@/lib/statistics/search-params";
+import { formatUtc9Input, MINUTE_MS } from "@/lib/statistics/utc9";
 
 export const metadata: Metadata = { title: "Webhook errors" };
 
-export default async function WebhookErrorsPage({ params }: { params: Promise<{ channelId: string }> }) {
-  const { channelId } = await params;
-  const { channel } = await loadChannelPage(channelId);
+const PRESETS = Object.entries(RANGE_PRESETS).map(([value, { label }]) => ({ value, label }));
+
+export default async function WebhookErrorsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ channelId: string }>;
+  searchParams: Promise<SearchParamsInput>;
+}) {
+  const [{ channelId }, search] = await Promise.all([params, searchParams]);
+  const { user, channel } = await loadChannelPage(channelId);
   if (!canReadSettings(channel.role)) notFound();
+  const basePath = `/channels/${channel.id}/webhook-errors`;
+
   if (!channel.errorStatisticsAggregation) {
-    return (
-      <section className="card">
-        <h2>Webhook errors</h2>
-        <p>
-          Error statistics aggregation is off, so no errors are being counted. Turn it on in{" "}
-          <Link href={`/channels/${channel.id}/messaging-api`}>Messaging API</Link>.
-        </p>
-      </section>
-    );
+    return <AggregationOffNotice channelId={channel.id} canManage={canManageChannel(channel.role)} />;
   }
+  const parsed = parseWebhookErrorsSearch(search);
+  if (!parsed.ok) return <InvalidViewNotice problems={parsed.problems} basePath={basePath} />;
+
+  const { query } = parsed;
+  // A live range ends at the time of this render; the live check looks a little further back, so
+  // that nothing written meanwhile is missed.
+  const since = query.range.chartEnd - 2 * MINUTE_MS;
+  const [chart, rows, stamp] = await Promise.all([
+    getErrorChart(user.id, channel.id, query),
+    listErrorRows(user.id, channel.id, query),
+    query.range.isLive ? getRecentErrorsStamp(user.id, channel.id, since) : Promise.resolve(null),
+  ]);
+
   return (
-    <section className="card">
-      <h2>Webhook errors</h2>
-      <p className="muted">Error statistics are being aggregated. All times are UTC+9.</p>
-      <p className="empty">No webhook errors have been recorded yet.</p>
-    </section>
+    <>
+      <section className="card" aria-label="Webhook errors">
+        <div className="we-head">
+          <div>
+            <h2>Webhook errors</h2>
+            <p className="muted small we-zone-note">
+              <strong>All times are UTC+9.</strong> Errors are counted only while Error statistics aggregation is on.
+            </p>
+          </div>
+          <a className="button primary" href={`/api/channels/${channel.id}/webhook-errors/tsv${tsvSearch(query)}`} download>
+            Download TSV file
+          </a>
+        </div>
+        <ErrorFilters
+          action={basePath}
+          presets={PRESETS}
+          preset={query.range.preset}
+          from={formatUtc9Input(query.range.from)}
+          to={formatUtc9Input(query.range.to)}
+          reasons={REASON_ORDER}
+          reason={query.reason ?? ""}
+          detail={query.detail ?? ""}
+          details={chart.detailsSeen}
+        />
+      </section>
+      <section className="card" aria-label="Errors over time">
+        <RangeSummary chart={chart} isLive={query.range.isLive} />
+        <ErrorLegend chart={chart} reason={query.reason} />
+        {chart.totalErrors === 0 ? (
+          <ChartEmptyState chart={chart} isFiltered={query.reason !== null || query.detail !== null} />
+        ) : (
+          <ErrorChart chart={chart} />
+        )}
+        <NotAggregatedNote chart={chart} />
+      </section>
+      <ErrorRows page={rows} query={query} basePath={basePath} totalRows={chart.totalRows} />
+      {stamp !== null && (
+        <LiveUpdates stampUrl={`/api/channels/${channel.id}/webhook-errors/stamp?since=${since}`} stamp={stamp} />
+      )}
+    </>
   );
 }

@@ -1,0 +1,122 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { TooltipContentProps } from "recharts";
+import { BUCKET_MS, chooseTicks, formatBucketRange, formatBucketTick } from "@/lib/statistics/buckets";
+import type { ChartBucket, ErrorChart as ErrorChartData } from "@/lib/statistics/chart";
+import { REASON_COLORS, REASON_ORDER } from "@/lib/statistics/reason-colors";
+import type { Reason } from "@/lib/webhook/reasons";
+
+const NUMBER = new Intl.NumberFormat("en-US");
+const NOT_AGGREGATED_FILL = "#eaecf0";
+
+type Row = { mid: number; bucket: ChartBucket } & Partial<Record<Reason, number | null>>;
+
+function BucketTooltip({ active, label, rows, unit }: Pick<TooltipContentProps, "active" | "label"> & {
+  rows: Map<number, Row>;
+  unit: ErrorChartData["unit"];
+}) {
+  const row = active && typeof label === "number" ? rows.get(label) : undefined;
+  if (!row) return null;
+  const { bucket } = row;
+  const total = bucket.errors ? REASON_ORDER.reduce((sum, r) => sum + (bucket.errors?.[r] ?? 0), 0) : 0;
+  return (
+    <div className="we-tooltip">
+      <div className="we-tooltip-title">{formatBucketRange(bucket.start, unit)} (UTC+9)</div>
+      {bucket.coverage === "none" ? (
+        <div className="muted">Not aggregated: Error statistics aggregation was off.</div>
+      ) : (
+        <>
+          <div className="we-tooltip-total">
+            {NUMBER.format(total)} {total === 1 ? "error" : "errors"}
+          </div>
+          {REASON_ORDER.filter((r) => (bucket.errors?.[r] ?? 0) > 0).map((reason) => (
+            <div key={reason} className="we-tooltip-reason">
+              <div className="we-tooltip-line">
+                <span className="we-swatch" style={{ background: REASON_COLORS[reason] }} />
+                <span className="mono">{reason}</span>
+                <span className="we-tooltip-count">{NUMBER.format(bucket.errors?.[reason] ?? 0)}</span>
+              </div>
+              {bucket.details
+                .filter((d) => d.reason === reason)
+                .map((d) => (
+                  <div key={d.detail} className="we-tooltip-line we-tooltip-detail">
+                    <span>{d.detail}</span>
+                    <span className="we-tooltip-count">{NUMBER.format(d.errors)}</span>
+                  </div>
+                ))}
+            </div>
+          ))}
+          {bucket.coverage === "partial" && <div className="muted small">Aggregation was off for part of this time.</div>}
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Errors per UTC+9 bucket, stacked by reason in the reasons' fixed colors, with the stretches when
+ * aggregation was off shaded and labelled rather than drawn as zeros. Every time is formatted in
+ * UTC+9 by lib/statistics, never in the browser's zone.
+ */
+export function ErrorChart({ chart }: { chart: ErrorChartData }) {
+  const size = BUCKET_MS[chart.unit];
+  const rows: Row[] = chart.buckets.map((bucket) => ({
+    mid: bucket.start + size / 2,
+    bucket,
+    ...Object.fromEntries(REASON_ORDER.map((r) => [r, bucket.errors ? bucket.errors[r] || null : null])),
+  }));
+  const byMid = new Map(rows.map((r) => [r.mid, r]));
+  const first = chart.buckets[0]?.start ?? chart.from;
+  const last = chart.buckets.at(-1)?.end ?? chart.to;
+  const span = last - first;
+  const ticks = chooseTicks(chart.buckets.map((b) => b.start), chart.unit);
+  const shown = REASON_ORDER.filter((r) => chart.totals[r] > 0);
+
+  return (
+    <div className="we-chart" role="img" aria-label={`Webhook errors per ${chart.unit}, stacked by reason, in UTC+9`}>
+      <ResponsiveContainer width="100%" height={300}>
+        <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} barCategoryGap="12%">
+          <CartesianGrid vertical={false} stroke="#eef0f3" />
+          <XAxis
+            dataKey="mid"
+            type="number"
+            domain={[first, last]}
+            ticks={ticks}
+            tickFormatter={(value: number) => formatBucketTick(value, chart.unit)}
+            allowDataOverflow
+            tick={{ fontSize: 11, fill: "#6b7280" }}
+            tickLine={false}
+            axisLine={{ stroke: "#d0d5dd" }}
+          />
+          <YAxis allowDecimals={false} width={52} tick={{ fontSize: 11, fill: "#6b7280" }} tickLine={false} axisLine={false} />
+          {chart.notAggregated.map((gap) => (
+            <ReferenceArea
+              key={gap.start}
+              x1={gap.start}
+              x2={gap.end}
+              ifOverflow="hidden"
+              // Over the bars: a bucket aggregated only in part shows which part was off.
+              zIndex={350}
+              fill={NOT_AGGREGATED_FILL}
+              fillOpacity={0.8}
+              label={
+                (gap.end - gap.start) / span > 0.08
+                  ? { value: "Not aggregated", position: "insideTop", fill: "#667085", fontSize: 11 }
+                  : undefined
+              }
+            />
+          ))}
+          <Tooltip
+            content={(props) => <BucketTooltip active={props.active} label={props.label} rows={byMid} unit={chart.unit} />}
+            cursor={{ fill: "rgba(17, 24, 39, 0.05)" }}
+            isAnimationActive={false}
+          />
+          {shown.map((reason) => (
+            <Bar key={reason} dataKey={reason} name={reason} stackId="errors" fill={REASON_COLORS[reason]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

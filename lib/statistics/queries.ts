@@ -1,0 +1,214 @@
+import "server-only";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { db } from "../db";
+import { env } from "../env";
+import { NotFoundError } from "../errors";
+import type { Prisma } from "../generated/prisma/client";
+import { canSeeWebhookErrors, isRole } from "../roles";
+import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
+import { DEFAULT_HOUR_CACHE_OPTIONS, SealedHourCache } from "./hour-cache";
+import { storedRowCells, type ErrorRow } from "./rows";
+import type { RowCursor, WebhookErrorsQuery } from "./search-params";
+import { ErrorStatReader, iterateStoredErrorRows } from "./sqlite-reader";
+import { createTsvStream, tsvFilename } from "./tsv";
+import { HOUR_MS } from "./utc9";
+
+// One reader and one cache per process and database file, shared by Next's separately bundled
+// server parts as lib/db.ts shares its client.
+const globalForStatistics = globalThis as unknown as {
+  errorStatistics?: { file: string; reader: ErrorStatReader; cache: SealedHourCache };
+};
+
+function statistics() {
+  const { sqlitePath, databaseKind } = env();
+  if (databaseKind !== "sqlite") {
+    throw new Error("DATABASE_URL points at PostgreSQL, which this build does not support yet.");
+  }
+  if (globalForStatistics.errorStatistics?.file !== sqlitePath) {
+    globalForStatistics.errorStatistics?.reader.close();
+    globalForStatistics.errorStatistics = {
+      file: sqlitePath,
+      reader: new ErrorStatReader(sqlitePath),
+      cache: new SealedHourCache(DEFAULT_HOUR_CACHE_OPTIONS),
+    };
+  }
+  return globalForStatistics.errorStatistics;
+}
+
+/**
+ * Lets through Admins and Members of a channel whose aggregation is on; everyone else is told the
+ * page does not exist, as the tab itself does (Testers and non-members never learn more).
+ */
+export async function requireWebhookErrorsAccess(userId: string, channelId: string): Promise<void> {
+  const member = await db().channelMember.findUnique({
+    where: { channelId_userId: { channelId, userId } },
+    select: { role: true, channel: { select: { errorStatisticsAggregation: true } } },
+  });
+  if (!member || !isRole(member.role) || !canSeeWebhookErrors(member.role, member.channel.errorStatisticsAggregation)) {
+    throw new NotFoundError("This page does not exist.");
+  }
+}
+
+/** Work done between turns of the event loop while a cold chart reads its hours. */
+const SLICE_MS = 15;
+
+/**
+ * Errors per (hour, reason, detail) over `[from, to)`, summed in SQL an hour at a time. Hours that
+ * are over come from the cache; a cold 30-day read yields to the event loop every few
+ * milliseconds, so the dispatcher in the same process keeps sending meanwhile.
+ */
+async function readHourCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
+  const { reader, cache } = statistics();
+  const cells: ErrorCell[] = [];
+  let sliceStart = performance.now();
+  // UTC+9 is a whole number of hours ahead of UTC, so UTC hours are UTC+9 hours: days fold from them.
+  for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS) {
+    const lo = Math.max(hour, from);
+    const hi = Math.min(hour + HOUR_MS, to);
+    const isWholeHour = lo === hour && hi === hour + HOUR_MS;
+    const now = Date.now();
+    const key = `${channelId}\u0000${hour}`;
+    let sums = isWholeHour ? cache.get(key, now) : undefined;
+    if (!sums) {
+      sums = reader.sumsBetween(channelId, lo, hi);
+      if (isWholeHour && cache.isSealed(hour, now)) cache.set(key, sums, now);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
+    for (const s of sums) cells.push({ start: hour, reason: s.reason, detail: s.detail, errors: s.errors, rows: s.rows });
+  }
+  return cells;
+}
+
+/**
+ * The chart of a view: errors per UTC+9 bucket stacked by reason, the details behind each bar, the
+ * legend's totals, and the stretches when aggregation was off (Admins and Members).
+ */
+export async function getErrorChart(userId: string, channelId: string, query: WebhookErrorsQuery): Promise<ErrorChart> {
+  await requireWebhookErrorsAccess(userId, channelId);
+  const { from, chartEnd: to, unit } = query.range;
+  const [periods, cells] = await Promise.all([
+    db().aggregationPeriod.findMany({
+      where: { channelId, startedAt: { lt: new Date(to) }, OR: [{ endedAt: null }, { endedAt: { gt: new Date(from) } }] },
+      orderBy: { startedAt: "asc" },
+      select: { startedAt: true, endedAt: true },
+    }),
+    unit === "minute" ? statistics().reader.minuteCells(channelId, from, to) : readHourCells(channelId, from, to),
+  ]);
+  return buildErrorChart({
+    from,
+    to,
+    unit,
+    cells,
+    periods: periods.map((p) => ({ startedAt: p.startedAt.getTime(), endedAt: p.endedAt?.getTime() ?? null })),
+    reason: query.reason,
+    detail: query.detail,
+  });
+}
+
+/** One page of error rows, and where the pages around it start. */
+export type ErrorRowsPage = {
+  rows: ErrorRow[];
+  /** The last row, when older rows follow. */
+  older: RowCursor | null;
+  /** The first row, when newer rows come before this page. */
+  newer: RowCursor | null;
+};
+
+function rowCursor(row: ErrorRow): RowCursor {
+  return { windowStart: row.windowStart, reason: row.reason, detail: row.detail };
+}
+
+/**
+ * Rows come newest window first, then by reason and detail. "After" a cursor in that order means an
+ * older window, or the same window and a later (reason, detail); "before" is the mirror image.
+ */
+function pageWhere(cursor: RowCursor, direction: "older" | "newer"): Prisma.ErrorStatWhereInput {
+  const at = new Date(cursor.windowStart);
+  const further = direction === "older" ? "gt" : "lt";
+  return {
+    // The bound on the window alone lets the index start at the cursor rather than at the range's end.
+    windowStart: direction === "older" ? { lte: at } : { gte: at },
+    OR: [
+      { windowStart: direction === "older" ? { lt: at } : { gt: at } },
+      { windowStart: at, reason: { [further]: cursor.reason } },
+      { windowStart: at, reason: cursor.reason, detail: { [further]: cursor.detail } },
+    ],
+  };
+}
+
+/** The error rows of a view, newest first, `limit` at a time (Admins and Members). */
+export async function listErrorRows(
+  userId: string,
+  channelId: string,
+  query: WebhookErrorsQuery,
+  limit = 50,
+): Promise<ErrorRowsPage> {
+  await requireWebhookErrorsAccess(userId, channelId);
+  const { from, to } = query.range;
+  const direction = query.page?.direction ?? "older";
+  const order = direction === "older" ? ("asc" as const) : ("desc" as const);
+  const found = await db().errorStat.findMany({
+    where: {
+      AND: [
+        { channelId, windowStart: { gte: new Date(from), lt: new Date(to) } },
+        query.reason ? { reason: query.reason } : {},
+        query.detail ? { detail: query.detail } : {},
+        query.page ? pageWhere(query.page.cursor, direction) : {},
+      ],
+    },
+    orderBy: [{ windowStart: direction === "older" ? "desc" : "asc" }, { reason: order }, { detail: order }],
+    take: limit + 1,
+    select: { windowStart: true, reason: true, detail: true, firstAt: true, lastAt: true, count: true },
+  });
+  const hasMore = found.length > limit;
+  const rows = found.slice(0, limit).map(
+    (r): ErrorRow => ({
+      windowStart: r.windowStart.getTime(),
+      firstAt: r.firstAt.getTime(),
+      lastAt: r.lastAt.getTime(),
+      reason: r.reason,
+      detail: r.detail,
+      errors: r.count,
+    }),
+  );
+  if (direction === "newer") rows.reverse();
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (direction === "older") {
+    return { rows, older: hasMore && last ? rowCursor(last) : null, newer: query.page && first ? rowCursor(first) : null };
+  }
+  return { rows, older: last ? rowCursor(last) : null, newer: hasMore && first ? rowCursor(first) : null };
+}
+
+/**
+ * A token that changes when errors arrive in windows from `since` on; the open tab polls it and
+ * refreshes only when it changes (Admins and Members).
+ */
+export async function getRecentErrorsStamp(userId: string, channelId: string, since: number): Promise<string> {
+  await requireWebhookErrorsAccess(userId, channelId);
+  return statistics().reader.recentStamp(channelId, since);
+}
+
+/**
+ * The view's rows as a TSV file, streamed from the database as the reader takes it: a header,
+ * then one line per row, newest first, in UTC+9 (Admins and Members).
+ */
+export async function openErrorTsv(
+  userId: string,
+  channelId: string,
+  query: WebhookErrorsQuery,
+): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
+  await requireWebhookErrorsAccess(userId, channelId);
+  const { from, to } = query.range;
+  const { rows, close } = iterateStoredErrorRows(statistics().file, {
+    channelId,
+    from,
+    to,
+    reason: query.reason,
+    detail: query.detail,
+  });
+  return { filename: tsvFilename(channelId, from, to), stream: createTsvStream(rows, storedRowCells, close) };
+}

@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { db } from "@/lib/db";
+import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
+import type { EventOutcome } from "@/lib/delivery/store";
+import { env } from "@/lib/env";
+import { NotFoundError } from "@/lib/errors";
+import { addMember } from "@/lib/members";
+import { createProvider } from "@/lib/providers";
+import { getErrorChart, getRecentErrorsStamp, listErrorRows, openErrorTsv, type ErrorRowsPage } from "@/lib/statistics/queries";
+import { errorRowCells } from "@/lib/statistics/rows";
+import { parseWebhookErrorsSearch, type WebhookErrorsQuery } from "@/lib/statistics/search-params";
+import { createUser } from "@/lib/users";
+import type { Failure } from "@/lib/webhook/reasons";
+
+let admin: string;
+let member: string;
+let tester: string;
+let outsider: string;
+let channelId: string;
+let otherChannelId: string;
+let store: SqliteDeliveryStore;
+
+// Around UTC+9 midnight at a month end: 2025-06-30 23:58 to 2025-07-01 00:03 (UTC+9).
+const T = (utc9: string) => Date.parse(`${utc9}+09:00`);
+const ON_AT = T("2025-06-30T20:00:00");
+
+const failure = (reason: Failure["reason"], detail: string): Failure => ({ reason, detail });
+const E500 = failure("error_status_code", "500");
+const E503 = failure("error_status_code", "503");
+const TIMEOUT = failure("request_timeout", "Request timeout");
+const REFUSED = failure("could_not_connect", "Connection failed");
+
+/** Records failed sends through the real store, each detected at `at` (its send ending then). */
+function recordFailures(channel: string, sends: [Failure, string][]) {
+  const outcomes: EventOutcome[] = sends.map(([f, at]) => {
+    const detectedAt = T(at);
+    const durationMs = f.reason === "request_timeout" ? 2000 : 12;
+    return {
+      seq: 0,
+      attempt: {
+        channelId: channel,
+        webhookEventId: null,
+        kind: "event",
+        isRedelivery: false,
+        url: "http://127.0.0.1:9/callback",
+        startedAt: detectedAt - durationMs,
+        durationMs,
+        statusCode: f.reason === "error_status_code" ? Number(f.detail) : undefined,
+        failure: f,
+        requestExcerpt: "{}",
+      },
+    };
+  });
+  store.recordOutcomes(outcomes, Math.max(...outcomes.map((o) => o.attempt.startedAt + o.attempt.durationMs)));
+}
+
+function view(search: Record<string, string>): WebhookErrorsQuery {
+  const parsed = parseWebhookErrorsSearch(search);
+  if (!parsed.ok) throw new Error(parsed.problems.join(" "));
+  return parsed.query;
+}
+
+const RANGE = { range: "custom", from: "2025-06-30T23:00", to: "2025-07-01T01:00" };
+
+beforeAll(async () => {
+  admin = (await createUser("stats-admin@example.com", "pw")).user.id;
+  outsider = (await createUser("stats-outsider@example.com", "pw")).user.id;
+  const provider = await createProvider(admin, "Statistics");
+  async function channel(name: string) {
+    const { id } = await createChannel(admin, provider.id, { name, description: "", email: "" });
+    await updateWebhookUrl(admin, id, "http://127.0.0.1:9/callback");
+    await setWebhookSetting(admin, id, "useWebhook", true, new Date(ON_AT - 1000));
+    await setWebhookSetting(admin, id, "errorStatisticsAggregation", true, new Date(ON_AT));
+    return id;
+  }
+  channelId = await channel("Errors bot");
+  otherChannelId = await channel("Other bot");
+  await addMember(admin, channelId, { email: "stats-member@example.com", role: "MEMBER" });
+  await addMember(admin, channelId, { email: "stats-tester@example.com", role: "TESTER" });
+  member = (await db().user.findUniqueOrThrow({ where: { email: "stats-member@example.com" } })).id;
+  tester = (await db().user.findUniqueOrThrow({ where: { email: "stats-tester@example.com" } })).id;
+
+  store = new SqliteDeliveryStore(env().sqlitePath);
+  recordFailures(channelId, [
+    [E500, "2025-06-30T23:58:05.100"],
+    [E500, "2025-06-30T23:58:40.250"],
+    [E500, "2025-06-30T23:58:59.999"],
+    [TIMEOUT, "2025-06-30T23:58:30.000"],
+    [E503, "2025-06-30T23:59:10.000"],
+    [REFUSED, "2025-07-01T00:00:00.000"],
+    [REFUSED, "2025-07-01T00:00:01.500"],
+    [E500, "2025-07-01T00:02:00.000"],
+    [TIMEOUT, "2025-07-01T00:02:59.000"],
+  ]);
+  // A second batch adds to the same 60-second rows, as the dispatcher's next flush would.
+  recordFailures(channelId, [[E500, "2025-06-30T23:58:20.000"], [TIMEOUT, "2025-07-01T00:02:01.000"]]);
+  recordFailures(otherChannelId, [[E500, "2025-06-30T23:58:10.000"]]);
+});
+
+afterAll(() => store?.close());
+
+describe("who may read webhook errors", () => {
+  test("Admins and Members may; Testers and non-members are told the page does not exist", async () => {
+    const query = view(RANGE);
+    await expect(getErrorChart(admin, channelId, query)).resolves.toBeDefined();
+    await expect(listErrorRows(member, channelId, query)).resolves.toBeDefined();
+    for (const user of [tester, outsider]) {
+      await expect(getErrorChart(user, channelId, query)).rejects.toThrow(NotFoundError);
+      await expect(listErrorRows(user, channelId, query)).rejects.toThrow(NotFoundError);
+      await expect(openErrorTsv(user, channelId, query)).rejects.toThrow(NotFoundError);
+      await expect(getRecentErrorsStamp(user, channelId, 0)).rejects.toThrow(NotFoundError);
+    }
+  });
+
+  test("nobody may while aggregation is off", async () => {
+    await setWebhookSetting(admin, otherChannelId, "errorStatisticsAggregation", false);
+    await expect(getErrorChart(admin, otherChannelId, view(RANGE))).rejects.toThrow(NotFoundError);
+    await expect(openErrorTsv(admin, otherChannelId, view(RANGE))).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe("the chart", () => {
+  test("minute buckets in UTC+9, stacked by reason, with the details behind each bar", async () => {
+    const narrow = await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-06-30T23:57", to: "2025-07-01T00:04" }));
+    expect(narrow.unit).toBe("minute");
+    const bars = narrow.buckets.map((b) => [new Date(b.start).toISOString(), b.errors]);
+    expect(bars).toEqual([
+      ["2025-06-30T14:57:00.000Z", { could_not_connect: 0, request_timeout: 0, error_status_code: 0, unclassified: 0 }],
+      ["2025-06-30T14:58:00.000Z", { could_not_connect: 0, request_timeout: 1, error_status_code: 4, unclassified: 0 }],
+      ["2025-06-30T14:59:00.000Z", { could_not_connect: 0, request_timeout: 0, error_status_code: 1, unclassified: 0 }],
+      ["2025-06-30T15:00:00.000Z", { could_not_connect: 2, request_timeout: 0, error_status_code: 0, unclassified: 0 }],
+      ["2025-06-30T15:01:00.000Z", { could_not_connect: 0, request_timeout: 0, error_status_code: 0, unclassified: 0 }],
+      ["2025-06-30T15:02:00.000Z", { could_not_connect: 0, request_timeout: 2, error_status_code: 1, unclassified: 0 }],
+      ["2025-06-30T15:03:00.000Z", { could_not_connect: 0, request_timeout: 0, error_status_code: 0, unclassified: 0 }],
+    ]);
+    expect(narrow.buckets[1].details).toEqual([
+      { reason: "request_timeout", detail: "Request timeout", errors: 1 },
+      { reason: "error_status_code", detail: "500", errors: 4 },
+    ]);
+    expect(narrow.totals).toEqual({ could_not_connect: 2, request_timeout: 3, error_status_code: 6, unclassified: 0 });
+    expect(narrow.totalRows).toBe(6);
+  });
+
+  test("hour buckets split at UTC+9 midnight; the hours before aggregation was turned on are not aggregated", async () => {
+    const chart = await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-06-30T18:00", to: "2025-07-01T02:00" }));
+    expect(chart.unit).toBe("hour");
+    expect(chart.notAggregated).toEqual([{ start: T("2025-06-30T18:00:00"), end: ON_AT }]);
+    expect(chart.buckets.slice(0, 2).map((b) => [b.coverage, b.errors])).toEqual([
+      ["none", null],
+      ["none", null],
+    ]);
+    const byHour = Object.fromEntries(chart.buckets.filter((b) => b.errors).map((b) => [new Date(b.start).toISOString(), b.errors]));
+    expect(byHour["2025-06-30T14:00:00.000Z"]).toEqual({ could_not_connect: 0, request_timeout: 1, error_status_code: 5, unclassified: 0 });
+    expect(byHour["2025-06-30T15:00:00.000Z"]).toEqual({ could_not_connect: 2, request_timeout: 2, error_status_code: 1, unclassified: 0 });
+    // Read twice: the second time old hours come from the cache, and say the same.
+    expect(await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-06-30T18:00", to: "2025-07-01T02:00" }))).toEqual(chart);
+  });
+
+  test("day buckets are UTC+9 days; filters narrow the bars but the detail list keeps every detail", async () => {
+    const chart = await getErrorChart(
+      admin,
+      channelId,
+      view({ range: "custom", from: "2025-06-25T00:00", to: "2025-07-05T00:00", reason: "error_status_code", detail: "500" }),
+    );
+    expect(chart.unit).toBe("day");
+    const days = chart.buckets.filter((b) => b.errors && b.errors.error_status_code > 0);
+    expect(days.map((b) => [new Date(b.start).toISOString(), b.errors?.error_status_code])).toEqual([
+      ["2025-06-29T15:00:00.000Z", 4],
+      ["2025-06-30T15:00:00.000Z", 1],
+    ]);
+    expect(chart.totalErrors).toBe(5);
+    expect(chart.detailsSeen.map((d) => d.detail)).toEqual(["Connection failed", "Request timeout", "500", "503"]);
+  });
+
+  test("an empty range says so", async () => {
+    const chart = await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-07-02T00:00", to: "2025-07-02T06:00" }));
+    expect(chart.totalErrors).toBe(0);
+    expect(chart.buckets.every((b) => b.coverage === "full")).toBe(true);
+  });
+});
+
+describe("the error rows", () => {
+  test("one row per (reason, detail) per 60 seconds, newest first, in UTC+9", async () => {
+    const { rows } = await listErrorRows(admin, channelId, view(RANGE));
+    expect(rows.map(errorRowCells)).toEqual([
+      ["2025-07-01", "00:02:00", "00:02:00", "error_status_code", "500", "1"],
+      ["2025-07-01", "00:02:01", "00:02:59", "request_timeout", "Request timeout", "2"],
+      ["2025-07-01", "00:00:00", "00:00:01", "could_not_connect", "Connection failed", "2"],
+      ["2025-06-30", "23:59:10", "23:59:10", "error_status_code", "503", "1"],
+      ["2025-06-30", "23:58:05", "23:58:59", "error_status_code", "500", "4"],
+      ["2025-06-30", "23:58:30", "23:58:30", "request_timeout", "Request timeout", "1"],
+    ]);
+  });
+
+  test("filters by reason and by detail", async () => {
+    const byReason = await listErrorRows(admin, channelId, view({ ...RANGE, reason: "error_status_code" }));
+    expect(byReason.rows.map((r) => r.detail)).toEqual(["500", "503", "500"]);
+    expect(byReason.rows.map((r) => r.errors)).toEqual([1, 1, 4]);
+    const byDetail = await listErrorRows(admin, channelId, view({ ...RANGE, detail: "Request timeout" }));
+    expect(byDetail.rows.map((r) => r.errors)).toEqual([2, 1]);
+  });
+
+  test("pages older and newer cover every row exactly once, in order", async () => {
+    const all = (await listErrorRows(admin, channelId, view(RANGE))).rows;
+    const seen: string[] = [];
+    const key = (r: { windowStart: number; reason: string; detail: string }) => `${r.windowStart}/${r.reason}/${r.detail}`;
+    let page: ErrorRowsPage = await listErrorRows(admin, channelId, view(RANGE), 2);
+    const pages = [page];
+    seen.push(...page.rows.map(key));
+    expect(page.newer).toBeNull();
+    while (page.older) {
+      const query = { ...view(RANGE), page: { direction: "older" as const, cursor: page.older } };
+      page = await listErrorRows(admin, channelId, query, 2);
+      pages.push(page);
+      seen.push(...page.rows.map(key));
+    }
+    expect(seen).toEqual(all.map(key));
+    expect(pages.map((p) => p.rows.length)).toEqual([2, 2, 2]);
+    // And back: "newer" from the last page gives the page before it.
+    const last = pages.at(-1)!;
+    const back = await listErrorRows(admin, channelId, { ...view(RANGE), page: { direction: "newer", cursor: last.newer! } }, 2);
+    expect(back.rows.map(key)).toEqual(pages[1].rows.map(key));
+    expect(back.newer).not.toBeNull();
+  });
+});
+
+describe("Download TSV file", () => {
+  test("the exact bytes: header, rows newest first, UTC+9, UTF-8, the range and filters honoured", async () => {
+    const { filename, stream } = await openErrorTsv(admin, channelId, view(RANGE));
+    expect(filename).toBe(`webhook-errors-${channelId}-20250630T2300-20250701T0100.tsv`);
+    const bytes = Buffer.from(await new Response(stream).arrayBuffer());
+    expect(bytes.toString("utf8")).toBe(
+      [
+        "Date\tStart\tEnd\tReason\tDetail\tErrors",
+        "2025-07-01\t00:02:00\t00:02:00\terror_status_code\t500\t1",
+        "2025-07-01\t00:02:01\t00:02:59\trequest_timeout\tRequest timeout\t2",
+        "2025-07-01\t00:00:00\t00:00:01\tcould_not_connect\tConnection failed\t2",
+        "2025-06-30\t23:59:10\t23:59:10\terror_status_code\t503\t1",
+        "2025-06-30\t23:58:05\t23:58:59\terror_status_code\t500\t4",
+        "2025-06-30\t23:58:30\t23:58:30\trequest_timeout\tRequest timeout\t1",
+        "",
+      ].join("\n"),
+    );
+    const filtered = await openErrorTsv(admin, channelId, view({ ...RANGE, from: "2025-07-01T00:00", reason: "could_not_connect" }));
+    expect(await new Response(filtered.stream).text()).toBe(
+      "Date\tStart\tEnd\tReason\tDetail\tErrors\n2025-07-01\t00:00:00\t00:00:01\tcould_not_connect\tConnection failed\t2\n",
+    );
+  });
+
+  test("tabs and line breaks inside a detail are escaped, so each row stays one line", async () => {
+    recordFailures(channelId, [[failure("unclassified", "odd\tdetail\nwith breaks"), "2025-07-01T00:30:00.000"]]);
+    const { stream } = await openErrorTsv(admin, channelId, view({ ...RANGE, reason: "unclassified" }));
+    expect(await new Response(stream).text()).toBe(
+      "Date\tStart\tEnd\tReason\tDetail\tErrors\n2025-07-01\t00:30:00\t00:30:00\tunclassified\todd\\tdetail\\nwith breaks\t1\n",
+    );
+  });
+
+  test("a download cancelled half way frees its connection", async () => {
+    const { stream } = await openErrorTsv(admin, channelId, view(RANGE));
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    // The database is still usable by everyone else (a leaked reader would hold a snapshot, not a lock).
+    recordFailures(channelId, [[E500, "2025-07-01T00:40:00.000"]]);
+    const { rows } = await listErrorRows(admin, channelId, view(RANGE));
+    expect(rows[0].windowStart).toBe(T("2025-07-01T00:40:00"));
+  });
+});
+
+describe("live updates", () => {
+  test("the stamp changes when an error is recorded in a recent window, and only then", async () => {
+    const since = T("2025-07-01T00:00:00");
+    const before = await getRecentErrorsStamp(admin, channelId, since);
+    expect(await getRecentErrorsStamp(admin, channelId, since)).toBe(before);
+    recordFailures(channelId, [[E500, "2025-07-01T00:02:30.000"]]);
+    const after = await getRecentErrorsStamp(admin, channelId, since);
+    expect(after).not.toBe(before);
+  });
+});
