@@ -88,6 +88,7 @@ function outcome(channelId: string, failure: Failure, detectedAt: number): Event
   const durationMs = failure.reason === "request_timeout" ? 2000 : 5 + Math.random() * 40;
   return {
     seq: 0, // no such event: the bench records outcomes only, as a dispatcher's flush would
+    attemptsBefore: 0,
     attempt: {
       channelId,
       webhookEventId: null,

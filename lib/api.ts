@@ -1,5 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { hitRateLimit, type RateLimitClass } from "./rate-limit";
 import { channelForToken } from "./tokens";
 
 /** One problem with a request, in LINE's error shape: `{message, details: [{property, message}]}`. */
@@ -74,4 +76,92 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   } catch {
     throw new ApiError(400, "The request body has 1 error(s)", [{ message: "The request body is not valid JSON." }]);
   }
+}
+
+/** 400 in LINE's shape, e.g. `The request body has 1 error(s)` with the property at fault. */
+export function badRequest(message: string, details: ApiErrorDetail[] = []): ApiError {
+  return new ApiError(400, message, details);
+}
+
+/** 404 in LINE's shape. */
+export function notFound(message = "Not found"): ApiError {
+  return new ApiError(404, message);
+}
+
+/** LINE's 400 for a webhook URL it will not save or test; the detail says what is wrong with it. */
+export function invalidWebhookEndpoint(problem: string): ApiError {
+  return badRequest("Invalid webhook endpoint URL", [{ property: "endpoint", message: problem }]);
+}
+
+/** 429 with LINE's message once a channel has used up a class of endpoint's window. */
+export function enforceRateLimit(channelId: string, limitClass: RateLimitClass, now: number = Date.now()): void {
+  const outcome = hitRateLimit(channelId, limitClass, now);
+  if (outcome.allowed) return;
+  const retryAfter = Math.max(1, Math.ceil((outcome.resetAt - now) / 1000));
+  throw new ApiError(429, "The API rate limit has been exceeded. Try again later.", [], {
+    "Retry-After": String(retryAfter),
+  });
+}
+
+/** `events[1].text` for the path `["events", 1, "text"]`, as LINE names a property. */
+function propertyName(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
+    .join("");
+}
+
+/** Checks a body read with readJsonBody against a schema; every problem becomes one detail of a 400. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue): ApiErrorDetail => {
+    const property = propertyName(issue.path);
+    return property ? { property, message: issue.message } : { message: issue.message };
+  });
+  throw badRequest(`The request body has ${details.length} error(s)`, details);
+}
+
+/** What a channel API handler gets: the channel the token stands for and the checked body. */
+export type ChannelApiRequest<B> = { req: Request; channelId: string; body: B; context: ApiContext };
+
+export type ChannelApiOptions<B> = {
+  /** The rate limit every authenticated request counts against. */
+  rateLimit: RateLimitClass;
+  /** The JSON body's schema; without one the body is not read. An absent body reads as undefined. */
+  body?: z.ZodType<B>;
+  maxBodyBytes?: number;
+};
+
+// The Messaging API's bodies are small (a URL of at most 500 characters).
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The wrapper for the Messaging API's channel endpoints: the bearer token (401), the channel's
+ * rate limit (429), the body (400), and LINE's error shape, in that order, so that a handler is
+ * only what the endpoint does. A handler returns the 200 body, or a Response of its own.
+ */
+export function channelApiRoute<B = undefined>(
+  options: ChannelApiOptions<B>,
+  handler: (request: ChannelApiRequest<B>) => Promise<unknown>,
+): (req: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response> {
+  return apiRoute<Record<string, never>>(async (req, _params, context) => {
+    const channelId = await requireChannelToken(req);
+    enforceRateLimit(channelId, options.rateLimit);
+    // Without a schema the endpoint takes no body, and B is its default, undefined.
+    const body = options.body
+      ? parseBody(options.body, await readJsonBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
+      : (undefined as B);
+    const result = await handler({ req, channelId, body, context });
+    return result instanceof Response ? result : jsonResponse(200, result, context);
+  });
+}
+
+/**
+ * A handler for the methods a route does not have: 405 in LINE's shape, with `Allow`, so that
+ * even a wrong method gets an `X-Line-Request-Id`.
+ */
+export function methodNotAllowed(allowed: string[]) {
+  return apiRoute<Record<string, string | string[]>>(async () => {
+    throw new ApiError(405, "Method Not Allowed", [], { Allow: allowed.join(", ") });
+  });
 }

@@ -195,6 +195,13 @@ export async function setWebhookSetting(
       throw new InputError("Turn on Use webhook first.");
     }
     await tx.channel.update({ where: { id: channelId }, data: { [setting]: value } });
+    if (setting === "webhookRedelivery" && !value) {
+      // Turning redelivery off cancels the tries still scheduled.
+      await tx.webhookEvent.updateMany({
+        where: { channelId, status: "retrying" },
+        data: { status: "failed", nextAttemptAt: null },
+      });
+    }
     if (setting !== "errorStatisticsAggregation") return;
     if (value) {
       await tx.aggregationPeriod.create({ data: { channelId, startedAt: now } });

@@ -30,7 +30,30 @@ export type Env = {
   webhookChannelConcurrency: number;
   /** How long a dispatcher holds events it claimed before another may take them over. */
   webhookLeaseMs: number;
+  /** Delays before each redelivery of a failed event, in ms; the schedule ends after the last. */
+  webhookRedeliverySchedule: number[];
+  /** The console's public address, for links in emails. */
+  consoleUrl: string;
+  /** SMTP server for notification emails (smtp://user:pass@host:port); unset keeps mail in the local outbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
+
+/** "30s,2m,10m,1h" → milliseconds. */
+export function parseSchedule(raw: string): number[] {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const steps = raw.split(",").map((part) => part.trim()).filter(Boolean);
+  if (steps.length === 0 || steps.length > 20) {
+    throw new Error(`WEBHOOK_REDELIVERY_SCHEDULE must list 1 to 20 delays, like "30s,2m,10m,1h", not "${raw}".`);
+  }
+  return steps.map((step) => {
+    const match = step.match(/^(\d+)(ms|s|m|h)$/);
+    if (!match || Number(match[1]) <= 0) {
+      throw new Error(`WEBHOOK_REDELIVERY_SCHEDULE: "${step}" is not a delay like 30s, 2m or 1h.`);
+    }
+    return Number(match[1]) * units[match[2]];
+  });
+}
 
 function intSetting(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -43,6 +66,8 @@ function intSetting(name: string, fallback: number, min: number, max: number): n
 }
 
 const DEFAULT_DATA_DIR = "data";
+/** LINE keeps its schedule to itself; ours grows from seconds to an hour over about 1.5 hours. */
+export const DEFAULT_REDELIVERY_SCHEDULE = "10s,30s,2m,10m,30m,1h";
 
 function readEnv(): Env {
   const e = process.env;
@@ -76,6 +101,10 @@ function readEnv(): Env {
       .filter(Boolean),
     webhookChannelConcurrency: intSetting("WEBHOOK_CHANNEL_CONCURRENCY", 16, 1, 1000),
     webhookLeaseMs: intSetting("WEBHOOK_LEASE_MS", 30_000, 1000, 3_600_000),
+    webhookRedeliverySchedule: parseSchedule(e.WEBHOOK_REDELIVERY_SCHEDULE ?? DEFAULT_REDELIVERY_SCHEDULE),
+    consoleUrl: (e.CONSOLE_URL ?? e.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, ""),
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM ?? "LINE Webhook Console <no-reply@localhost>",
   };
 }
 

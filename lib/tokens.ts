@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { getRoleOrThrow } from "./channels";
 import { db } from "./db";
 import { ForbiddenError, NotFoundError } from "./errors";
-import { canManageChannel } from "./roles";
+import { canManageChannel, canReadSettings } from "./roles";
 
 /** Short-lived tokens from client credentials last 30 days, as LINE's do. */
 export const SHORT_LIVED_TOKEN_SECONDS = 30 * 24 * 60 * 60;
@@ -33,9 +33,11 @@ export async function issueAccessToken(
   return { token, id: row.id };
 }
 
-/** The channel's tokens that still work (Admins and Members). */
+/** The channel's tokens that still work, newest first (Admins and Members; Testers see none). */
 export async function listAccessTokens(userId: string, channelId: string): Promise<AccessTokenView[]> {
-  await getRoleOrThrow(userId, channelId);
+  if (!canReadSettings(await getRoleOrThrow(userId, channelId))) {
+    throw new ForbiddenError("Only Admins and Members can see the channel access tokens.");
+  }
   return db().channelAccessToken.findMany({
     where: { channelId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
     orderBy: { createdAt: "desc" },

@@ -195,6 +195,7 @@ export class Dispatcher {
     }
     this.outcomes.push({
       seq: claimed.seq,
+      attemptsBefore: claimed.attempts,
       attempt: attemptFromResult(result, {
         channelId: channel.id,
         webhookEventId: claimed.webhookEventId,

@@ -16,7 +16,10 @@ export function deliveryStore(): DeliveryStore {
   const { databaseUrl, databaseKind, sqlitePath } = env();
   if (databaseKind !== "sqlite") throw new Error("The delivery engine supports SQLite only in this build.");
   if (runtime.deliveryStore?.url !== databaseUrl) {
-    runtime.deliveryStore = { url: databaseUrl, store: new SqliteDeliveryStore(sqlitePath) };
+    runtime.deliveryStore = {
+      url: databaseUrl,
+      store: new SqliteDeliveryStore(sqlitePath, env().webhookRedeliverySchedule),
+    };
   }
   return runtime.deliveryStore.store;
 }

@@ -25,7 +25,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(file: string) {
+  /**
+   * `redeliverySchedule`: the delays before each redelivery of a failed event, while the
+   * channel's Webhook redelivery is on.
+   */
+  constructor(
+    file: string,
+    private readonly redeliverySchedule: readonly number[] = [],
+  ) {
     this.db = new Database(file, { timeout: 10_000 });
     this.db.pragma("journal_mode = WAL");
     this.statements = {
@@ -40,36 +47,46 @@ export class SqliteDeliveryStore implements DeliveryStore {
         .prepare(
           `SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'pending'
            UNION
-           SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'sending' AND "lockedUntil" < ?`,
+           SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'sending' AND "lockedUntil" < @now
+           UNION
+           SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'retrying' AND "nextAttemptAt" <= @now`,
         )
         .pluck(),
       channel: this.db.prepare(
         `SELECT "id", "webhookUrl", "channelSecret", "botUserId", "useWebhook", "errorStatisticsAggregation"
          FROM "Channel" WHERE "id" = ?`,
       ),
+      // First what a dead dispatcher left in flight, then fresh events in arrival order, then
+      // redeliveries that are due: a backlog of redeliveries never starves first sends.
       claim: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = 'sending', "lockedBy" = @workerId, "lockedUntil" = @until
          WHERE "seq" IN (
            SELECT "seq" FROM (
-             SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-             WHERE "status" = 'sending' AND "channelId" = @channelId AND "lockedUntil" < @now
-             ORDER BY "seq" LIMIT @limit)
-           UNION ALL
-           SELECT "seq" FROM (
-             SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-             WHERE "status" = 'pending' AND "channelId" = @channelId
-               AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= @now)
-             ORDER BY "seq" LIMIT @limit)
-           ORDER BY "seq" LIMIT @limit)
+             SELECT 0 AS "rank", "seq" FROM (
+               SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+               WHERE "status" = 'sending' AND "channelId" = @channelId AND "lockedUntil" < @now
+               ORDER BY "seq" LIMIT @limit)
+             UNION ALL
+             SELECT 1, "seq" FROM (
+               SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+               WHERE "status" = 'pending' AND "channelId" = @channelId
+               ORDER BY "seq" LIMIT @limit)
+             UNION ALL
+             SELECT 2, "seq" FROM (
+               SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
+               WHERE "status" = 'retrying' AND "channelId" = @channelId AND "nextAttemptAt" <= @now
+               ORDER BY "nextAttemptAt" LIMIT @limit)
+           ) ORDER BY "rank", "seq" LIMIT @limit)
          RETURNING "seq", "webhookEventId", "event", "attempts"`,
       ),
       release: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL
+        `UPDATE "WebhookEvent" SET "status" = CASE WHEN "attempts" > 0 THEN 'retrying' ELSE 'pending' END,
+           "lockedBy" = NULL, "lockedUntil" = NULL
          WHERE "seq" = ? AND "status" = 'sending' AND "lockedBy" = ?`,
       ),
       skip: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
-         WHERE "status" = 'pending' AND "channelId" = ?`,
+         WHERE "status" IN ('pending', 'retrying') AND "channelId" = ?`,
       ),
       insertAttempt: this.db.prepare(
         `INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "isRedelivery", "url", "startedAt",
@@ -79,12 +96,26 @@ export class SqliteDeliveryStore implements DeliveryStore {
       ),
       finishEvent: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = ?, "attempts" = "attempts" + 1, "finishedAt" = ?,
-           "lockedBy" = NULL, "lockedUntil" = NULL
+           "nextAttemptAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
          WHERE "seq" = ?`,
       ),
-      aggregationOn: this.db
-        .prepare(`SELECT "errorStatisticsAggregation" FROM "Channel" WHERE "id" = ?`)
+      channelFlags: this.db.prepare(
+        `SELECT "errorStatisticsAggregation", "webhookRedelivery", "errorNotification" FROM "Channel" WHERE "id" = ?`,
+      ),
+      openGroup: this.db
+        .prepare(
+          `SELECT "id" FROM "NotificationGroup"
+           WHERE "channelId" = ? AND "kind" = ? AND "reason" = ? AND "detail" = ? AND "emailedAt" IS NULL AND "openedAt" > ?
+           ORDER BY "openedAt" DESC LIMIT 1`,
+        )
         .pluck(),
+      addToGroup: this.db.prepare(
+        `UPDATE "NotificationGroup" SET "count" = "count" + ?, "lastAt" = max("lastAt", ?) WHERE "id" = ?`,
+      ),
+      newGroup: this.db.prepare(
+        `INSERT INTO "NotificationGroup" ("channelId", "kind", "reason", "detail", "openedAt", "lastAt", "count")
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
       upsertErrors: this.db.prepare(
         `INSERT INTO "ErrorStat" ("channelId", "windowStart", "reason", "detail", "firstAt", "lastAt", "count")
          VALUES (@channelId, @windowStart, @reason, @detail, @firstAt, @lastAt, @count)
@@ -118,7 +149,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   channelsWithPendingEvents(now: number): string[] {
-    return this.statements.pendingChannels.all(sqliteTime(now)) as string[];
+    return this.statements.pendingChannels.all({ now: sqliteTime(now) }) as string[];
   }
 
   channel(channelId: string): ChannelDelivery | null {
@@ -155,24 +186,44 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   recordOutcomes(outcomes: readonly EventOutcome[], now: number): void {
-    const { insertAttempt, finishEvent, aggregationOn, upsertErrors } = this.statements;
+    const { insertAttempt, finishEvent, channelFlags, upsertErrors } = this.statements;
     const at = sqliteTime(now);
+    const schedule = this.redeliverySchedule;
     // Outcomes may skip the wait for the disk: in WAL mode a crash of the process loses none of
     // them, and a power cut can only lose the last few, whose events are then sent again.
     this.setSynchronous("NORMAL");
     this.db.transaction(() => {
       const groups = new Map<string, ErrorGroup>();
-      const aggregating = new Map<string, boolean>();
-      for (const { seq, attempt } of outcomes) {
+      const notices = new Map<string, ErrorGroup & { kind: NotificationKind }>();
+      const flags = new Map<string, ChannelFlags>();
+      for (const { seq, attempt, attemptsBefore } of outcomes) {
         insertAttempt.run(attemptRow(attempt));
-        finishEvent.run(attempt.failure ? "failed" : "delivered", at, seq);
-        if (!attempt.failure) continue;
-        let on = aggregating.get(attempt.channelId);
-        if (on === undefined) {
-          on = aggregationOn.get(attempt.channelId) === 1;
-          aggregating.set(attempt.channelId, on);
+        if (!attempt.failure) {
+          finishEvent.run("delivered", at, null, seq);
+          continue;
         }
-        if (on) addToGroups(groups, attempt);
+        let channel = flags.get(attempt.channelId);
+        if (!channel) {
+          const row = channelFlags.get(attempt.channelId) as Record<keyof ChannelFlags, number> | undefined;
+          channel = {
+            errorStatisticsAggregation: row?.errorStatisticsAggregation === 1,
+            webhookRedelivery: row?.webhookRedelivery === 1,
+            errorNotification: row?.errorNotification === 1,
+          };
+          flags.set(attempt.channelId, channel);
+        }
+        if (channel.errorStatisticsAggregation) addToGroups(groups, attempt);
+        if (channel.errorNotification) addNotice(notices, attempt, "error", attempt.failure);
+        // attemptsBefore counts earlier sends: the first failure waits schedule[0], and so on.
+        const delay = channel.webhookRedelivery ? schedule[attemptsBefore] : undefined;
+        if (delay !== undefined) {
+          finishEvent.run("retrying", at, sqliteTime(now + delay), seq);
+        } else {
+          finishEvent.run("failed", at, null, seq);
+          if (channel.webhookRedelivery && channel.errorNotification) {
+            addNotice(notices, attempt, "redelivery_stopped", attempt.failure);
+          }
+        }
       }
       for (const g of groups.values()) {
         upsertErrors.run({
@@ -182,7 +233,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
           lastAt: sqliteTime(g.lastAt),
         });
       }
+      for (const n of notices.values()) this.countNotice(n, now);
     })();
+  }
+
+  /** Adds failures to the channel's open 5-minute notification group, or opens one. */
+  private countNotice(n: ErrorGroup & { kind: NotificationKind }, now: number): void {
+    const { openGroup, addToGroup, newGroup } = this.statements;
+    const open = openGroup.get(n.channelId, n.kind, n.reason, n.detail, sqliteTime(n.firstAt - NOTIFICATION_GROUP_MS)) as
+      | number
+      | undefined;
+    if (open !== undefined) addToGroup.run(n.count, sqliteTime(n.lastAt), open);
+    else newGroup.run(n.channelId, n.kind, n.reason, n.detail, sqliteTime(n.firstAt), sqliteTime(Math.max(n.lastAt, now)), n.count);
   }
 
   recordCheck(attempt: AttemptRecord): void {
@@ -191,6 +253,40 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** Errors with the same (reason, detail) within 5 minutes of the first go into one email. */
+export const NOTIFICATION_GROUP_MS = 5 * 60_000;
+
+type NotificationKind = "error" | "redelivery_stopped";
+
+type ChannelFlags = { errorStatisticsAggregation: boolean; webhookRedelivery: boolean; errorNotification: boolean };
+
+function addNotice(
+  notices: Map<string, ErrorGroup & { kind: NotificationKind }>,
+  attempt: AttemptRecord,
+  kind: NotificationKind,
+  failure: { reason: string; detail: string },
+): void {
+  const detectedAt = attempt.startedAt + attempt.durationMs;
+  const key = `${attempt.channelId}\u0000${kind}\u0000${failure.reason}\u0000${failure.detail}`;
+  const notice = notices.get(key);
+  if (notice) {
+    notice.count += 1;
+    notice.firstAt = Math.min(notice.firstAt, detectedAt);
+    notice.lastAt = Math.max(notice.lastAt, detectedAt);
+  } else {
+    notices.set(key, {
+      kind,
+      channelId: attempt.channelId,
+      windowStart: detectedAt,
+      reason: failure.reason,
+      detail: failure.detail,
+      firstAt: detectedAt,
+      lastAt: detectedAt,
+      count: 1,
+    });
   }
 }
 

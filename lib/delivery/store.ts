@@ -50,8 +50,8 @@ export type AttemptRecord = {
   responseExcerpt?: string;
 };
 
-/** The outcome of sending one claimed event. */
-export type EventOutcome = { seq: number; attempt: AttemptRecord };
+/** The outcome of sending one claimed event; `attemptsBefore` counts its earlier sends. */
+export type EventOutcome = { seq: number; attemptsBefore: number; attempt: AttemptRecord };
 
 /**
  * The delivery engine's storage: batched, and written with plain SQL, because the hot path

@@ -38,6 +38,7 @@ function recordFailures(channel: string, sends: [Failure, string][]) {
     const durationMs = f.reason === "request_timeout" ? 2000 : 12;
     return {
       seq: 0,
+      attemptsBefore: 0,
       attempt: {
         channelId: channel,
         webhookEventId: null,

@@ -15,6 +15,7 @@ import { InputError } from "@/lib/errors";
 import { addMember, changeRole, removeMember } from "@/lib/members";
 import { requireUser } from "@/lib/session";
 import { createSimulatedUser, sendSimulatedEvent } from "@/lib/simulator";
+import { issueAccessToken, revokeAccessToken } from "@/lib/tokens";
 
 function refresh(channelId: string) {
   revalidatePath(`/channels/${channelId}`, "layout");
@@ -100,5 +101,26 @@ export async function sendSimulatedEventAction(channelId: string, spec: unknown)
   const user = await requireUser();
   const result = await runAction(() => sendSimulatedEvent(user.id, channelId, spec));
   if (result.ok) revalidatePath(`/channels/${channelId}/simulator`);
+  return result;
+}
+
+export async function issueAccessTokenAction(channelId: string, label: string) {
+  const user = await requireUser();
+  const result = await runAction(async () => {
+    if (typeof label !== "string") throw new InputError("The label must be text.");
+    return issueAccessToken(user.id, channelId, label);
+  });
+  if (result.ok) revalidatePath(`/channels/${channelId}/messaging-api`);
+  return result;
+}
+
+export async function revokeAccessTokenAction(channelId: string, tokenId: string) {
+  const user = await requireUser();
+  const result = await runAction(async () => {
+    if (typeof tokenId !== "string") throw new InputError("Unknown token.");
+    await revokeAccessToken(user.id, channelId, tokenId);
+    return null;
+  });
+  if (result.ok) revalidatePath(`/channels/${channelId}/messaging-api`);
   return result;
 }

@@ -1,16 +1,23 @@
 import type { Metadata } from "next";
+import { AccessTokens } from "@/components/channel/access-tokens";
 import { WebhookSettings } from "@/components/channel/webhook-settings";
 import { loadChannelPage } from "@/lib/channel-page";
 import { listAggregationPeriods } from "@/lib/channels";
 import { canManageChannel, canReadSettings } from "@/lib/roles";
 import { formatUtc9 } from "@/lib/time";
+import { listAccessTokens } from "@/lib/tokens";
 
 export const metadata: Metadata = { title: "Messaging API" };
 
 export default async function MessagingApiPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
   const { user, channel } = await loadChannelPage(channelId);
-  const periods = await listAggregationPeriods(user.id, channel.id);
+  // Testers see nothing of the channel access tokens, not even that there are any.
+  const canSeeTokens = canReadSettings(channel.role);
+  const [periods, tokens] = await Promise.all([
+    listAggregationPeriods(user.id, channel.id),
+    canSeeTokens ? listAccessTokens(user.id, channel.id) : [],
+  ]);
   return (
     <>
       <section className="card">
@@ -55,6 +62,18 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
           </table>
         )}
       </section>
+      {canSeeTokens && (
+        <AccessTokens
+          channelId={channel.id}
+          canManage={canManageChannel(channel.role)}
+          tokens={tokens.map((token) => ({
+            id: token.id,
+            label: token.label,
+            issuedAt: formatUtc9(token.createdAt),
+            expiresAt: token.expiresAt ? formatUtc9(token.expiresAt) : null,
+          }))}
+        />
+      )}
     </>
   );
 }

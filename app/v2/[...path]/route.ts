@@ -1,0 +1,13 @@
+import { apiRoute, notFound } from "@/lib/api";
+
+// Scripts written for LINE may call APIs this console does not have (push, reply, ...): they get
+// LINE's JSON 404 with a request ID, not an HTML page.
+const unknownEndpoint = apiRoute<{ path: string[] }>(async () => {
+  throw notFound("Not found");
+});
+
+export const GET = unknownEndpoint;
+export const POST = unknownEndpoint;
+export const PUT = unknownEndpoint;
+export const PATCH = unknownEndpoint;
+export const DELETE = unknownEndpoint;

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { channelApiRoute, invalidWebhookEndpoint, methodNotAllowed } from "@/lib/api";
+import { testWebhookEndpoint } from "@/lib/messaging-api";
+
+// The body may be absent (the SDK sends none when called without arguments) or `{}`: both test
+// the saved Webhook URL.
+const testWebhookEndpointRequest = z
+  .object(
+    { endpoint: z.string({ error: "must be a string" }).optional() },
+    { error: "The request body must be a JSON object." },
+  )
+  .optional();
+
+/**
+ * Test webhook endpoint: sends the signed empty-events request to `endpoint` or the saved URL and
+ * reports `{success, timestamp, statusCode, reason, detail}`. 60 per hour per channel.
+ */
+export const POST = channelApiRoute(
+  { rateLimit: "webhookTest", body: testWebhookEndpointRequest },
+  async ({ channelId, body }) => {
+    const tested = await testWebhookEndpoint(channelId, body?.endpoint);
+    if (!tested.ok) throw invalidWebhookEndpoint(tested.problem);
+    return tested.value;
+  },
+);
+
+const notAllowed = methodNotAllowed(["POST"]);
+export const GET = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;
