@@ -46,11 +46,14 @@ export function WebhookSettings({
   settings,
   canEdit,
   canVerify,
+  redeliverySchedule,
 }: {
   channelId: string;
   settings: Settings;
   canEdit: boolean;
   canVerify: boolean;
+  /** The redelivery delays in words, e.g. ["10 s", "30 s", "2 min"]. */
+  redeliverySchedule: string[];
 }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
@@ -173,6 +176,12 @@ export function WebhookSettings({
               <div className="setting-label">{label}</div>
               <div className="setting-help">
                 {help}
+                {key === "webhookRedelivery" && (
+                  <span data-testid="redelivery-schedule">
+                    {" "}
+                    Tries again after {redeliverySchedule.join(", ")}, then stops.
+                  </span>
+                )}
                 {blocked && " Turn on Use webhook to change this."}
               </div>
             </div>

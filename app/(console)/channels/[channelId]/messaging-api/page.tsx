@@ -4,7 +4,8 @@ import { WebhookSettings } from "@/components/channel/webhook-settings";
 import { loadChannelPage } from "@/lib/channel-page";
 import { listAggregationPeriods } from "@/lib/channels";
 import { canManageChannel, canReadSettings } from "@/lib/roles";
-import { formatUtc9 } from "@/lib/time";
+import { env } from "@/lib/env";
+import { formatDelay, formatUtc9 } from "@/lib/time";
 import { listAccessTokens } from "@/lib/tokens";
 
 export const metadata: Metadata = { title: "Messaging API" };
@@ -31,6 +32,7 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
         channelId={channel.id}
         canEdit={canManageChannel(channel.role)}
         canVerify={canReadSettings(channel.role)}
+        redeliverySchedule={env().webhookRedeliverySchedule.map(formatDelay)}
         settings={{
           webhookUrl: channel.webhookUrl,
           useWebhook: channel.useWebhook,

@@ -12,6 +12,14 @@ export const metadata: Metadata = { title: "Simulator" };
 function Outcome({ event, showDetail }: { event: RecentEvent; showDetail: boolean }) {
   if (event.status === "skipped") return <span className="muted">Not sent: Use webhook is off</span>;
   if (event.status === "pending" || event.status === "sending" || !event.last) return <span className="muted">Sending…</span>;
+  if (event.status === "retrying") {
+    return (
+      <span style={{ color: "var(--danger)" }}>
+        Failed{showDetail && event.last.reason ? ` · ${event.last.reason} · ${event.last.detail}` : ""} · redelivery
+        scheduled
+      </span>
+    );
+  }
   if (event.last.success) {
     return (
       <span style={{ color: "#05603a" }}>
