@@ -59,7 +59,7 @@ export async function checkWebhookEndpoint(
     success: result.ok,
     statusCode: result.statusCode ?? 0,
     reason: result.ok ? null : result.reason,
-    detail: result.ok ? "200" : result.detail,
+    detail: result.ok ? String(result.statusCode) : result.detail,
   };
   return { ...outcome, timestamp, message: describeCheck(outcome) };
 }
