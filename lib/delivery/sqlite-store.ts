@@ -43,13 +43,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
       // Events wait as 'pending'; a claim makes them 'sending' under a lease. Only unclaimed
       // events sit in the (status, channelId, seq) index range for 'pending', so a claim reads
       // just what it takes; the few 'sending' rows are checked for leases that ran out.
+      // One index probe per channel, not a scan of every waiting event: a backlog of 100k
+      // events must not make each poll slower.
       pendingChannels: this.db
         .prepare(
-          `SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'pending'
-           UNION
-           SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'sending' AND "lockedUntil" < @now
-           UNION
-           SELECT DISTINCT "channelId" FROM "WebhookEvent" WHERE "status" = 'retrying' AND "nextAttemptAt" <= @now`,
+          `SELECT "id" FROM "Channel" AS c WHERE
+             EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = c."id")
+             OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'sending' AND "channelId" = c."id" AND "lockedUntil" < @now)
+             OR EXISTS (SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
+                        WHERE "status" = 'retrying' AND "channelId" = c."id" AND "nextAttemptAt" <= @now)`,
         )
         .pluck(),
       channel: this.db.prepare(
