@@ -224,7 +224,7 @@ async function main() {
   }
 
   const resetCache = () => {
-    // A cold start of the app: no hour cached yet.
+    // A cold start of the app: a new reader, nothing prepared yet.
     const g = globalThis as { errorStatistics?: { reader: { close(): void } } };
     g.errorStatistics?.reader.close();
     delete g.errorStatistics;
@@ -294,13 +294,13 @@ async function main() {
   console.log(`\nData`);
   line("30-day rows of the chart's channel", `${mainRows} rows, ${chartCheck.totalErrors} errors counted`);
   line("30-day rows of the TSV channel", `${tsvRows} rows`);
-  console.log(`\nChart data, 30 days (day buckets; sums per hour in SQL)`);
+  console.log(`\nChart data, 30 days (day buckets, from the hourly sums the store keeps)`);
   line("baseline: plain SELECT of the same rows", ms(stats(baseSelect).p50));
   line("baseline: one GROUP BY hour, reason, detail in SQL", ms(stats(baseGrouped).p50));
-  line("getErrorChart, cold (empty cache), median of 3", ms(stats(coldChart).p50));
+  line("getErrorChart, first call (new reader), median of 3", ms(stats(coldChart).p50));
   line(`getErrorChart, warm, p50 / p95 of ${RUNS} (target ≤ 100)`, `${ms(chart30.p50)} / ${ms(chart30.p95)}`);
   console.log(`\nThe tab's server data (channel + chart + rows + live stamp, in parallel)`);
-  line("30 days, cold (empty cache), median of 3", ms(stats(coldPage).p50));
+  line("30 days, first call (new reader), median of 3", ms(stats(coldPage).p50));
   line(`30 days, warm, p50 / p95 (target p95 ≤ 300)`, `${ms(page30.p50)} / ${ms(page30.p95)}`);
   line("30 days, reason + detail filter, p50 / p95", `${ms(filtered.p50)} / ${ms(filtered.p95)}`);
   line("7 days (hour buckets), p50 / p95", `${ms(page7.p50)} / ${ms(page7.p95)}`);

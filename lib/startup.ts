@@ -78,4 +78,5 @@ export async function startConsole(): Promise<void> {
   const created = await prepareDatabase();
   if (created) console.log(describeInitialData(created));
   if (env().dispatcherInApp) startDispatcher();
+  if (env().dispatcherInApp) (await import("./notify/notifier")).startNotifier();
 }

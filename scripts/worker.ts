@@ -7,6 +7,7 @@ import { migrateSqlite } from "../lib/migrate";
 const config = env();
 migrateSqlite(config.sqlitePath);
 const dispatcher = startDispatcher();
+(await import("../lib/notify/notifier")).startNotifier();
 console.log(`worker ${dispatcher.workerId}: dispatching webhooks from ${config.databaseUrl}`);
 
 let stopping = false;

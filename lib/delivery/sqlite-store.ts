@@ -101,6 +101,17 @@ export class SqliteDeliveryStore implements DeliveryStore {
            "nextAttemptAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
          WHERE "seq" = ?`,
       ),
+      errorRowExists: this.db
+        .prepare(
+          `SELECT 1 FROM "ErrorStat" WHERE "channelId" = ? AND "windowStart" = ? AND "reason" = ? AND "detail" = ?`,
+        )
+        .pluck(),
+      upsertHour: this.db.prepare(
+        `INSERT INTO "ErrorStatHour" ("channelId", "hourStart", "reason", "detail", "count", "rows")
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("channelId", "hourStart", "reason", "detail") DO UPDATE SET
+           "count" = "count" + excluded."count", "rows" = "rows" + excluded."rows"`,
+      ),
       channelFlags: this.db.prepare(
         `SELECT "errorStatisticsAggregation", "webhookRedelivery", "errorNotification" FROM "Channel" WHERE "id" = ?`,
       ),
@@ -188,7 +199,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   recordOutcomes(outcomes: readonly EventOutcome[], now: number): void {
-    const { insertAttempt, finishEvent, channelFlags, upsertErrors } = this.statements;
+    const { insertAttempt, finishEvent, channelFlags, upsertErrors, errorRowExists, upsertHour } = this.statements;
     const at = sqliteTime(now);
     const schedule = this.redeliverySchedule;
     // Outcomes may skip the wait for the disk: in WAL mode a crash of the process loses none of
@@ -228,12 +239,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
         }
       }
       for (const g of groups.values()) {
-        upsertErrors.run({
-          ...g,
-          windowStart: sqliteTime(g.windowStart),
-          firstAt: sqliteTime(g.firstAt),
-          lastAt: sqliteTime(g.lastAt),
-        });
+        const windowStart = sqliteTime(g.windowStart);
+        const isNewRow = errorRowExists.get(g.channelId, windowStart, g.reason, g.detail) === undefined;
+        upsertErrors.run({ ...g, windowStart, firstAt: sqliteTime(g.firstAt), lastAt: sqliteTime(g.lastAt) });
+        const hourStart = sqliteTime(Math.floor(g.windowStart / HOUR_MS) * HOUR_MS);
+        upsertHour.run(g.channelId, hourStart, g.reason, g.detail, g.count, isNewRow ? 1 : 0);
       }
       for (const n of notices.values()) this.countNotice(n, now);
     })();
@@ -257,6 +267,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.db.close();
   }
 }
+
+const HOUR_MS = 3_600_000;
 
 /** Errors with the same (reason, detail) within 5 minutes of the first go into one email. */
 export const NOTIFICATION_GROUP_MS = 5 * 60_000;

@@ -1,22 +1,20 @@
 import "server-only";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { db } from "../db";
 import { env } from "../env";
 import { NotFoundError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import { canSeeWebhookErrors, isRole } from "../roles";
 import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
-import { DEFAULT_HOUR_CACHE_OPTIONS, SealedHourCache } from "./hour-cache";
 import { storedRowCells, type ErrorRow } from "./rows";
 import type { RowCursor, WebhookErrorsQuery } from "./search-params";
 import { ErrorStatReader, iterateStoredErrorRows } from "./sqlite-reader";
 import { createTsvStream, tsvFilename } from "./tsv";
 import { HOUR_MS } from "./utc9";
 
-// One reader and one cache per process and database file, shared by Next's separately bundled
-// server parts as lib/db.ts shares its client.
+// One reader per process and database file, shared by Next's separately bundled server parts as
+// lib/db.ts shares its client.
 const globalForStatistics = globalThis as unknown as {
-  errorStatistics?: { file: string; reader: ErrorStatReader; cache: SealedHourCache };
+  errorStatistics?: { file: string; reader: ErrorStatReader };
 };
 
 function statistics() {
@@ -29,7 +27,6 @@ function statistics() {
     globalForStatistics.errorStatistics = {
       file: sqlitePath,
       reader: new ErrorStatReader(sqlitePath),
-      cache: new SealedHourCache(DEFAULT_HOUR_CACHE_OPTIONS),
     };
   }
   return globalForStatistics.errorStatistics;
@@ -49,37 +46,28 @@ export async function requireWebhookErrorsAccess(userId: string, channelId: stri
   }
 }
 
-/** Work done between turns of the event loop while a cold chart reads its hours. */
-const SLICE_MS = 15;
-
 /**
- * Errors per (hour, reason, detail) over `[from, to)`, summed in SQL an hour at a time. Hours that
- * are over come from the cache; a cold 30-day read yields to the event loop every few
- * milliseconds, so the dispatcher in the same process keeps sending meanwhile.
+ * Errors per (hour, reason, detail) over `[from, to)`: whole hours from the hourly sums the store
+ * keeps, the partial hours at either end summed from the 60-second rows.
  */
-async function readHourCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
-  const { reader, cache } = statistics();
-  const cells: ErrorCell[] = [];
-  let sliceStart = performance.now();
-  // UTC+9 is a whole number of hours ahead of UTC, so UTC hours are UTC+9 hours: days fold from them.
-  for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS) {
-    const lo = Math.max(hour, from);
-    const hi = Math.min(hour + HOUR_MS, to);
-    const isWholeHour = lo === hour && hi === hour + HOUR_MS;
-    const now = Date.now();
-    const key = `${channelId}\u0000${hour}`;
-    let sums = isWholeHour ? cache.get(key, now) : undefined;
-    if (!sums) {
-      sums = reader.sumsBetween(channelId, lo, hi);
-      if (isWholeHour && cache.isSealed(hour, now)) cache.set(key, sums, now);
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
-    }
-    for (const s of sums) cells.push({ start: hour, reason: s.reason, detail: s.detail, errors: s.errors, rows: s.rows });
-  }
-  return cells;
+function readHourCells(channelId: string, from: number, to: number): ErrorCell[] {
+  const { reader } = statistics();
+  const firstWhole = Math.ceil(from / HOUR_MS) * HOUR_MS;
+  const lastWhole = Math.floor(to / HOUR_MS) * HOUR_MS;
+  if (firstWhole >= lastWhole) return partialHour(channelId, from, to);
+  return [
+    ...partialHour(channelId, from, firstWhole),
+    ...reader.hourCells(channelId, firstWhole, lastWhole),
+    ...partialHour(channelId, lastWhole, to),
+  ];
+}
+
+function partialHour(channelId: string, from: number, to: number): ErrorCell[] {
+  if (from >= to) return [];
+  const hour = Math.floor(from / HOUR_MS) * HOUR_MS;
+  return statistics()
+    .reader.sumsBetween(channelId, from, to)
+    .map((s) => ({ start: hour, reason: s.reason, detail: s.detail, errors: s.errors, rows: s.rows }));
 }
 
 /**

@@ -1,7 +1,9 @@
 import Database from "better-sqlite3";
 import { sqliteTime } from "../delivery/sqlite-time";
 import type { ErrorCell } from "./chart";
-import type { HourCell } from "./hour-cache";
+
+/** Errors and 60-second rows of one (reason, detail). */
+export type HourCell = { reason: string; detail: string; errors: number; rows: number };
 import type { StoredErrorRow } from "./rows";
 
 /** What a query of error rows is limited to. */
@@ -53,6 +55,12 @@ export class ErrorStatReader {
            WHERE "channelId" = ? AND "windowStart" >= ? AND "windowStart" < ?
            GROUP BY "reason", "detail"`,
         ),
+      hourCells: this.db
+        .prepare(
+          `SELECT "hourStart", "reason", "detail", "count", "rows" FROM "ErrorStatHour"
+           WHERE "channelId" = ? AND "hourStart" >= ? AND "hourStart" < ?`,
+        )
+        .raw(),
       // A stored row is already one (minute, reason, detail): minute buckets need no grouping.
       minuteCells: this.db
         .prepare(
@@ -70,6 +78,18 @@ export class ErrorStatReader {
   /** Errors and rows per (reason, detail) with a window in `[from, to)`. */
   sumsBetween(channelId: string, from: number, to: number): HourCell[] {
     return this.statements.sumsBetween.all(channelId, sqliteTime(from), sqliteTime(to)) as HourCell[];
+  }
+
+  /** The hourly sums of whole hours in `[from, to)` (both on hour boundaries), one cell per (hour, reason, detail). */
+  hourCells(channelId: string, from: number, to: number): ErrorCell[] {
+    const rows = this.statements.hourCells.all(channelId, sqliteTime(from), sqliteTime(to)) as [string, string, string, number, number][];
+    return rows.map(([hourStart, reason, detail, count, stored]) => ({
+      start: Date.parse(hourStart),
+      reason,
+      detail,
+      errors: count,
+      rows: stored,
+    }));
   }
 
   /** Each stored row with a window in `[from, to)` as a one-minute cell. */

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "vitest";
-import { SealedHourCache } from "@/lib/statistics/hour-cache";
 import {
   decodeCursor,
   encodeCursor,
@@ -8,7 +7,6 @@ import {
   webhookErrorsSearch,
   type WebhookErrorsQuery,
 } from "@/lib/statistics/search-params";
-import { HOUR_MS, MINUTE_MS } from "@/lib/statistics/utc9";
 
 // 2026-11-24 12:34:56.789 in UTC+9.
 const NOW = Date.parse("2026-11-24T03:34:56.789Z");
@@ -102,28 +100,5 @@ describe("the tab's URL", () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     expect(decodeCursor(Buffer.from('["x",1,2]').toString("base64url"))).toBeNull();
     expect(decodeCursor("%%%")).toBeNull();
-  });
-});
-
-describe("the sealed-hour cache", () => {
-  const cells = [{ reason: "error_status_code", detail: "500", errors: 3, rows: 1 }];
-
-  test("an hour is final only some minutes after it ends", () => {
-    const cache = new SealedHourCache({ maxHours: 10, ttlMs: 10 * MINUTE_MS, sealAfterMs: 10 * MINUTE_MS });
-    const hour = Date.parse("2026-11-24T03:00:00Z");
-    expect(cache.isSealed(hour, hour + HOUR_MS + 9 * MINUTE_MS)).toBe(false);
-    expect(cache.isSealed(hour, hour + HOUR_MS + 10 * MINUTE_MS)).toBe(true);
-  });
-
-  test("entries expire, and the least recently used make room", () => {
-    const cache = new SealedHourCache({ maxHours: 2, ttlMs: 1000, sealAfterMs: 0 });
-    cache.set("a", cells, 0);
-    cache.set("b", cells, 0);
-    expect(cache.get("a", 500)).toBe(cells);
-    cache.set("c", cells, 600);
-    expect(cache.get("b", 700)).toBeUndefined();
-    expect(cache.get("a", 999)).toBe(cells);
-    expect(cache.get("a", 1000)).toBeUndefined();
-    expect(cache.size).toBe(1);
   });
 });

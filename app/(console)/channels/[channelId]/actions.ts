@@ -124,3 +124,15 @@ export async function revokeAccessTokenAction(channelId: string, tokenId: string
   if (result.ok) revalidatePath(`/channels/${channelId}/messaging-api`);
   return result;
 }
+
+export async function setErrorNotificationAction(channelId: string, value: boolean) {
+  const user = await requireUser();
+  // Loaded here rather than in the import block above, which other features' actions share.
+  const { setErrorNotification } = await import("@/lib/notify/settings");
+  const result = await runAction(async () => {
+    await setErrorNotification(user.id, channelId, value);
+    return null;
+  });
+  if (result.ok) refresh(channelId);
+  return result;
+}

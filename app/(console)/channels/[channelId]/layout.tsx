@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { NavLink } from "@/components/ui/nav-link";
 import { loadChannelPage } from "@/lib/channel-page";
-import { canReadSettings, canSeeWebhookErrors, ROLE_LABELS } from "@/lib/roles";
+import { canManageChannel, canReadSettings, canSeeWebhookErrors, ROLE_LABELS } from "@/lib/roles";
 
 export default async function ChannelLayout({
   children,
@@ -36,6 +36,7 @@ export default async function ChannelLayout({
         {canSeeWebhookErrors(channel.role, channel.errorStatisticsAggregation) && (
           <NavLink href={`${base}/webhook-errors`}>Webhook errors</NavLink>
         )}
+        {canManageChannel(channel.role) && <NavLink href={`${base}/outbox`}>Outbox</NavLink>}
       </nav>
       {children}
     </>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { BasicSettingsForm } from "@/components/channel/basic-settings-form";
 import { ChannelSecret } from "@/components/channel/channel-secret";
+import { ErrorNotificationSwitch } from "@/components/notify/error-notification-switch";
 import { loadChannelPage } from "@/lib/channel-page";
 import { canManageChannel } from "@/lib/roles";
 
@@ -44,6 +45,26 @@ export default async function BasicSettingsPage({ params }: { params: Promise<{ 
           canEdit={canManageChannel(channel.role)}
           initial={{ name: channel.name, description: channel.description, email: channel.email }}
         />
+      </section>
+      <section className="card" aria-label="Error notification">
+        <h2>Error notification</h2>
+        <div className="setting">
+          <div>
+            <div className="setting-label">Error notification</div>
+            <div className="setting-help">
+              When on, an email goes to the channel&apos;s email address and to every Admin when your bot server returns
+              an error or no response, and when Webhook redelivery gives up. Errors with the same reason and detail
+              within 5 minutes go into one email.
+            </div>
+          </div>
+          <div className="setting-value">
+            <ErrorNotificationSwitch
+              channelId={channel.id}
+              initial={channel.errorNotification}
+              canEdit={canManageChannel(channel.role)}
+            />
+          </div>
+        </div>
       </section>
     </>
   );

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createChannel } from "@/lib/channels";
+import { db } from "@/lib/db";
+import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
+import { env } from "@/lib/env";
+import { ForbiddenError, NotFoundError } from "@/lib/errors";
+import { addMember } from "@/lib/members";
+import { startNotifier, stopNotifier } from "@/lib/notify/notifier";
+import { getOutboxMessageOrThrow, listOutbox } from "@/lib/notify/outbox";
+import { setErrorNotification } from "@/lib/notify/settings";
+import { createProvider } from "@/lib/providers";
+import { createUser } from "@/lib/users";
+
+let admin: string;
+let member: string;
+let tester: string;
+let outsider: string;
+let channelId: string;
+let store: SqliteDeliveryStore;
+
+beforeAll(async () => {
+  admin = (await createUser("access-admin@example.com", "pw")).user.id;
+  outsider = (await createUser("access-outsider@example.com", "pw")).user.id;
+  const provider = await createProvider(admin, "Access");
+  channelId = (await createChannel(admin, provider.id, { name: "Access bot", description: "", email: "" })).id;
+  await addMember(admin, channelId, { email: "access-member@example.com", role: "MEMBER" });
+  await addMember(admin, channelId, { email: "access-tester@example.com", role: "TESTER" });
+  const id = (email: string) => db().user.findUniqueOrThrow({ where: { email } }).then((u) => u.id);
+  member = await id("access-member@example.com");
+  tester = await id("access-tester@example.com");
+  store = new SqliteDeliveryStore(env().sqlitePath);
+});
+
+afterAll(async () => {
+  await stopNotifier();
+  store.close();
+});
+
+describe("Error notification setting", () => {
+  test("is off by default and only Admins change it", async () => {
+    const flag = async () => (await db().channel.findUniqueOrThrow({ where: { id: channelId } })).errorNotification;
+    expect(await flag()).toBe(false);
+    await expect(setErrorNotification(member, channelId, true)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(setErrorNotification(tester, channelId, true)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(setErrorNotification(outsider, channelId, true)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await flag()).toBe(false);
+    await setErrorNotification(admin, channelId, true);
+    expect(await flag()).toBe(true);
+  });
+});
+
+describe("the running notifier and the Outbox", () => {
+  test("the loop emails a due group into the outbox, which only Admins can read", async () => {
+    // Failures 10 minutes "ago" by the loop's clock: the group is due at its first pass.
+    const clock = Date.now() + 10 * 60_000;
+    store.recordOutcomes(
+      [
+        {
+          seq: 0,
+          attemptsBefore: 0,
+          attempt: {
+            channelId,
+            webhookEventId: null,
+            kind: "event",
+            isRedelivery: false,
+            url: "http://127.0.0.1:9/callback",
+            startedAt: Date.now() - 5,
+            durationMs: 5,
+            failure: { reason: "could_not_connect", detail: "Connection failed" },
+            requestExcerpt: "{}",
+          },
+        },
+      ],
+      Date.now(),
+    );
+    startNotifier({ now: () => clock, transport: null, intervalMs: 20 });
+    await expect.poll(async () => (await listOutbox(admin, channelId)).length, { timeout: 5000 }).toBe(1);
+    await stopNotifier();
+
+    const [row] = await listOutbox(admin, channelId);
+    expect(row.subject).toBe("Messaging API: Your bot server returned no response or an error - Access bot");
+    expect(row.status).toBe("in_outbox");
+    const message = await getOutboxMessageOrThrow(admin, channelId, row.id);
+    expect(message.text).toContain("Detail for error: Connection failed\n");
+
+    for (const who of [member, tester, outsider]) {
+      await expect(listOutbox(who, channelId)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(getOutboxMessageOrThrow(who, channelId, row.id)).rejects.toBeInstanceOf(NotFoundError);
+    }
+    await expect(getOutboxMessageOrThrow(admin, channelId, row.id + 1000)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
