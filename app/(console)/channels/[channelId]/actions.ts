@@ -13,6 +13,7 @@ import {
 } from "@/lib/channels";
 import { InputError } from "@/lib/errors";
 import { addMember, changeRole, removeMember } from "@/lib/members";
+import { setErrorNotification } from "@/lib/notify/settings";
 import { requireUser } from "@/lib/session";
 import { createSimulatedUser, sendSimulatedEvent } from "@/lib/simulator";
 import { issueAccessToken, revokeAccessToken } from "@/lib/tokens";
@@ -127,8 +128,6 @@ export async function revokeAccessTokenAction(channelId: string, tokenId: string
 
 export async function setErrorNotificationAction(channelId: string, value: boolean) {
   const user = await requireUser();
-  // Loaded here rather than in the import block above, which other features' actions share.
-  const { setErrorNotification } = await import("@/lib/notify/settings");
   const result = await runAction(async () => {
     await setErrorNotification(user.id, channelId, value);
     return null;
