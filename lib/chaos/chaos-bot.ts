@@ -17,6 +17,7 @@ import {
   startRawAnswer,
   startSilentDns,
   startSlow,
+  startFlaky,
   startStatus,
   startUntrustedTls,
   type Delivery,
@@ -61,6 +62,8 @@ export type ChaosBotOptions = {
 };
 
 const SLOW_ANSWER_MS = 2500;
+/** How many times the flaky bot fails each event before it answers 200. */
+export const FLAKY_FAILURES = 2;
 
 /** `HTTP/1.1 200 OK` with a Content-Length llhttp refuses: the headers themselves are broken. */
 const MALFORMED_HEADERS = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: twelve\r\n\r\ntwelve bytes";
@@ -111,6 +114,12 @@ export async function startChaosBot(options: ChaosBotOptions): Promise<ChaosBot>
       scheme: "https",
       expected: "success",
       ca,
+    });
+    await add((p) => startFlaky(host, p, FLAKY_FAILURES, options.secret, record), {
+      name: "flaky",
+      description: `fails each event's first ${FLAKY_FAILURES} sends with 503, then answers 200 (for redelivery)`,
+      scheme: "http",
+      expected: failure("error_status_code", "503"),
     });
     await add((p) => startStatus(host, p, 500), {
       name: "status-500",

@@ -72,6 +72,56 @@ function healthyHandler(behaviour: string, secret: string, record: (delivery: De
   };
 }
 
+/**
+ * A bot that fails the first `failures` sends of each webhook event with 503, then behaves like
+ * the healthy bot: what redelivery is for. Events are told apart by their `webhookEventId`.
+ */
+export function startFlaky(
+  host: string,
+  port: number,
+  failures: number,
+  secret: string,
+  record: (delivery: Delivery) => void,
+): Promise<Listening> {
+  const sends = new Map<string, number>();
+  const healthy = healthyHandler("flaky", secret, record);
+  return startHttp(host, port, (req, res) => {
+    void readBody(req).then((body) => {
+      const key = firstEventId(body);
+      const count = (sends.get(key) ?? 0) + 1;
+      sends.set(key, count);
+      if (count > failures) {
+        // Hand the already-read body to the healthy handler through a replayed request.
+        healthy(replay(req, body), res);
+        return;
+      }
+      const signature = req.headers["x-line-signature"];
+      const isSignatureValid = typeof signature === "string" && validateSignature(body, secret, signature);
+      record({ behaviour: "flaky", httpVersion: req.httpVersion, headers: { ...req.headers }, body: body.toString("utf8"), isSignatureValid });
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+      res.end(`Chaos bot is flaky: failure ${count} of ${failures}`);
+    });
+  });
+}
+
+function firstEventId(body: Buffer): string {
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { events?: { webhookEventId?: string }[] };
+    return parsed.events?.[0]?.webhookEventId ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** A request whose body can be read again: its headers, and the bytes already read. */
+function replay(req: IncomingMessage | Http2ServerRequest, body: Buffer): IncomingMessage | Http2ServerRequest {
+  return Object.assign(Object.create(req) as typeof req, {
+    [Symbol.asyncIterator]: async function* () {
+      yield body;
+    },
+  });
+}
+
 /** Plain HTTP/1.1, answered by `handler`. */
 export function startHttp(host: string, port: number, handler: HttpHandler): Promise<Listening> {
   const server = createHttpServer((req, res) => handler(req, res));
