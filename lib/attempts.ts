@@ -29,12 +29,12 @@ export type AttemptView = {
 export async function listAttempts(
   userId: string,
   channelId: string,
-  { before, limit = 50 }: { before?: number; limit?: number } = {},
+  { before, limit = 50, webhookEventId }: { before?: number; limit?: number; webhookEventId?: string } = {},
 ): Promise<AttemptView[]> {
   const role = await getRoleOrThrow(userId, channelId);
   if (!canReadSettings(role)) throw new NotFoundError("This page does not exist.");
   return db().deliveryAttempt.findMany({
-    where: { channelId, ...(before ? { id: { lt: before } } : {}) },
+    where: { channelId, ...(before ? { id: { lt: before } } : {}), ...(webhookEventId ? { webhookEventId } : {}) },
     orderBy: { id: "desc" },
     take: limit,
     select: {

@@ -12,6 +12,7 @@ import {
   type BasicSettings,
 } from "@/lib/channels";
 import { InputError } from "@/lib/errors";
+import { redeliverEvent } from "@/lib/events";
 import { addMember, changeRole, removeMember } from "@/lib/members";
 import { setErrorNotification } from "@/lib/notify/settings";
 import { requireUser } from "@/lib/session";
@@ -130,6 +131,16 @@ export async function setErrorNotificationAction(channelId: string, value: boole
   const user = await requireUser();
   const result = await runAction(async () => {
     await setErrorNotification(user.id, channelId, value);
+    return null;
+  });
+  if (result.ok) refresh(channelId);
+  return result;
+}
+
+export async function redeliverEventAction(channelId: string, webhookEventId: string) {
+  const user = await requireUser();
+  const result = await runAction(async () => {
+    await redeliverEvent(user.id, channelId, webhookEventId);
     return null;
   });
   if (result.ok) refresh(channelId);

@@ -54,7 +54,11 @@ export default async function DeliveryLogPage({
                 <td>
                   {KIND_LABELS[a.kind] ?? a.kind}
                   {a.isRedelivery && <span className="badge">redelivery</span>}
-                  {a.webhookEventId && <div className="mono small muted">{a.webhookEventId}</div>}
+                  {a.webhookEventId && (
+                    <div className="mono small">
+                      <Link href={`/channels/${channel.id}/events/${a.webhookEventId}`}>{a.webhookEventId}</Link>
+                    </div>
+                  )}
                 </td>
                 <td>
                   {a.success ? (
