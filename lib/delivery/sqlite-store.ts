@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { windowStartOf } from "../statistics/window";
+import type { Failure } from "../webhook/reasons";
 import { sqliteTime } from "./sqlite-time";
 import type {
   AttemptRecord,
@@ -226,7 +227,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
           flags.set(attempt.channelId, channel);
         }
         if (channel.errorStatisticsAggregation) addToGroups(groups, attempt);
-        if (channel.errorNotification) addNotice(notices, attempt, "error", attempt.failure);
+        if (channel.errorNotification) addNotice(notices, attempt, "error");
         // attemptsBefore counts earlier sends: the first failure waits schedule[0], and so on.
         const delay = channel.webhookRedelivery ? schedule[attemptsBefore] : undefined;
         if (delay !== undefined) {
@@ -234,7 +235,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         } else {
           finishEvent.run("failed", at, null, seq);
           if (channel.webhookRedelivery && channel.errorNotification) {
-            addNotice(notices, attempt, "redelivery_stopped", attempt.failure);
+            addNotice(notices, attempt, "redelivery_stopped");
           }
         }
       }
@@ -277,56 +278,65 @@ type NotificationKind = "error" | "redelivery_stopped";
 
 type ChannelFlags = { errorStatisticsAggregation: boolean; webhookRedelivery: boolean; errorNotification: boolean };
 
-function addNotice(
-  notices: Map<string, ErrorGroup & { kind: NotificationKind }>,
+/**
+ * Counts a failed send into the batch's group under `key`, which `windowStart` starts; a failure
+ * is detected when its send ends.
+ */
+function countFailure<G extends ErrorGroup>(
+  groups: Map<string, G>,
   attempt: AttemptRecord,
-  kind: NotificationKind,
-  failure: { reason: string; detail: string },
+  key: (failure: Failure, detectedAt: number) => string,
+  open: (group: ErrorGroup) => G,
+  windowStart: (detectedAt: number) => number,
 ): void {
-  const detectedAt = attempt.startedAt + attempt.durationMs;
-  const key = `${attempt.channelId}\u0000${kind}\u0000${failure.reason}\u0000${failure.detail}`;
-  const notice = notices.get(key);
-  if (notice) {
-    notice.count += 1;
-    notice.firstAt = Math.min(notice.firstAt, detectedAt);
-    notice.lastAt = Math.max(notice.lastAt, detectedAt);
-  } else {
-    notices.set(key, {
-      kind,
-      channelId: attempt.channelId,
-      windowStart: detectedAt,
-      reason: failure.reason,
-      detail: failure.detail,
-      firstAt: detectedAt,
-      lastAt: detectedAt,
-      count: 1,
-    });
-  }
-}
-
-/** Failures of one batch, summed per (channel, window, reason, detail) before they are written. */
-function addToGroups(groups: Map<string, ErrorGroup>, attempt: AttemptRecord): void {
   const failure = attempt.failure!;
-  // A failure is detected when its send ends.
   const detectedAt = attempt.startedAt + attempt.durationMs;
-  const windowStart = windowStartOf(detectedAt);
-  const key = `${attempt.channelId}\u0000${windowStart}\u0000${failure.reason}\u0000${failure.detail}`;
-  const group = groups.get(key);
+  const k = key(failure, detectedAt);
+  const group = groups.get(k);
   if (group) {
     group.count += 1;
     group.firstAt = Math.min(group.firstAt, detectedAt);
     group.lastAt = Math.max(group.lastAt, detectedAt);
-  } else {
-    groups.set(key, {
+    return;
+  }
+  groups.set(
+    k,
+    open({
       channelId: attempt.channelId,
-      windowStart,
+      windowStart: windowStart(detectedAt),
       reason: failure.reason,
       detail: failure.detail,
       firstAt: detectedAt,
       lastAt: detectedAt,
       count: 1,
-    });
-  }
+    }),
+  );
+}
+
+/** Failures of one batch, summed per (channel, 60-second window, reason, detail). */
+function addToGroups(groups: Map<string, ErrorGroup>, attempt: AttemptRecord): void {
+  countFailure(
+    groups,
+    attempt,
+    (f, at) => `${attempt.channelId}\u0000${windowStartOf(at)}\u0000${f.reason}\u0000${f.detail}`,
+    (group) => group,
+    windowStartOf,
+  );
+}
+
+/** Failures of one batch for notification emails, summed per (channel, kind, reason, detail). */
+function addNotice(
+  notices: Map<string, ErrorGroup & { kind: NotificationKind }>,
+  attempt: AttemptRecord,
+  kind: NotificationKind,
+): void {
+  countFailure(
+    notices,
+    attempt,
+    (f) => `${attempt.channelId}\u0000${kind}\u0000${f.reason}\u0000${f.detail}`,
+    (group) => ({ ...group, kind }),
+    (at) => at,
+  );
 }
 
 /** The attempt's columns in the INSERT's order (positional binding is the fastest). */

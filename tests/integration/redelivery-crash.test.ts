@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, expect, test } from "vitest";
 import { FLAKY_FAILURES, startChaosBot, type ChaosBot } from "@/lib/chaos/chaos-bot";
 import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
@@ -7,32 +6,17 @@ import { db } from "@/lib/db";
 import { acceptEvents } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/providers";
 import { createUser } from "@/lib/users";
+import { killHard, startWorker, waitUntil } from "../support/processes";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const EVENTS = 20;
 let chaos: ChaosBot | undefined;
 const workers: ChildProcess[] = [];
+const WORKER_SETTINGS = { WEBHOOK_REDELIVERY_SCHEDULE: "1500ms,1500ms,1500ms", WEBHOOK_LEASE_MS: "2000" };
 
-function startWorker(): ChildProcess {
-  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    cwd: root,
-    env: { ...process.env, WEBHOOK_REDELIVERY_SCHEDULE: "1500ms,1500ms,1500ms", WEBHOOK_LEASE_MS: "2000" },
-    stdio: "ignore",
-  });
-  workers.push(worker);
-  return worker;
-}
 
-async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+  await Promise.all(workers.map(killHard));
   await chaos?.close();
 });
 
@@ -53,16 +37,15 @@ test("the chaos bot's flaky bot, killed worker and all: each event N+1 times, th
   ).webhookEventIds;
 
   // The first worker sends each event once; all fail and wait for their first redelivery.
-  const first = startWorker();
+  const first = startWorker(WORKER_SETTINGS, workers);
   const retrying = () => db().webhookEvent.count({ where: { channelId: id, status: "retrying" } });
   await waitUntil(async () => (await retrying()) === EVENTS);
-  first.kill("SIGKILL");
-  await new Promise((r) => first.once("exit", r));
+  await killHard(first);
   const beforeRestart = chaos.deliveries.length;
   expect(beforeRestart).toBe(EVENTS);
 
   // A new worker finds the schedule in the database and carries it on.
-  startWorker();
+  startWorker(WORKER_SETTINGS, workers);
   await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: id, status: "delivered" } })) === EVENTS);
 
   const byEvent = new Map<string, boolean[]>();

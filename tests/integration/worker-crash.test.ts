@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, test } from "vitest";
 import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
 import { db } from "@/lib/db";
@@ -7,33 +6,17 @@ import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/providers";
 import { createUser } from "@/lib/users";
 import { startBot, type TestBot } from "../support/bots";
+import { killHard, startWorker, waitUntil } from "../support/processes";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const EVENTS = 3000;
 let bot: TestBot | undefined;
 const workers: ChildProcess[] = [];
+const WORKER_SETTINGS = { WEBHOOK_LEASE_MS: "2000", WEBHOOK_CHANNEL_CONCURRENCY: "8" };
 
-function startWorker(): ChildProcess {
-  // `node --import tsx`, not the tsx wrapper: the signal must reach the worker itself.
-  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    cwd: root,
-    env: { ...process.env, WEBHOOK_LEASE_MS: "2000", WEBHOOK_CHANNEL_CONCURRENCY: "8" },
-    stdio: "ignore",
-  });
-  workers.push(worker);
-  return worker;
-}
 
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
+  await Promise.all(workers.map(killHard));
   await bot?.close();
 });
 
@@ -56,11 +39,10 @@ describe("a worker killed mid-run", () => {
     }));
     const accepted = new Set(acceptEvents(channel, specs, "load").webhookEventIds);
 
-    const first = startWorker();
+    const first = startWorker(WORKER_SETTINGS, workers);
     await waitUntil(() => bot!.received.length >= EVENTS / 3, 30_000);
-    first.kill("SIGKILL");
     const killedAt = Date.now();
-    await new Promise((r) => first.once("exit", r));
+    await killHard(first);
     // Anything still on the wire reaches the bot now; then nothing more may arrive while no
     // worker runs, which shows the kill really stopped the sending.
     await new Promise((r) => setTimeout(r, 300));
@@ -69,7 +51,7 @@ describe("a worker killed mid-run", () => {
     expect(bot.received.length).toBe(seenBeforeKill);
     expect(seenBeforeKill).toBeLessThan(EVENTS);
 
-    startWorker();
+    startWorker(WORKER_SETTINGS, workers);
     await waitUntil(
       async () => (await db().webhookEvent.count({ where: { channelId: id, status: "delivered" } })) === EVENTS,
       60_000,

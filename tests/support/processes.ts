@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Starts `scripts/worker.ts` as a real process on this test file's database, with extra settings.
+ * It runs under `node --import tsx`, not the tsx wrapper, so a signal reaches the worker itself.
+ */
+export function startWorker(env: Record<string, string>, started: ChildProcess[]): ChildProcess {
+  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: "ignore",
+  });
+  started.push(worker);
+  return worker;
+}
+
+/** Kills a process with SIGKILL and waits until it is gone. */
+export async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+/** Waits until a condition holds, checking every 20 ms. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
