@@ -27,6 +27,8 @@ class ChannelLane {
   claiming = false;
   /** The last claim found fewer events than it asked for: wait for news before asking again. */
   exhausted = false;
+  /** The next claim also takes over events whose dispatcher's lease ran out (set by the scan). */
+  reclaim = true;
   constructor(readonly channelId: string) {}
 }
 
@@ -107,7 +109,11 @@ export class Dispatcher {
       this.log(`dispatcher: cannot read pending events: ${String(error)}`);
       return;
     }
-    for (const channelId of channels) this.pump(this.lane(channelId), true);
+    for (const channelId of channels) {
+      const lane = this.lane(channelId);
+      lane.reclaim = true;
+      this.pump(lane, true);
+    }
   }
 
   private lane(channelId: string): ChannelLane {
@@ -144,7 +150,8 @@ export class Dispatcher {
         store.skipPending(lane.channelId, this.now());
         return 0;
       }
-      const claimed = store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs);
+      const claimed = store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs, lane.reclaim);
+      lane.reclaim = false;
       for (const event of claimed) lane.queue.push(event);
       this.channelCache.set(lane.channelId, channel);
       return claimed.length;

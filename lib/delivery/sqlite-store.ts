@@ -60,14 +60,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
          FROM "Channel" WHERE "id" = ?`,
       ),
       // First what a dead dispatcher left in flight, then fresh events in arrival order, then
-      // redeliveries that are due: a backlog of redeliveries never starves first sends.
+      // redeliveries that are due: a backlog of redeliveries never starves first sends. Looking
+      // for expired leases reads every event in flight, so it is done on the periodic scan only.
       claim: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = 'sending', "lockedBy" = @workerId, "lockedUntil" = @until
          WHERE "seq" IN (
            SELECT "seq" FROM (
              SELECT 0 AS "rank", "seq" FROM (
                SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-               WHERE "status" = 'sending' AND "channelId" = @channelId AND "lockedUntil" < @now
+               WHERE @reclaim = 1 AND "status" = 'sending' AND "channelId" = @channelId AND "lockedUntil" < @now
                ORDER BY "seq" LIMIT @limit)
              UNION ALL
              SELECT 1, "seq" FROM (
@@ -177,11 +178,19 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return { ...row, useWebhook: row.useWebhook === 1, errorStatisticsAggregation: row.errorStatisticsAggregation === 1 };
   }
 
-  claim(channelId: string, workerId: string, limit: number, now: number, leaseMs: number): ClaimedEvent[] {
+  claim(
+    channelId: string,
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    reclaimExpired = true,
+  ): ClaimedEvent[] {
     const rows = this.statements.claim.all({
       channelId,
       workerId,
       limit,
+      reclaim: reclaimExpired ? 1 : 0,
       now: sqliteTime(now),
       until: sqliteTime(now + leaseMs),
     }) as ClaimedEvent[];

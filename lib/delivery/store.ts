@@ -65,9 +65,17 @@ export interface DeliveryStore {
   channel(channelId: string): ChannelDelivery | null;
   /**
    * Takes the oldest events of a channel that are due and that nobody holds (or whose holder's
-   * lease ran out), for `workerId` until `now + leaseMs`, in arrival order.
+   * lease ran out, when `reclaimExpired`), for `workerId` until `now + leaseMs`, fresh events in
+   * arrival order before due redeliveries.
    */
-  claim(channelId: string, workerId: string, limit: number, now: number, leaseMs: number): ClaimedEvent[];
+  claim(
+    channelId: string,
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    reclaimExpired?: boolean,
+  ): ClaimedEvent[];
   /** Gives back claimed events that were not sent (a dispatcher stopping). */
   release(seqs: readonly number[], workerId: string): void;
   /** Marks a channel's pending events as skipped (Use webhook is off); returns how many. */
