@@ -166,3 +166,53 @@ describe("webhook redelivery", () => {
     expect(next.map((c) => c.webhookEventId).sort()).toEqual([...old].sort());
   });
 });
+
+describe("the redelivery schedule, on an injected clock", () => {
+  test("each failure waits its step of the schedule, and the last one ends it", async () => {
+    const bot = await startBot();
+    bots.push(bot);
+    const channel = await channelFor(bot.url);
+    const [id] = acceptEvents(channel, [message("clock")], "api").webhookEventIds;
+    const T = Date.parse("2026-11-23T00:00:00Z");
+    const fail = (seq: number, attemptsBefore: number, at: number) =>
+      store.recordOutcomes(
+        [
+          {
+            seq,
+            attemptsBefore,
+            attempt: {
+              channelId: channel.id,
+              webhookEventId: id,
+              kind: "event",
+              isRedelivery: attemptsBefore > 0,
+              url: bot.url,
+              startedAt: at,
+              durationMs: 5,
+              statusCode: 500,
+              failure: { reason: "error_status_code", detail: "500" },
+              requestExcerpt: "{}",
+            },
+          },
+        ],
+        at,
+      );
+
+    let now = T;
+    for (let step = 0; step <= SCHEDULE.length; step++) {
+      const [claimed] = store.claim(channel.id, "clock", 10, now, 30_000);
+      expect(claimed).toMatchObject({ webhookEventId: id, attempts: step });
+      fail(claimed.seq, claimed.attempts, now);
+      const event = await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } });
+      if (step === SCHEDULE.length) {
+        expect(event).toMatchObject({ status: "failed", nextAttemptAt: null, attempts: SCHEDULE.length + 1 });
+        expect(store.claim(channel.id, "clock", 10, now + 86_400_000, 30_000)).toEqual([]);
+        break;
+      }
+      expect(event.status).toBe("retrying");
+      expect(event.nextAttemptAt!.getTime()).toBe(now + SCHEDULE[step]);
+      // Not a millisecond early.
+      expect(store.claim(channel.id, "clock", 10, now + SCHEDULE[step] - 1, 30_000)).toEqual([]);
+      now += SCHEDULE[step];
+    }
+  });
+});
