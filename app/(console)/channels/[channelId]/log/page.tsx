@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AttemptOutcome } from "@/components/channel/attempt-outcome";
 import { notFound } from "next/navigation";
 import { listAttempts } from "@/lib/attempts";
 import { loadChannelPage } from "@/lib/channel-page";
@@ -61,13 +62,7 @@ export default async function DeliveryLogPage({
                   )}
                 </td>
                 <td>
-                  {a.success ? (
-                    <span style={{ color: "#05603a" }}>Success · {a.statusCode}</span>
-                  ) : (
-                    <span style={{ color: "var(--danger)" }}>
-                      {a.reason} · {a.detail}
-                    </span>
-                  )}
+                  <AttemptOutcome attempt={a} />
                   <details>
                     <summary className="small muted">Request and response</summary>
                     <div className="small">POST {a.url}{a.httpVersion ? ` (HTTP/${a.httpVersion})` : ""}</div>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AttemptOutcome } from "@/components/channel/attempt-outcome";
 import { notFound } from "next/navigation";
 import { RedeliverButton } from "@/components/channel/redeliver-button";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
@@ -88,13 +89,7 @@ export default async function EventPage({
                   <td className="mono">{formatUtc9(a.startedAt)}</td>
                   <td>{i === 0 && !a.isRedelivery ? "First send" : "Redelivery"}</td>
                   <td>
-                    {a.success ? (
-                      <span style={{ color: "#05603a" }}>Success · {a.statusCode}</span>
-                    ) : (
-                      <span style={{ color: "var(--danger)" }}>
-                        {a.reason} · {a.detail}
-                      </span>
-                    )}
+                    <AttemptOutcome attempt={a} />
                   </td>
                   <td className="mono">{Math.round(a.durationMs)} ms</td>
                 </tr>
