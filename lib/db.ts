@@ -1,5 +1,7 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-pg/client";
 import { env } from "./env";
 
 // Kept on globalThis so that Next's separately bundled server parts and hot reloads share one
@@ -7,9 +9,12 @@ import { env } from "./env";
 const globalForDb = globalThis as unknown as { prisma?: { url: string; client: PrismaClient } };
 
 function createClient(): PrismaClient {
-  const { sqlitePath, databaseKind } = env();
-  if (databaseKind !== "sqlite") {
-    throw new Error("DATABASE_URL points at PostgreSQL, which this build does not support yet.");
+  const { sqlitePath, databaseKind, databaseUrl } = env();
+  if (databaseKind === "postgres") {
+    // Both clients come from one model file (prisma/postgres/schema.prisma is derived from the
+    // SQLite one and checked by `npm run db:check`), so they have the same models and types.
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   const adapter = new PrismaBetterSQLite3({ url: sqlitePath, timeout: 10_000 });
   return new PrismaClient({ adapter });

@@ -43,7 +43,7 @@ export async function sendSimulatedEvent(userId: string, channelId: string, inpu
   const simulated = await db().simulatedUser.findFirst({ where: { id: parsed.data.userId, channelId }, select: { id: true } });
   if (!simulated) throw new NotFoundError("This simulated user does not exist.");
   const channel = await db().channel.findUniqueOrThrow({ where: { id: channelId }, select: { id: true, useWebhook: true } });
-  return acceptEvents(channel, [parsed.data], "simulator");
+  return await acceptEvents(channel, [parsed.data], "simulator");
 }
 
 export type RecentEvent = {

@@ -3,7 +3,7 @@ import { db } from "./db";
 import { startDispatcher } from "./delivery/runtime";
 import { env } from "./env";
 import { CHANNEL_ID_PATTERN, CHANNEL_SECRET_PATTERN, newBotUserId, newChannelId, newChannelSecret } from "./ids";
-import { migrateSqlite } from "./migrate";
+import { migrateDatabase } from "./migrate";
 import { createUser } from "./users";
 
 export type InitialData = {
@@ -20,7 +20,7 @@ export type InitialData = {
  */
 export async function prepareDatabase(): Promise<InitialData | null> {
   const config = env();
-  migrateSqlite(config.sqlitePath);
+  await migrateDatabase();
   if ((await db().user.count()) > 0) return null;
 
   const demoChannelId = config.demoChannelId ?? newChannelId();

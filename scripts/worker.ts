@@ -2,13 +2,13 @@
 // workers as they need: `npm run worker`.
 import { startDispatcher, stopDispatcher } from "../lib/delivery/runtime";
 import { env } from "../lib/env";
-import { migrateSqlite } from "../lib/migrate";
+import { migrateDatabase } from "../lib/migrate";
 
 const config = env();
-migrateSqlite(config.sqlitePath);
+await migrateDatabase();
 const dispatcher = startDispatcher();
 (await import("../lib/notify/notifier")).startNotifier();
-console.log(`worker ${dispatcher.workerId}: dispatching webhooks from ${config.databaseUrl}`);
+console.log(`worker ${dispatcher.workerId}: dispatching webhooks from ${config.databaseUrl.replace(/\/\/[^@/]*@/, "//")}`);
 
 let stopping = false;
 async function shutdown(signal: string) {

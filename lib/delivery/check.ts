@@ -40,7 +40,7 @@ export async function checkWebhookEndpoint(
   const timestamp = new Date();
   const result = await sendWebhook({ ...sendSettings(), url, body, secret: channel.channelSecret });
   try {
-    deliveryStore().recordCheck(
+    await deliveryStore().recordCheck(
       attemptFromResult(result, {
         channelId: channel.id,
         webhookEventId: null,

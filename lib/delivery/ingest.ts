@@ -72,12 +72,12 @@ export type AcceptedEvents = { webhookEventIds: string[]; willSend: boolean };
  * Makes LINE events from specs and writes them durably before returning; the dispatcher sends
  * them afterwards. While Use webhook is off they are kept as skipped and never sent.
  */
-export function acceptEvents(
+export async function acceptEvents(
   channel: { id: string; useWebhook: boolean },
   specs: readonly EventSpec[],
   origin: NewEvent["origin"],
   now: number = Date.now(),
-): AcceptedEvents {
+): Promise<AcceptedEvents> {
   const status = channel.useWebhook ? "pending" : "skipped";
   const rows: NewEvent[] = specs.map((spec) => {
     const event = buildEvent(spec, now);
@@ -91,7 +91,7 @@ export function acceptEvents(
       createdAt: now,
     };
   });
-  deliveryStore().insertEvents(rows);
+  await deliveryStore().insertEvents(rows);
   if (channel.useWebhook) notifyDispatcher(channel.id);
   return { webhookEventIds: rows.map((r) => r.webhookEventId), willSend: channel.useWebhook };
 }

@@ -1,6 +1,7 @@
 import { env } from "../env";
 import type { SendWebhookOptions } from "../webhook/sender";
 import { Dispatcher } from "./dispatcher";
+import { PgDeliveryStore } from "./pg-store";
 import { SqliteDeliveryStore } from "./sqlite-store";
 import type { DeliveryStore } from "./store";
 
@@ -11,15 +12,22 @@ const runtime = globalThis as unknown as {
   dispatcher?: Dispatcher;
 };
 
+/**
+ * A new delivery store on the configured database (SQLite file or PostgreSQL); the caller closes
+ * it. `redeliverySchedule` defaults to WEBHOOK_REDELIVERY_SCHEDULE.
+ */
+export function openDeliveryStore(redeliverySchedule: readonly number[] = env().webhookRedeliverySchedule): DeliveryStore {
+  const { databaseUrl, databaseKind, sqlitePath } = env();
+  return databaseKind === "postgres"
+    ? new PgDeliveryStore(databaseUrl, redeliverySchedule)
+    : new SqliteDeliveryStore(sqlitePath, redeliverySchedule);
+}
+
 /** The process's delivery store, opened on first use. */
 export function deliveryStore(): DeliveryStore {
-  const { databaseUrl, databaseKind, sqlitePath } = env();
-  if (databaseKind !== "sqlite") throw new Error("The delivery engine supports SQLite only in this build.");
+  const { databaseUrl } = env();
   if (runtime.deliveryStore?.url !== databaseUrl) {
-    runtime.deliveryStore = {
-      url: databaseUrl,
-      store: new SqliteDeliveryStore(sqlitePath, env().webhookRedeliverySchedule),
-    };
+    runtime.deliveryStore = { url: databaseUrl, store: openDeliveryStore() };
   }
   return runtime.deliveryStore.store;
 }

@@ -131,6 +131,22 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `INSERT INTO "NotificationGroup" ("channelId", "kind", "reason", "detail", "openedAt", "lastAt", "count")
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
+      heartbeat: this.db.prepare(
+        `INSERT INTO "Dispatcher" ("id", "seenAt") VALUES (?, ?)
+         ON CONFLICT ("id") DO UPDATE SET "seenAt" = excluded."seenAt"`,
+      ),
+      forgetDispatchers: this.db.prepare(`DELETE FROM "Dispatcher" WHERE "seenAt" < ?`),
+      liveDispatchers: this.db.prepare(`SELECT count(*) FROM "Dispatcher" WHERE "seenAt" >= ?`).pluck(),
+      heldChannels: this.db
+        .prepare(`SELECT "channelId" FROM "ChannelLease" WHERE "holder" = ? AND "until" >= ?`)
+        .pluck(),
+      // Taken when free, run out, or already ours (then renewed).
+      takeChannel: this.db.prepare(
+        `INSERT INTO "ChannelLease" ("channelId", "holder", "until") VALUES (@channelId, @holder, @until)
+         ON CONFLICT ("channelId") DO UPDATE SET "holder" = excluded."holder", "until" = excluded."until"
+         WHERE "ChannelLease"."holder" = excluded."holder" OR "ChannelLease"."until" < @now`,
+      ),
+      releaseChannel: this.db.prepare(`DELETE FROM "ChannelLease" WHERE "channelId" = ? AND "holder" = ?`),
       upsertErrors: this.db.prepare(
         `INSERT INTO "ErrorStat" ("channelId", "windowStart", "reason", "detail", "firstAt", "lastAt", "count")
          VALUES (@channelId, @windowStart, @reason, @detail, @firstAt, @lastAt, @count)
@@ -142,7 +158,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     };
   }
 
-  insertEvents(events: readonly NewEvent[]): void {
+  async insertEvents(events: readonly NewEvent[]): Promise<void> {
     const insert = this.statements.insertEvent;
     // Accepted events survive even a power cut: their commit waits for the disk.
     this.setSynchronous("FULL");
@@ -163,11 +179,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.synchronous = level;
   }
 
-  channelsWithPendingEvents(now: number): string[] {
+  async channelsWithPendingEvents(now: number): Promise<string[]> {
     return this.statements.pendingChannels.all({ now: sqliteTime(now) }) as string[];
   }
 
-  channel(channelId: string): ChannelDelivery | null {
+  async channel(channelId: string): Promise<ChannelDelivery | null> {
     const row = this.statements.channel.get(channelId) as
       | (Omit<ChannelDelivery, "useWebhook" | "errorStatisticsAggregation"> & {
           useWebhook: number;
@@ -178,14 +194,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return { ...row, useWebhook: row.useWebhook === 1, errorStatisticsAggregation: row.errorStatisticsAggregation === 1 };
   }
 
-  claim(
+  async claim(
     channelId: string,
     workerId: string,
     limit: number,
     now: number,
     leaseMs: number,
     reclaimExpired = true,
-  ): ClaimedEvent[] {
+  ): Promise<ClaimedEvent[]> {
     const rows = this.statements.claim.all({
       channelId,
       workerId,
@@ -197,18 +213,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return rows.sort((a, b) => a.seq - b.seq);
   }
 
-  release(seqs: readonly number[], workerId: string): void {
+  async release(seqs: readonly number[], workerId: string): Promise<void> {
     const release = this.statements.release;
     this.db.transaction(() => {
       for (const seq of seqs) release.run(seq, workerId);
     })();
   }
 
-  skipPending(channelId: string, now: number): number {
+  async skipPending(channelId: string, now: number): Promise<number> {
     return this.statements.skip.run(sqliteTime(now), channelId).changes;
   }
 
-  recordOutcomes(outcomes: readonly EventOutcome[], now: number): void {
+  async recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void> {
     const { insertAttempt, finishEvent, channelFlags, upsertErrors, errorRowExists, upsertHour } = this.statements;
     const at = sqliteTime(now);
     const schedule = this.redeliverySchedule;
@@ -269,11 +285,51 @@ export class SqliteDeliveryStore implements DeliveryStore {
     else newGroup.run(n.channelId, n.kind, n.reason, n.detail, sqliteTime(n.firstAt), sqliteTime(Math.max(n.lastAt, now)), n.count);
   }
 
-  recordCheck(attempt: AttemptRecord): void {
+  async recordCheck(attempt: AttemptRecord): Promise<void> {
     this.statements.insertAttempt.run(attemptRow(attempt));
   }
 
-  close(): void {
+  async heartbeat(holder: string, now: number, aliveMs: number): Promise<number> {
+    const { heartbeat, forgetDispatchers, liveDispatchers } = this.statements;
+    return this.db.transaction(() => {
+      heartbeat.run(holder, sqliteTime(now));
+      forgetDispatchers.run(sqliteTime(now - 100 * aliveMs));
+      return liveDispatchers.get(sqliteTime(now - aliveMs)) as number;
+    })();
+  }
+
+  async acquireChannels(
+    holder: string,
+    channels: readonly string[],
+    max: number,
+    now: number,
+    leaseMs: number,
+  ): Promise<string[]> {
+    const { heldChannels, takeChannel } = this.statements;
+    return this.db.transaction(() => {
+      const held = new Set(heldChannels.all(holder, sqliteTime(now)) as string[]);
+      const params = { holder, now: sqliteTime(now), until: sqliteTime(now + leaseMs) };
+      const result: string[] = [];
+      let count = held.size;
+      for (const channelId of channels) {
+        const mine = held.has(channelId);
+        if (!mine && count >= max) continue;
+        if (takeChannel.run({ ...params, channelId }).changes === 0) continue;
+        result.push(channelId);
+        if (!mine) count += 1;
+      }
+      return result;
+    })();
+  }
+
+  async releaseChannels(holder: string, channels: readonly string[]): Promise<void> {
+    const release = this.statements.releaseChannel;
+    this.db.transaction(() => {
+      for (const channelId of channels) release.run(channelId, holder);
+    })();
+  }
+
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -59,10 +59,10 @@ export type EventOutcome = { seq: number; attemptsBefore: number; attempt: Attem
  */
 export interface DeliveryStore {
   /** Writes events in one transaction; returns once they are durable. */
-  insertEvents(events: readonly NewEvent[]): void;
+  insertEvents(events: readonly NewEvent[]): Promise<void>;
   /** Channels that have pending events nobody holds. */
-  channelsWithPendingEvents(now: number): string[];
-  channel(channelId: string): ChannelDelivery | null;
+  channelsWithPendingEvents(now: number): Promise<string[]>;
+  channel(channelId: string): Promise<ChannelDelivery | null>;
   /**
    * Takes the oldest events of a channel that are due and that nobody holds (or whose holder's
    * lease ran out, when `reclaimExpired`), for `workerId` until `now + leaseMs`, fresh events in
@@ -75,17 +75,29 @@ export interface DeliveryStore {
     now: number,
     leaseMs: number,
     reclaimExpired?: boolean,
-  ): ClaimedEvent[];
+  ): Promise<ClaimedEvent[]>;
   /** Gives back claimed events that were not sent (a dispatcher stopping). */
-  release(seqs: readonly number[], workerId: string): void;
+  release(seqs: readonly number[], workerId: string): Promise<void>;
   /** Marks a channel's pending events as skipped (Use webhook is off); returns how many. */
-  skipPending(channelId: string, now: number): number;
+  skipPending(channelId: string, now: number): Promise<number>;
   /**
    * Records sends in one transaction: the attempts, the events' new status, and, for channels
    * whose aggregation is on, the 60-second error rows.
    */
-  recordOutcomes(outcomes: readonly EventOutcome[], now: number): void;
+  recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void>;
   /** Records a Verify or test send, which is never counted in statistics. */
-  recordCheck(attempt: AttemptRecord): void;
-  close(): void;
+  recordCheck(attempt: AttemptRecord): Promise<void>;
+  /**
+   * Records that dispatcher `holder` is alive at `now`; returns how many dispatchers were seen
+   * within the last `aliveMs` (itself included), so that they can share the channels.
+   */
+  heartbeat(holder: string, now: number, aliveMs: number): Promise<number>;
+  /**
+   * Renews `holder`'s leases on the channels it holds among `channels` and takes those whose
+   * lease is free or ran out, until it holds `max` of them; returns the channels it holds.
+   */
+  acquireChannels(holder: string, channels: readonly string[], max: number, now: number, leaseMs: number): Promise<string[]>;
+  /** Gives up `holder`'s leases on `channels`. */
+  releaseChannels(holder: string, channels: readonly string[]): Promise<void>;
+  close(): Promise<void>;
 }

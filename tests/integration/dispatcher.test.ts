@@ -53,7 +53,7 @@ describe("the dispatcher", () => {
     const bot = await startBot();
     bots.push(bot);
     const channel = await newChannel("Ordered", bot.url);
-    const accepted = acceptEvents(channel, texts(50), "api");
+    const accepted = await acceptEvents(channel, texts(50), "api");
     const d = dispatcher(1);
     d.start();
     await waitUntil(async () => bot.received.length >= 50);
@@ -79,7 +79,7 @@ describe("the dispatcher", () => {
     const bot = await startBot();
     bots.push(bot);
     const channel = await newChannel("Off", bot.url, { use: false });
-    const accepted = acceptEvents(channel, texts(5), "api");
+    const accepted = await acceptEvents(channel, texts(5), "api");
     expect(accepted.willSend).toBe(false);
     const d = dispatcher();
     d.start();
@@ -95,8 +95,8 @@ describe("the dispatcher", () => {
     bots.push(failing);
     const counted = await newChannel("Counted", failing.url, { aggregation: true });
     const uncounted = await newChannel("Uncounted", failing.url);
-    acceptEvents(counted, texts(7), "api");
-    acceptEvents(uncounted, texts(3), "api");
+    await acceptEvents(counted, texts(7), "api");
+    await acceptEvents(uncounted, texts(3), "api");
     const d = dispatcher();
     d.start();
     await waitUntil(async () => failing.received.length >= 10);
@@ -122,8 +122,8 @@ describe("the dispatcher", () => {
     bots.push(hanging, healthy);
     const stuck = await newChannel("Stuck", hanging.url, { aggregation: true });
     const fine = await newChannel("Fine", healthy.url);
-    acceptEvents(stuck, texts(4), "api");
-    acceptEvents(fine, texts(200), "api");
+    await acceptEvents(stuck, texts(4), "api");
+    await acceptEvents(fine, texts(200), "api");
     const d = dispatcher(2);
     const started = Date.now();
     d.start();

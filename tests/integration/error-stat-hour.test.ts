@@ -43,7 +43,7 @@ test("the hourly sums always equal the 60-second rows they summarise", () => {
     const outcomes = Array.from({ length: 25 }, (_, i) =>
       failure(start + batch * 97_000 + i * 1_300, i % 3 === 0 ? "500" : "502"),
     );
-    store.recordOutcomes(outcomes, start + batch * 97_000);
+    await store.recordOutcomes(outcomes, start + batch * 97_000);
   }
   const fromRows = sqlite
     .prepare(

@@ -53,7 +53,7 @@ describe("the running notifier and the Outbox", () => {
   test("the loop emails a due group into the outbox, which only Admins can read", async () => {
     // Failures 10 minutes "ago" by the loop's clock: the group is due at its first pass.
     const clock = Date.now() + 10 * 60_000;
-    store.recordOutcomes(
+    await store.recordOutcomes(
       [
         {
           seq: 0,

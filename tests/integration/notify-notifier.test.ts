@@ -38,7 +38,7 @@ function recordFailures(channelId: string, failure: Failure, detectedAts: number
       requestExcerpt: "{}",
     },
   }));
-  store.recordOutcomes(outcomes, Math.max(...detectedAts));
+  await store.recordOutcomes(outcomes, Math.max(...detectedAts));
 }
 
 /** A channel with Error notification on, the test's Admin as Admin and a contact email. */

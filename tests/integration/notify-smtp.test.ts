@@ -63,7 +63,7 @@ let store: SqliteDeliveryStore;
 
 /** One failed send of the channel, recorded through the real store. */
 function recordFailure(channelId: string, detectedAt: number, count = 1) {
-  store.recordOutcomes(
+  await store.recordOutcomes(
     Array.from({ length: count }, () => ({
       seq: 0,
       attemptsBefore: 0,

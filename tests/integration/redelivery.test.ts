@@ -57,7 +57,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(++calls <= 2 ? 503 : 200).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = acceptEvents(channel, [message("again")], "api").webhookEventIds;
+    const [id] = await acceptEvents(channel, [message("again")], "api").webhookEventIds;
     const d = dispatcher();
     d.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "delivered");
@@ -83,7 +83,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(500).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = acceptEvents(channel, [message("never")], "api").webhookEventIds;
+    const [id] = await acceptEvents(channel, [message("never")], "api").webhookEventIds;
     const d = dispatcher();
     d.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "failed");
@@ -98,7 +98,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(500).end());
     bots.push(bot);
     const channel = await channelFor(bot.url, false);
-    acceptEvents(channel, [message("once")], "api");
+    await acceptEvents(channel, [message("once")], "api");
     const d = dispatcher();
     d.start();
     await waitUntil(() => bot.received.length === 1);
@@ -111,7 +111,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(500).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = acceptEvents(channel, [message("cancel")], "api").webhookEventIds;
+    const [id] = await acceptEvents(channel, [message("cancel")], "api").webhookEventIds;
     // A schedule whose first try is a minute away: the event stays scheduled meanwhile.
     const slow = new SqliteDeliveryStore(env().sqlitePath, [60_000]);
     const d = new Dispatcher({ store: slow, channelConcurrency: 4, leaseMs: 30_000, pollMs: 25 });
@@ -127,7 +127,7 @@ describe("webhook redelivery", () => {
       nextAttemptAt: null,
     });
     // Nothing is left for a dispatcher to find later.
-    expect(store.claim(channel.id, "test", 10, Date.now() + 3_600_000, 30_000)).toEqual([]);
+    expect(await store.claim(channel.id, "test", 10, Date.now() + 3_600_000, 30_000)).toEqual([]);
   });
 
   test("a schedule survives a restart: a new dispatcher sends the tries the old one scheduled", async () => {
@@ -135,7 +135,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(++calls === 1 ? 500 : 200).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = acceptEvents(channel, [message("restart")], "api").webhookEventIds;
+    const [id] = await acceptEvents(channel, [message("restart")], "api").webhookEventIds;
     const first = dispatcher();
     first.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "retrying");
@@ -153,16 +153,16 @@ describe("webhook redelivery", () => {
     const bot = await startBot();
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const old = acceptEvents(channel, Array.from({ length: 20 }, (_, i) => message(`old ${i}`)), "api").webhookEventIds;
+    const old = await acceptEvents(channel, Array.from({ length: 20 }, (_, i) => message(`old ${i}`)), "api").webhookEventIds;
     // Make the old events due redeliveries, as a failed first send would have.
     await db().webhookEvent.updateMany({
       where: { webhookEventId: { in: old } },
       data: { status: "retrying", attempts: 1, nextAttemptAt: new Date(Date.now() - 1000) },
     });
-    const fresh = acceptEvents(channel, Array.from({ length: 5 }, (_, i) => message(`fresh ${i}`)), "api").webhookEventIds;
-    const claimed = store.claim(channel.id, "test", 5, Date.now(), 30_000);
+    const fresh = await acceptEvents(channel, Array.from({ length: 5 }, (_, i) => message(`fresh ${i}`)), "api").webhookEventIds;
+    const claimed = await store.claim(channel.id, "test", 5, Date.now(), 30_000);
     expect(claimed.map((c) => c.webhookEventId)).toEqual(fresh);
-    const next = store.claim(channel.id, "test", 30, Date.now(), 30_000);
+    const next = await store.claim(channel.id, "test", 30, Date.now(), 30_000);
     expect(next.map((c) => c.webhookEventId).sort()).toEqual([...old].sort());
   });
 });
@@ -172,10 +172,10 @@ describe("the redelivery schedule, on an injected clock", () => {
     const bot = await startBot();
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = acceptEvents(channel, [message("clock")], "api").webhookEventIds;
+    const [id] = await acceptEvents(channel, [message("clock")], "api").webhookEventIds;
     const T = Date.parse("2026-11-23T00:00:00Z");
     const fail = (seq: number, attemptsBefore: number, at: number) =>
-      store.recordOutcomes(
+      await store.recordOutcomes(
         [
           {
             seq,
@@ -199,19 +199,19 @@ describe("the redelivery schedule, on an injected clock", () => {
 
     let now = T;
     for (let step = 0; step <= SCHEDULE.length; step++) {
-      const [claimed] = store.claim(channel.id, "clock", 10, now, 30_000);
+      const [claimed] = await store.claim(channel.id, "clock", 10, now, 30_000);
       expect(claimed).toMatchObject({ webhookEventId: id, attempts: step });
       fail(claimed.seq, claimed.attempts, now);
       const event = await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } });
       if (step === SCHEDULE.length) {
         expect(event).toMatchObject({ status: "failed", nextAttemptAt: null, attempts: SCHEDULE.length + 1 });
-        expect(store.claim(channel.id, "clock", 10, now + 86_400_000, 30_000)).toEqual([]);
+        expect(await store.claim(channel.id, "clock", 10, now + 86_400_000, 30_000)).toEqual([]);
         break;
       }
       expect(event.status).toBe("retrying");
       expect(event.nextAttemptAt!.getTime()).toBe(now + SCHEDULE[step]);
       // Not a millisecond early.
-      expect(store.claim(channel.id, "clock", 10, now + SCHEDULE[step] - 1, 30_000)).toEqual([]);
+      expect(await store.claim(channel.id, "clock", 10, now + SCHEDULE[step] - 1, 30_000)).toEqual([]);
       now += SCHEDULE[step];
     }
   });

@@ -53,7 +53,7 @@ function recordFailures(channel: string, sends: [Failure, string][]) {
       },
     };
   });
-  store.recordOutcomes(outcomes, Math.max(...outcomes.map((o) => o.attempt.startedAt + o.attempt.durationMs)));
+  await store.recordOutcomes(outcomes, Math.max(...outcomes.map((o) => o.attempt.startedAt + o.attempt.durationMs)));
 }
 
 function view(search: Record<string, string>): WebhookErrorsQuery {

@@ -19,6 +19,6 @@ export const POST = apiRoute<{ channelId: string }>(async (req, { channelId }, c
     const { field, message } = describeIssue(parsed.error);
     throw new ApiError(400, "The request body has 1 error(s)", [{ property: field, message }]);
   }
-  const accepted = acceptEvents(channel, parsed.data.events, "api");
+  const accepted = await acceptEvents(channel, parsed.data.events, "api");
   return jsonResponse(202, { accepted: accepted.webhookEventIds.length, ...accepted }, context);
 });
