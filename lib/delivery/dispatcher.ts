@@ -13,44 +13,69 @@ export type DispatcherOptions = {
   pollMs?: number;
   /** How long finished sends may wait before their outcomes are written together. */
   flushMs?: number;
+  /**
+   * How long a dispatcher holds a channel without renewing it; when one dies, its channels go
+   * to the others after this long.
+   */
+  channelLeaseMs?: number;
   now?: () => number;
   log?: (message: string) => void;
 };
 
 const REQUEST_EXCERPT_BYTES = 2048;
 const RESPONSE_EXCERPT_BYTES = 1024;
+const DEFAULT_CHANNEL_LEASE_MS = 10_000;
 
 /** One channel's queue: events start in arrival order, at most `concurrency` at a time. */
 class ChannelLane {
   queue: ClaimedEvent[] = [];
   inFlight = 0;
   claiming = false;
+  /** New events were announced while a claim ran: claim again when it ends. */
+  newsWhileClaiming = false;
   /** The last claim found fewer events than it asked for: wait for news before asking again. */
   exhausted = false;
   /** The next claim also takes over events whose dispatcher's lease ran out (set by the scan). */
   reclaim = true;
+  /** This dispatcher holds the channel's lease: only the holder claims the channel's events. */
+  held = false;
+  /** Giving the channel up to another dispatcher: no more claims, the lease goes once sends end. */
+  leaving = false;
   constructor(readonly channelId: string) {}
+
+  get idle(): boolean {
+    return this.inFlight === 0 && this.queue.length === 0 && !this.claiming;
+  }
 }
 
 /**
  * Sends accepted events to bot servers. Each channel has its own lane with bounded concurrency,
  * so a hanging bot only ever holds its own channel's slots. Events are claimed with a lease and
  * stay pending until their outcome is written, so a crash at any point loses none of them.
+ *
+ * Dispatchers sharing a database share the channels: each channel is held by one dispatcher at a
+ * time (a renewed lease), so its arrival order and concurrency limit hold across processes, and
+ * live dispatchers split the busy channels evenly between them.
  */
 export class Dispatcher {
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly lanes = new Map<string, ChannelLane>();
   private outcomes: EventOutcome[] = [];
+  private readonly flushes = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private running = false;
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
   private readonly log: (message: string) => void;
+  private readonly channelLeaseMs: number;
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => console.error(message));
+    this.channelLeaseMs = options.channelLeaseMs ?? DEFAULT_CHANNEL_LEASE_MS;
   }
 
   start(): void {
@@ -58,34 +83,39 @@ export class Dispatcher {
     this.running = true;
     const poll = () => {
       if (!this.running) return;
-      this.scan();
-      // Not unref'd: a standalone worker has nothing else keeping it alive.
-      this.pollTimer = setTimeout(poll, this.options.pollMs ?? 500);
+      void this.scan().finally(() => {
+        // Not unref'd: a standalone worker has nothing else keeping it alive.
+        if (this.running) this.pollTimer = setTimeout(poll, this.options.pollMs ?? 500);
+      });
     };
     poll();
   }
 
-  /** Stops taking work, waits for sends in flight and writes their outcomes. */
+  /** Stops taking work, waits for sends in flight, writes their outcomes and gives up the channels. */
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.pollTimer);
+    await this.scanning;
     // Queued events go back at once, so another dispatcher need not wait for their lease.
     const unsent = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((e) => e.seq));
-    if (unsent.length > 0) {
-      try {
-        this.options.store.release(unsent, this.workerId);
-      } catch (error) {
-        this.log(`dispatcher: cannot release ${unsent.length} events; their lease will: ${String(error)}`);
-      }
-    }
+    await this.releaseEvents(unsent);
     await this.whenIdle();
-    this.flush();
+    await this.flush();
+    await Promise.all(this.flushes);
+    for (const lane of this.lanes.values()) lane.held = false;
+    try {
+      await this.options.store.retireDispatcher(this.workerId);
+    } catch (error) {
+      this.log(`dispatcher: cannot give up its channels; their leases will: ${String(error)}`);
+    }
   }
 
   /** Tells the dispatcher that a channel has new events, so it need not wait for the next poll. */
   notify(channelId: string): void {
     if (!this.running) return;
-    this.pump(this.lane(channelId), true);
+    const lane = this.lane(channelId);
+    if (lane.held) this.pump(lane, true);
+    else this.requestScan();
   }
 
   /** Resolves when nothing is queued or in flight. */
@@ -95,24 +125,109 @@ export class Dispatcher {
   }
 
   private isIdle(): boolean {
-    for (const lane of this.lanes.values()) {
-      if (lane.inFlight > 0 || lane.queue.length > 0 || lane.claiming) return false;
-    }
+    if (this.scanning) return false;
+    for (const lane of this.lanes.values()) if (!lane.idle) return false;
     return true;
   }
 
-  private scan(): void {
-    let channels: string[];
-    try {
-      channels = this.options.store.channelsWithPendingEvents(this.now());
-    } catch (error) {
-      this.log(`dispatcher: cannot read pending events: ${String(error)}`);
-      return;
+  /** Runs a scan now, or right after the one in progress. */
+  private requestScan(): void {
+    if (this.scanning) this.rescan = true;
+    else void this.scan();
+  }
+
+  /**
+   * Finds channels with work, takes or renews this dispatcher's share of them, and gives up
+   * channels it holds beyond its share or no longer needs.
+   */
+  private scan(): Promise<void> {
+    if (this.scanning) return this.scanning;
+    this.scanning = (async () => {
+      do {
+        this.rescan = false;
+        try {
+          await this.scanOnce();
+        } catch (error) {
+          this.log(`dispatcher: cannot look for work: ${String(error)}`);
+        }
+      } while (this.rescan && this.running);
+    })().finally(() => {
+      this.scanning = null;
+      this.resolveIdle();
+    });
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
+    if (!this.running) return;
+    const { store } = this.options;
+    const now = this.now();
+    const live = await store.heartbeat(this.workerId, now, this.channelLeaseMs);
+    const pending = await store.channelsWithPendingEvents(now);
+    const busy = [...this.lanes.values()].filter((lane) => lane.held && !lane.idle).map((lane) => lane.channelId);
+    // Channels this dispatcher is busy with come first, so that renewing them is never crowded out.
+    const wanted = [...new Set([...busy, ...pending])];
+    const share = Math.max(1, Math.ceil(wanted.length / Math.max(1, live)));
+    const held = new Set(await store.acquireChannels(this.workerId, wanted, share, now, this.channelLeaseMs));
+    if (!this.running) return;
+    const wantedSet = new Set(wanted);
+    const toRelease: string[] = [];
+    let keeping = 0;
+    for (const lane of this.lanes.values()) {
+      if (!lane.held) continue;
+      if (!held.has(lane.channelId)) {
+        lane.held = false;
+        lane.leaving = false;
+        if (wantedSet.has(lane.channelId)) {
+          // Another dispatcher took the channel after our lease ran out: stop sending its events.
+          await this.releaseEvents(lane.queue.splice(0).map((e) => e.seq));
+        } else if (lane.idle) {
+          toRelease.push(lane.channelId);
+        }
+      }
     }
-    for (const channelId of channels) {
+    for (const channelId of held) {
       const lane = this.lane(channelId);
-      lane.reclaim = true;
-      this.pump(lane, true);
+      const wasHeld = lane.held;
+      lane.held = true;
+      // Over our share (another dispatcher started): hand the extra channels over once they drain.
+      if (keeping >= share && !lane.leaving) this.leave(lane);
+      if (!lane.leaving) keeping += 1;
+      if (!wasHeld || pending.includes(channelId)) {
+        lane.reclaim = true;
+        this.pump(lane, true);
+      } else if (lane.leaving) {
+        this.finishLeaving(lane);
+      }
+    }
+    await store.releaseChannels(this.workerId, toRelease);
+  }
+
+  /** Starts handing a channel over: queued events go back, sends in flight finish. */
+  private leave(lane: ChannelLane): void {
+    lane.leaving = true;
+    void this.releaseEvents(lane.queue.splice(0).map((e) => e.seq));
+    this.finishLeaving(lane);
+  }
+
+  /** Gives up a leaving channel's lease once its sends are over and their outcomes written. */
+  private finishLeaving(lane: ChannelLane): void {
+    if (!lane.leaving || !lane.idle) return;
+    lane.leaving = false;
+    lane.held = false;
+    void (async () => {
+      await this.flush();
+      await Promise.all(this.flushes);
+      await this.options.store.releaseChannels(this.workerId, [lane.channelId]);
+    })().catch((error) => this.log(`dispatcher: cannot give up channel ${lane.channelId}: ${String(error)}`));
+  }
+
+  private async releaseEvents(seqs: number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    try {
+      await this.options.store.release(seqs, this.workerId);
+    } catch (error) {
+      this.log(`dispatcher: cannot release ${seqs.length} events; their lease will: ${String(error)}`);
     }
   }
 
@@ -127,31 +242,44 @@ export class Dispatcher {
 
   /** Tops up a lane's queue from the database and starts as many sends as it may. */
   private pump(lane: ChannelLane, hasNews = false): void {
-    if (!this.running) return;
-    if (hasNews) lane.exhausted = false;
+    if (!this.running || !lane.held) return;
+    if (hasNews) {
+      lane.exhausted = false;
+      if (lane.claiming) lane.newsWhileClaiming = true;
+    }
     const concurrency = this.options.channelConcurrency;
     // Claim in chunks of at least a round of the lane's slots when the queue runs low, and never
     // more than can be sent well within the lease: four rounds queued at most.
-    if (!lane.exhausted && !lane.claiming && lane.queue.length < concurrency) {
+    if (!lane.leaving && !lane.exhausted && !lane.claiming && lane.queue.length < concurrency) {
       const room = concurrency * 4 - lane.queue.length;
-      if (this.claimInto(lane, room) < room) lane.exhausted = true;
+      void this.claimInto(lane, room).then((got) => {
+        if (got < room && !lane.newsWhileClaiming) lane.exhausted = true;
+        lane.newsWhileClaiming = false;
+        if (!lane.exhausted) this.pump(lane);
+        else this.startSends(lane);
+      });
     }
     this.startSends(lane);
   }
 
   /** Claims up to `room` events into the lane; returns how many it got. */
-  private claimInto(lane: ChannelLane, room: number): number {
+  private async claimInto(lane: ChannelLane, room: number): Promise<number> {
     const { store, leaseMs } = this.options;
     lane.claiming = true;
     try {
-      const channel = store.channel(lane.channelId);
+      const channel = await store.channel(lane.channelId);
       if (!channel) return 0;
       if (!channel.useWebhook) {
-        store.skipPending(lane.channelId, this.now());
+        await store.skipPending(lane.channelId, this.now());
         return 0;
       }
-      const claimed = store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs, lane.reclaim);
+      const claimed = await store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs, lane.reclaim);
       lane.reclaim = false;
+      if (!this.running || !lane.held || lane.leaving) {
+        // The channel went elsewhere, or we are stopping, while the claim ran.
+        await this.releaseEvents(claimed.map((e) => e.seq));
+        return 0;
+      }
       for (const event of claimed) lane.queue.push(event);
       this.channelCache.set(lane.channelId, channel);
       return claimed.length;
@@ -160,6 +288,7 @@ export class Dispatcher {
       return 0;
     } finally {
       lane.claiming = false;
+      this.resolveIdle();
     }
   }
 
@@ -172,7 +301,8 @@ export class Dispatcher {
       lane.inFlight += 1;
       void this.sendOne(channel, event).finally(() => {
         lane.inFlight -= 1;
-        if (this.running) this.pump(lane);
+        if (lane.leaving) this.finishLeaving(lane);
+        else if (this.running) this.pump(lane);
         this.resolveIdle();
       });
     }
@@ -218,27 +348,31 @@ export class Dispatcher {
 
   private scheduleFlush(): void {
     if (this.outcomes.length >= 512) {
-      this.flush();
+      void this.flush();
       return;
     }
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => this.flush(), this.options.flushMs ?? 50);
+    this.flushTimer = setTimeout(() => void this.flush(), this.options.flushMs ?? 50);
   }
 
   /** Writes finished sends in one transaction. On a database error they wait for the next try. */
-  private flush(): void {
+  private flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.outcomes.length === 0) return;
+    if (this.outcomes.length === 0) return Promise.resolve();
     const batch = this.outcomes;
     this.outcomes = [];
-    try {
-      this.options.store.recordOutcomes(batch, this.now());
-    } catch (error) {
-      this.log(`dispatcher: cannot record ${batch.length} outcomes, will retry: ${String(error)}`);
-      this.outcomes = batch.concat(this.outcomes);
-      this.flushTimer = setTimeout(() => this.flush(), 1000);
-    }
+    const writing = this.options.store
+      .recordOutcomes(batch, this.now())
+      .catch((error: unknown) => {
+        this.log(`dispatcher: cannot record ${batch.length} outcomes, will retry: ${String(error)}`);
+        this.outcomes = batch.concat(this.outcomes);
+        clearTimeout(this.flushTimer);
+        this.flushTimer = setTimeout(() => void this.flush(), 1000);
+      })
+      .finally(() => this.flushes.delete(writing));
+    this.flushes.add(writing);
+    return writing;
   }
 }
 

@@ -50,6 +50,8 @@ export function startDispatcher(): Dispatcher {
       store: deliveryStore(),
       channelConcurrency: config.webhookChannelConcurrency,
       leaseMs: config.webhookLeaseMs,
+      // A dead dispatcher's channels go to the others no later than its events' leases run out.
+      channelLeaseMs: Math.min(10_000, config.webhookLeaseMs),
       send: sendSettings(),
     });
     runtime.dispatcher.start();

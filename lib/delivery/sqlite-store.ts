@@ -1,6 +1,13 @@
 import Database from "better-sqlite3";
-import { windowStartOf } from "../statistics/window";
-import type { Failure } from "../webhook/reasons";
+import {
+  addNotice,
+  addToGroups,
+  attemptRow,
+  HOUR_MS,
+  NOTIFICATION_GROUP_MS,
+  type ErrorGroup,
+  type NoticeGroup,
+} from "./outcomes";
 import { sqliteTime } from "./sqlite-time";
 import type {
   AttemptRecord,
@@ -11,15 +18,6 @@ import type {
   NewEvent,
 } from "./store";
 
-type ErrorGroup = {
-  channelId: string;
-  windowStart: number;
-  reason: string;
-  detail: string;
-  firstAt: number;
-  lastAt: number;
-  count: number;
-};
 
 /** The delivery store on the embedded SQLite file, with prepared statements and one transaction per batch. */
 export class SqliteDeliveryStore implements DeliveryStore {
@@ -233,10 +231,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.setSynchronous("NORMAL");
     this.db.transaction(() => {
       const groups = new Map<string, ErrorGroup>();
-      const notices = new Map<string, ErrorGroup & { kind: NotificationKind }>();
+      const notices = new Map<string, NoticeGroup>();
       const flags = new Map<string, ChannelFlags>();
       for (const { seq, attempt, attemptsBefore } of outcomes) {
-        insertAttempt.run(attemptRow(attempt));
+        insertAttempt.run(attemptRow(attempt, sqliteTime));
         if (!attempt.failure) {
           finishEvent.run("delivered", at, null, seq);
           continue;
@@ -276,7 +274,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   /** Adds failures to the channel's open 5-minute notification group, or opens one. */
-  private countNotice(n: ErrorGroup & { kind: NotificationKind }, now: number): void {
+  private countNotice(n: NoticeGroup, now: number): void {
     const { openGroup, addToGroup, newGroup } = this.statements;
     const open = openGroup.get(n.channelId, n.kind, n.reason, n.detail, sqliteTime(n.firstAt - NOTIFICATION_GROUP_MS)) as
       | number
@@ -286,7 +284,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async recordCheck(attempt: AttemptRecord): Promise<void> {
-    this.statements.insertAttempt.run(attemptRow(attempt));
+    this.statements.insertAttempt.run(attemptRow(attempt, sqliteTime));
   }
 
   async heartbeat(holder: string, now: number, aliveMs: number): Promise<number> {
@@ -329,101 +327,17 @@ export class SqliteDeliveryStore implements DeliveryStore {
     })();
   }
 
+  async retireDispatcher(holder: string): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM "ChannelLease" WHERE "holder" = ?`).run(holder);
+      this.db.prepare(`DELETE FROM "Dispatcher" WHERE "id" = ?`).run(holder);
+    })();
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
 }
 
-const HOUR_MS = 3_600_000;
-
-/** Errors with the same (reason, detail) within 5 minutes of the first go into one email. */
-export const NOTIFICATION_GROUP_MS = 5 * 60_000;
-
-type NotificationKind = "error" | "redelivery_stopped";
-
 type ChannelFlags = { errorStatisticsAggregation: boolean; webhookRedelivery: boolean; errorNotification: boolean };
 
-/**
- * Counts a failed send into the batch's group under `key`, which `windowStart` starts; a failure
- * is detected when its send ends.
- */
-function countFailure<G extends ErrorGroup>(
-  groups: Map<string, G>,
-  attempt: AttemptRecord,
-  key: (failure: Failure, detectedAt: number) => string,
-  open: (group: ErrorGroup) => G,
-  windowStart: (detectedAt: number) => number,
-): void {
-  const failure = attempt.failure!;
-  const detectedAt = attempt.startedAt + attempt.durationMs;
-  const k = key(failure, detectedAt);
-  const group = groups.get(k);
-  if (group) {
-    group.count += 1;
-    group.firstAt = Math.min(group.firstAt, detectedAt);
-    group.lastAt = Math.max(group.lastAt, detectedAt);
-    return;
-  }
-  groups.set(
-    k,
-    open({
-      channelId: attempt.channelId,
-      windowStart: windowStart(detectedAt),
-      reason: failure.reason,
-      detail: failure.detail,
-      firstAt: detectedAt,
-      lastAt: detectedAt,
-      count: 1,
-    }),
-  );
-}
-
-/** Failures of one batch, summed per (channel, 60-second window, reason, detail). */
-function addToGroups(groups: Map<string, ErrorGroup>, attempt: AttemptRecord): void {
-  countFailure(
-    groups,
-    attempt,
-    (f, at) => `${attempt.channelId}\u0000${windowStartOf(at)}\u0000${f.reason}\u0000${f.detail}`,
-    (group) => group,
-    windowStartOf,
-  );
-}
-
-/** Failures of one batch for notification emails, summed per (channel, kind, reason, detail). */
-function addNotice(
-  notices: Map<string, ErrorGroup & { kind: NotificationKind }>,
-  attempt: AttemptRecord,
-  kind: NotificationKind,
-): void {
-  countFailure(
-    notices,
-    attempt,
-    (f) => `${attempt.channelId}\u0000${kind}\u0000${f.reason}\u0000${f.detail}`,
-    (group) => ({ ...group, kind }),
-    (at) => at,
-  );
-}
-
-/** The attempt's columns in the INSERT's order (positional binding is the fastest). */
-function attemptRow(a: AttemptRecord) {
-  return [
-    a.channelId,
-    a.webhookEventId,
-    a.kind,
-    a.isRedelivery ? 1 : 0,
-    a.url,
-    sqliteTime(a.startedAt),
-    a.durationMs,
-    a.dnsMs ?? null,
-    a.connectMs ?? null,
-    a.tlsMs ?? null,
-    a.firstByteMs ?? null,
-    a.httpVersion ?? null,
-    a.failure ? 0 : 1,
-    a.statusCode ?? null,
-    a.failure?.reason ?? null,
-    a.failure?.detail ?? null,
-    a.requestExcerpt,
-    a.responseExcerpt ?? null,
-  ];
-}

@@ -99,5 +99,7 @@ export interface DeliveryStore {
   acquireChannels(holder: string, channels: readonly string[], max: number, now: number, leaseMs: number): Promise<string[]>;
   /** Gives up `holder`'s leases on `channels`. */
   releaseChannels(holder: string, channels: readonly string[]): Promise<void>;
+  /** A dispatcher stopping: its heartbeat and every channel lease it holds go. */
+  retireDispatcher(holder: string): Promise<void>;
   close(): Promise<void>;
 }

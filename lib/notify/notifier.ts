@@ -5,7 +5,7 @@
  */
 import { createTransport } from "nodemailer";
 import { db } from "../db";
-import { NOTIFICATION_GROUP_MS } from "../delivery/sqlite-store";
+import { NOTIFICATION_GROUP_MS } from "../delivery/outcomes";
 import { env } from "../env";
 import { composeNotificationEmail, isNotificationKind, notificationRecipients } from "./compose";
 import { MAX_SEND_ATTEMPTS, sendBackoffMs } from "./outbox-status";

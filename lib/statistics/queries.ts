@@ -5,31 +5,31 @@ import { NotFoundError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import { canSeeWebhookErrors, isRole } from "../roles";
 import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
+import { PgErrorStatReader } from "./pg-reader";
 import { storedRowCells, type ErrorRow } from "./rows";
 import type { RowCursor, WebhookErrorsQuery } from "./search-params";
-import { ErrorStatReader, iterateStoredErrorRows } from "./sqlite-reader";
+import type { ErrorStatSource } from "./source";
+import { SqliteErrorStatReader } from "./sqlite-reader";
 import { createTsvStream, tsvFilename } from "./tsv";
 import { HOUR_MS } from "./utc9";
 
-// One reader per process and database file, shared by Next's separately bundled server parts as
-// lib/db.ts shares its client.
+// One reader per process and database, shared by Next's separately bundled server parts as
+// lib/db.ts shares its client; keyed by URL so a process that switches databases (the tests) gets
+// a new one.
 const globalForStatistics = globalThis as unknown as {
-  errorStatistics?: { file: string; reader: ErrorStatReader };
+  errorStatistics?: { url: string; reader: ErrorStatSource };
 };
 
-function statistics() {
-  const { sqlitePath, databaseKind } = env();
-  if (databaseKind !== "sqlite") {
-    throw new Error("DATABASE_URL points at PostgreSQL, which this build does not support yet.");
-  }
-  if (globalForStatistics.errorStatistics?.file !== sqlitePath) {
-    globalForStatistics.errorStatistics?.reader.close();
+function statistics(): ErrorStatSource {
+  const { databaseUrl, databaseKind, sqlitePath } = env();
+  if (globalForStatistics.errorStatistics?.url !== databaseUrl) {
+    globalForStatistics.errorStatistics?.reader.close().catch(() => {});
     globalForStatistics.errorStatistics = {
-      file: sqlitePath,
-      reader: new ErrorStatReader(sqlitePath),
+      url: databaseUrl,
+      reader: databaseKind === "postgres" ? new PgErrorStatReader(databaseUrl) : new SqliteErrorStatReader(sqlitePath),
     };
   }
-  return globalForStatistics.errorStatistics;
+  return globalForStatistics.errorStatistics.reader;
 }
 
 /**
@@ -50,24 +50,23 @@ export async function requireWebhookErrorsAccess(userId: string, channelId: stri
  * Errors per (hour, reason, detail) over `[from, to)`: whole hours from the hourly sums the store
  * keeps, the partial hours at either end summed from the 60-second rows.
  */
-function readHourCells(channelId: string, from: number, to: number): ErrorCell[] {
-  const { reader } = statistics();
+async function readHourCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
   const firstWhole = Math.ceil(from / HOUR_MS) * HOUR_MS;
   const lastWhole = Math.floor(to / HOUR_MS) * HOUR_MS;
   if (firstWhole >= lastWhole) return partialHour(channelId, from, to);
-  return [
-    ...partialHour(channelId, from, firstWhole),
-    ...reader.hourCells(channelId, firstWhole, lastWhole),
-    ...partialHour(channelId, lastWhole, to),
-  ];
+  const parts = await Promise.all([
+    partialHour(channelId, from, firstWhole),
+    statistics().hourCells(channelId, firstWhole, lastWhole),
+    partialHour(channelId, lastWhole, to),
+  ]);
+  return parts.flat();
 }
 
-function partialHour(channelId: string, from: number, to: number): ErrorCell[] {
+async function partialHour(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
   if (from >= to) return [];
   const hour = Math.floor(from / HOUR_MS) * HOUR_MS;
-  return statistics()
-    .reader.sumsBetween(channelId, from, to)
-    .map((s) => ({ start: hour, reason: s.reason, detail: s.detail, errors: s.errors, rows: s.rows }));
+  const sums = await statistics().sumsBetween(channelId, from, to);
+  return sums.map((s) => ({ start: hour, reason: s.reason, detail: s.detail, errors: s.errors, rows: s.rows }));
 }
 
 /**
@@ -83,7 +82,7 @@ export async function getErrorChart(userId: string, channelId: string, query: We
       orderBy: { startedAt: "asc" },
       select: { startedAt: true, endedAt: true },
     }),
-    unit === "minute" ? statistics().reader.minuteCells(channelId, from, to) : readHourCells(channelId, from, to),
+    unit === "minute" ? statistics().minuteCells(channelId, from, to) : readHourCells(channelId, from, to),
   ]);
   return buildErrorChart({
     from,
@@ -177,7 +176,7 @@ export async function listErrorRows(
  */
 export async function getRecentErrorsStamp(userId: string, channelId: string, since: number): Promise<string> {
   await requireWebhookErrorsAccess(userId, channelId);
-  return statistics().reader.recentStamp(channelId, since);
+  return statistics().recentStamp(channelId, since);
 }
 
 /**
@@ -191,7 +190,7 @@ export async function openErrorTsv(
 ): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
   await requireWebhookErrorsAccess(userId, channelId);
   const { from, to } = query.range;
-  const { rows, close } = iterateStoredErrorRows(statistics().file, {
+  const { rows, close } = statistics().openStoredRows({
     channelId,
     from,
     to,

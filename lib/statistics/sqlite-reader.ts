@@ -1,19 +1,8 @@
 import Database from "better-sqlite3";
 import { sqliteTime } from "../delivery/sqlite-time";
 import type { ErrorCell } from "./chart";
-
-/** Errors and 60-second rows of one (reason, detail). */
-export type HourCell = { reason: string; detail: string; errors: number; rows: number };
 import type { StoredErrorRow } from "./rows";
-
-/** What a query of error rows is limited to. */
-export type ErrorRowFilter = {
-  channelId: string;
-  from: number;
-  to: number;
-  reason: string | null;
-  detail: string | null;
-};
+import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
 
 // Windows are compared as ISO text, exactly as the store writes them (lib/delivery/sqlite-time.ts).
 const ROWS_SQL = `
@@ -38,23 +27,22 @@ function filterParams(filter: ErrorRowFilter) {
 }
 
 /**
- * The SQL side of the statistics on the embedded SQLite file: sums grouped in SQL with prepared
- * statements on a readonly connection, because a 30-day chart reads hundreds of thousands of rows
- * and a round trip through the ORM per hour would cost more than the sums.
+ * The statistics on the embedded SQLite file: prepared statements on a readonly connection. The
+ * reads are synchronous and take well under a millisecond each; they are wrapped in promises only
+ * to share the interface with PostgreSQL.
  */
-export class ErrorStatReader {
+export class SqliteErrorStatReader implements ErrorStatSource {
   private readonly db: Database.Database;
   private readonly statements;
 
   constructor(readonly file: string) {
     this.db = open(file);
     this.statements = {
-      sumsBetween: this.db
-        .prepare(
-          `SELECT "reason", "detail", sum("count") AS "errors", count(*) AS "rows" FROM "ErrorStat"
-           WHERE "channelId" = ? AND "windowStart" >= ? AND "windowStart" < ?
-           GROUP BY "reason", "detail"`,
-        ),
+      sumsBetween: this.db.prepare(
+        `SELECT "reason", "detail", sum("count") AS "errors", count(*) AS "rows" FROM "ErrorStat"
+         WHERE "channelId" = ? AND "windowStart" >= ? AND "windowStart" < ?
+         GROUP BY "reason", "detail"`,
+      ),
       hourCells: this.db
         .prepare(
           `SELECT "hourStart", "reason", "detail", "count", "rows" FROM "ErrorStatHour"
@@ -75,13 +63,11 @@ export class ErrorStatReader {
     };
   }
 
-  /** Errors and rows per (reason, detail) with a window in `[from, to)`. */
-  sumsBetween(channelId: string, from: number, to: number): HourCell[] {
+  async sumsBetween(channelId: string, from: number, to: number): Promise<HourCell[]> {
     return this.statements.sumsBetween.all(channelId, sqliteTime(from), sqliteTime(to)) as HourCell[];
   }
 
-  /** The hourly sums of whole hours in `[from, to)` (both on hour boundaries), one cell per (hour, reason, detail). */
-  hourCells(channelId: string, from: number, to: number): ErrorCell[] {
+  async hourCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
     const rows = this.statements.hourCells.all(channelId, sqliteTime(from), sqliteTime(to)) as [string, string, string, number, number][];
     return rows.map(([hourStart, reason, detail, count, stored]) => ({
       start: Date.parse(hourStart),
@@ -92,8 +78,7 @@ export class ErrorStatReader {
     }));
   }
 
-  /** Each stored row with a window in `[from, to)` as a one-minute cell. */
-  minuteCells(channelId: string, from: number, to: number): ErrorCell[] {
+  async minuteCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
     const rows = this.statements.minuteCells.all(channelId, sqliteTime(from), sqliteTime(to)) as [string, string, string, number][];
     return rows.map(([windowStart, reason, detail, count]) => ({
       start: Date.parse(windowStart),
@@ -104,39 +89,37 @@ export class ErrorStatReader {
     }));
   }
 
-  /** A token that changes whenever an error row with a window from `since` on is added or counted up. */
-  recentStamp(channelId: string, since: number): string {
+  async recentStamp(channelId: string, since: number): Promise<string> {
     const r = this.statements.recent.get(channelId, sqliteTime(since)) as { rows: number; errors: number; lastAt: string | null };
     return `${r.rows}:${r.errors}:${r.lastAt ?? "-"}`;
   }
 
-  close(): void {
-    this.db.close();
+  /**
+   * Read one row at a time from their own readonly connection, as a synchronous iterator that the
+   * TSV stream drains a chunk at a time: an open iteration keeps its connection busy, and a
+   * download may last minutes.
+   */
+  openStoredRows(filter: ErrorRowFilter): StoredErrorRows {
+    const db = open(this.file);
+    try {
+      const rows = db.prepare(ROWS_SQL).raw().iterate(filterParams(filter)) as IterableIterator<StoredErrorRow>;
+      let closed = false;
+      return {
+        rows,
+        close: () => {
+          if (closed) return;
+          closed = true;
+          rows.return?.();
+          db.close();
+        },
+      };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
-}
 
-/**
- * The rows of a filter, newest first (window, then reason and detail), as stored, read one at a
- * time from their own readonly connection: an open iteration keeps its connection busy, and a
- * download may last minutes. `close` ends the iteration and the connection; call it once the rows
- * are read.
- */
-export function iterateStoredErrorRows(file: string, filter: ErrorRowFilter): { rows: Iterator<StoredErrorRow>; close: () => void } {
-  const db = open(file);
-  try {
-    const rows = db.prepare(ROWS_SQL).raw().iterate(filterParams(filter)) as IterableIterator<StoredErrorRow>;
-    let closed = false;
-    return {
-      rows,
-      close: () => {
-        if (closed) return;
-        closed = true;
-        rows.return?.();
-        db.close();
-      },
-    };
-  } catch (error) {
-    db.close();
-    throw error;
+  async close(): Promise<void> {
+    this.db.close();
   }
 }

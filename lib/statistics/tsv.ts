@@ -37,12 +37,25 @@ export function tsvFilename(channelId: string, from: number, to: number): string
 const CHUNK_CHARS = 64 * 1024;
 
 /**
+ * Where a TSV file's rows come from. A synchronous iterator is read a row at a time, a whole chunk
+ * within one pull (SQLite hands out a row in well under a microsecond, and awaiting each one would
+ * cost more than formatting it); an async iterable gives pages of rows, for a database that
+ * answers over the network.
+ */
+export type TsvRows<T> = Iterator<T> | AsyncIterable<readonly T[]>;
+
+function isPaged<T>(rows: TsvRows<T>): rows is AsyncIterable<readonly T[]> {
+  return Symbol.asyncIterator in rows;
+}
+
+/**
  * The TSV file as a byte stream that reads rows only when the reader asks for more: at most one
- * chunk waits in the queue, so a million rows cost no more memory than a hundred. `close` runs once,
- * when the rows run out, the reader cancels, or formatting fails.
+ * chunk (and, when paged, one page) waits in memory, so a million rows cost no more memory than a
+ * hundred. `close` runs once, when the rows run out, the reader cancels, or reading or formatting
+ * fails.
  */
 export function createTsvStream<T>(
-  rows: Iterator<T>,
+  rows: TsvRows<T>,
   toCells: (row: T) => ErrorRowCells,
   close: () => void,
 ): ReadableStream<Uint8Array> {
@@ -54,31 +67,77 @@ export function createTsvStream<T>(
     closed = true;
     close();
   };
+  const start = () => {
+    const text = headerSent ? "" : TSV_HEADER;
+    headerSent = true;
+    return text;
+  };
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    finish();
+    controller.error(error);
+  };
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
+    if (text !== "") controller.enqueue(encoder.encode(text));
+    controller.close();
+    finish();
+  };
+
+  if (!isPaged(rows)) {
+    return new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          try {
+            let text = start();
+            while (text.length < CHUNK_CHARS) {
+              const next = rows.next();
+              if (next.done) return end(controller, text);
+              text += formatTsvLine(toCells(next.value));
+            }
+            controller.enqueue(encoder.encode(text));
+          } catch (error) {
+            fail(controller, error);
+          }
+        },
+        cancel() {
+          rows.return?.();
+          finish();
+        },
+      },
+      { highWaterMark: 1 },
+    );
+  }
+
+  const pages = rows[Symbol.asyncIterator]();
+  // An async generator busy fetching a page ends once that page is in.
+  const stopPages = () => void pages.return?.().catch(() => {});
+  let page: readonly T[] = [];
+  let at = 0;
   return new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
+      async pull(controller) {
         try {
-          let text = headerSent ? "" : TSV_HEADER;
-          headerSent = true;
+          let text = start();
           while (text.length < CHUNK_CHARS) {
-            const next = rows.next();
-            if (next.done) {
-              if (text !== "") controller.enqueue(encoder.encode(text));
-              controller.close();
-              finish();
-              return;
+            if (at < page.length) {
+              text += formatTsvLine(toCells(page[at++]));
+              continue;
             }
-            text += formatTsvLine(toCells(next.value));
+            const next = await pages.next();
+            // Cancelled while the page was on its way: the stream is gone, and so is the source.
+            if (closed) return;
+            if (next.done) return end(controller, text);
+            page = next.value;
+            at = 0;
           }
           controller.enqueue(encoder.encode(text));
         } catch (error) {
-          finish();
-          controller.error(error);
+          stopPages();
+          if (!closed) fail(controller, error);
         }
       },
       cancel() {
-        rows.return?.();
         finish();
+        stopPages();
       },
     },
     { highWaterMark: 1 },
