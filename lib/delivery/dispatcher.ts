@@ -166,7 +166,7 @@ export class Dispatcher {
     const pending = await store.channelsWithPendingEvents(now);
     const busy = [...this.lanes.values()].filter((lane) => lane.held && !lane.idle).map((lane) => lane.channelId);
     // Channels this dispatcher is busy with come first, so that renewing them is never crowded out.
-    const wanted = [...new Set([...busy, ...pending])];
+    const wanted = [...new Set([...busy, ...pending])].filter((channelId) => !this.releasing.has(channelId));
     const share = Math.max(1, Math.ceil(wanted.length / Math.max(1, live)));
     const held = new Set(await store.acquireChannels(this.workerId, wanted, share, now, this.channelLeaseMs));
     if (!this.running) return;
@@ -196,9 +196,8 @@ export class Dispatcher {
       if (!wasHeld || pending.includes(channelId)) {
         lane.reclaim = true;
         this.pump(lane, true);
-      } else if (lane.leaving) {
-        this.finishLeaving(lane);
       }
+      this.finishLeaving(lane);
     }
     await store.releaseChannels(this.workerId, toRelease);
   }
@@ -210,16 +209,22 @@ export class Dispatcher {
     this.finishLeaving(lane);
   }
 
+  /** Channels whose lease is being given up: not to be taken again meanwhile. */
+  private readonly releasing = new Set<string>();
+
   /** Gives up a leaving channel's lease once its sends are over and their outcomes written. */
   private finishLeaving(lane: ChannelLane): void {
     if (!lane.leaving || !lane.idle) return;
     lane.leaving = false;
     lane.held = false;
+    this.releasing.add(lane.channelId);
     void (async () => {
       await this.flush();
       await Promise.all(this.flushes);
       await this.options.store.releaseChannels(this.workerId, [lane.channelId]);
-    })().catch((error) => this.log(`dispatcher: cannot give up channel ${lane.channelId}: ${String(error)}`));
+    })()
+      .catch((error) => this.log(`dispatcher: cannot give up channel ${lane.channelId}: ${String(error)}`))
+      .finally(() => this.releasing.delete(lane.channelId));
   }
 
   private async releaseEvents(seqs: number[]): Promise<void> {
@@ -288,6 +293,7 @@ export class Dispatcher {
       return 0;
     } finally {
       lane.claiming = false;
+      this.finishLeaving(lane);
       this.resolveIdle();
     }
   }

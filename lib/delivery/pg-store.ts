@@ -226,30 +226,30 @@ export class PgDeliveryStore implements DeliveryStore {
     leaseMs: number,
   ): Promise<string[]> {
     if (channels.length === 0) return [];
-    return this.transaction(async (client) => {
-      const { rows: heldRows } = await client.query<{ channelId: string }>(
-        `SELECT "channelId" FROM "ChannelLease" WHERE "holder" = $1 AND "until" >= $2`,
-        [holder, ms(now)],
+    const { rows: heldRows } = await this.pool.query<{ channelId: string }>(
+      `SELECT "channelId" FROM "ChannelLease" WHERE "holder" = $1 AND "until" >= $2`,
+      [holder, ms(now)],
+    );
+    const held = new Set(heldRows.map((r) => r.channelId));
+    const result: string[] = [];
+    let count = held.size;
+    // One statement per channel, each its own transaction: holding several lease rows' locks at
+    // once would let two dispatchers wanting the same channels in different orders deadlock. The
+    // upsert's row lock decides between dispatchers taking the same channel at once.
+    for (const channelId of channels) {
+      const mine = held.has(channelId);
+      if (!mine && count >= max) continue;
+      const taken = await this.pool.query(
+        `INSERT INTO "ChannelLease" ("channelId", "holder", "until") VALUES ($1, $2, $3)
+         ON CONFLICT ("channelId") DO UPDATE SET "holder" = excluded."holder", "until" = excluded."until"
+         WHERE "ChannelLease"."holder" = excluded."holder" OR "ChannelLease"."until" < $4`,
+        [channelId, holder, ms(now + leaseMs), ms(now)],
       );
-      const held = new Set(heldRows.map((r) => r.channelId));
-      const result: string[] = [];
-      let count = held.size;
-      for (const channelId of channels) {
-        const mine = held.has(channelId);
-        if (!mine && count >= max) continue;
-        // The row lock of the upsert decides between dispatchers taking the same channel at once.
-        const taken = await client.query(
-          `INSERT INTO "ChannelLease" ("channelId", "holder", "until") VALUES ($1, $2, $3)
-           ON CONFLICT ("channelId") DO UPDATE SET "holder" = excluded."holder", "until" = excluded."until"
-           WHERE "ChannelLease"."holder" = excluded."holder" OR "ChannelLease"."until" < $4`,
-          [channelId, holder, ms(now + leaseMs), ms(now)],
-        );
-        if (taken.rowCount === 0) continue;
-        result.push(channelId);
-        if (!mine) count += 1;
-      }
-      return result;
-    });
+      if (taken.rowCount === 0) continue;
+      result.push(channelId);
+      if (!mine) count += 1;
+    }
+    return result;
   }
 
   async releaseChannels(holder: string, channels: readonly string[]): Promise<void> {

@@ -86,24 +86,34 @@ export class PgErrorStatReader implements ErrorStatSource {
 
   /**
    * Read a page at a time, each page its own query after the last row of the one before (keyset
-   * pagination): a download that lasts minutes holds a connection only while a page is read, and
-   * no more than one page is in memory.
+   * pagination): a download that lasts minutes holds a connection only while a page is read. The
+   * next page is asked for as soon as a page is in, so that the database reads it while this one
+   * is formatted; no more than two pages are in memory.
    */
   openStoredRows(filter: ErrorRowFilter): StoredErrorRows {
     const pool = this.pool;
     const params = [filter.channelId, new Date(filter.from), new Date(filter.to), filter.reason, filter.detail];
     let closed = false;
-    async function* pages(): AsyncGenerator<StoredErrorRow[]> {
-      let last: StoredErrorRow | undefined;
-      while (!closed) {
-        const { rows } = await pool.query<StoredErrorRow>({
-          text: last ? NEXT_PAGE_SQL : FIRST_PAGE_SQL,
-          values: last ? [...params, last[0], last[1], last[2]] : params,
+    const page = (after: StoredErrorRow | undefined) => {
+      const rows = pool
+        .query<StoredErrorRow>({
+          text: after ? NEXT_PAGE_SQL : FIRST_PAGE_SQL,
+          values: after ? [...params, after[0], after[1], after[2]] : params,
           rowMode: "array",
-        });
+        })
+        .then((result) => result.rows);
+      // A page asked for ahead and then no longer wanted (a cancelled download) may fail unseen.
+      rows.catch(() => {});
+      return rows;
+    };
+    async function* pages(): AsyncGenerator<StoredErrorRow[]> {
+      let next = page(undefined);
+      for (;;) {
+        const rows = await next;
+        const isLast = rows.length < PAGE_ROWS || closed;
+        if (!isLast) next = page(rows[rows.length - 1]);
         if (rows.length > 0) yield rows;
-        if (rows.length < PAGE_ROWS) return;
-        last = rows[rows.length - 1];
+        if (isLast) return;
       }
     }
     return {

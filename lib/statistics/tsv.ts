@@ -50,8 +50,8 @@ function isPaged<T>(rows: TsvRows<T>): rows is AsyncIterable<readonly T[]> {
 
 /**
  * The TSV file as a byte stream that reads rows only when the reader asks for more: at most one
- * chunk (and, when paged, one page) waits in memory, so a million rows cost no more memory than a
- * hundred. `close` runs once, when the rows run out, the reader cancels, or reading or formatting
+ * chunk (and, when paged, the page being formatted) waits in memory, so a million rows cost no
+ * more memory than a hundred. `close` runs once, when the rows run out, the reader cancels, or reading or formatting
  * fails.
  */
 export function createTsvStream<T>(
