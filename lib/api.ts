@@ -94,8 +94,12 @@ export function invalidWebhookEndpoint(problem: string): ApiError {
 }
 
 /** 429 with LINE's message once a channel has used up a class of endpoint's window. */
-export function enforceRateLimit(channelId: string, limitClass: RateLimitClass, now: number = Date.now()): void {
-  const outcome = hitRateLimit(channelId, limitClass, now);
+export async function enforceRateLimit(
+  channelId: string,
+  limitClass: RateLimitClass,
+  now: number = Date.now(),
+): Promise<void> {
+  const outcome = await hitRateLimit(channelId, limitClass, now);
   if (outcome.allowed) return;
   const retryAfter = Math.max(1, Math.ceil((outcome.resetAt - now) / 1000));
   throw new ApiError(429, "The API rate limit has been exceeded. Try again later.", [], {
@@ -146,7 +150,7 @@ export function channelApiRoute<B = undefined>(
 ): (req: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response> {
   return apiRoute<Record<string, never>>(async (req, _params, context) => {
     const channelId = await requireChannelToken(req);
-    enforceRateLimit(channelId, options.rateLimit);
+    await enforceRateLimit(channelId, options.rateLimit);
     // Without a schema the endpoint takes no body, and B is its default, undefined.
     const body = options.body
       ? parseBody(options.body, await readJsonBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))

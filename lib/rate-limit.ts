@@ -3,6 +3,7 @@
  * fixed-window counters: a window opens with a channel's first request and lasts `windowMs`; at
  * most `limit` requests are let through in it.
  */
+import { db } from "./db";
 
 /** How many requests one channel may make to one class of endpoint in one window. */
 export type RateLimit = { limit: number; windowMs: number };
@@ -31,58 +32,31 @@ export type RateLimitOutcome = {
   resetAt: number;
 };
 
-type Window = { start: number; count: number; windowMs: number };
-
-/** Expired windows are swept now and then, so idle channels do not hold memory for ever. */
-const SWEEP_EVERY = 1000;
-
-/** Counts requests per key in fixed windows. Pure and clock-injected, so it is table-tested. */
-export class FixedWindowCounter {
-  private readonly windows = new Map<string, Window>();
-  private hitsSinceSweep = 0;
-
-  /** Counts one request for `key` under `rule` at `now`; a refused request is not counted. */
-  hit(key: string, rule: RateLimit, now: number = Date.now()): RateLimitOutcome {
-    this.sweep(now);
-    let window = this.windows.get(key);
-    if (!window || now >= window.start + window.windowMs) {
-      window = { start: now, count: 0, windowMs: rule.windowMs };
-      this.windows.set(key, window);
-    }
-    const resetAt = window.start + window.windowMs;
-    if (window.count >= rule.limit) return { allowed: false, limit: rule.limit, remaining: 0, resetAt };
-    window.count += 1;
-    return { allowed: true, limit: rule.limit, remaining: rule.limit - window.count, resetAt };
-  }
-
-  /** How many keys have a window open; for tests of the sweep. */
-  get size(): number {
-    return this.windows.size;
-  }
-
-  private sweep(now: number): void {
-    if (++this.hitsSinceSweep < SWEEP_EVERY) return;
-    this.hitsSinceSweep = 0;
-    for (const [key, window] of this.windows) {
-      if (now >= window.start + window.windowMs) this.windows.delete(key);
-    }
-  }
-}
-
-// The counters live in this process's memory, on globalThis because Next bundles each route
-// handler separately and they must share one counter. That is exact for the embedded default (one
-// app process); with several app processes behind a balancer each counts on its own, so a channel
-// could get up to N times the limit. A shared deployment needs a database-backed counter (a
-// table keyed by channel, class and window start), which this build does not have yet.
-const shared = globalThis as unknown as { messagingApiRateLimiter?: FixedWindowCounter };
-
-/** The process's rate-limit counter for the Messaging API. */
-export function rateLimiter(): FixedWindowCounter {
-  shared.messagingApiRateLimiter ??= new FixedWindowCounter();
-  return shared.messagingApiRateLimiter;
+/**
+ * Counts one request for `key` under `rule` at `now`, in the database that every app process
+ * shares, so that a channel gets its limit once however many processes serve it. One atomic
+ * upsert: a window that has ended is replaced by a new one opened by this request.
+ */
+export async function hitWindow(key: string, rule: RateLimit, now: number = Date.now()): Promise<RateLimitOutcome> {
+  const end = BigInt(now + rule.windowMs);
+  const at = BigInt(now);
+  const [row] = await db().$queryRaw<{ count: number | bigint; windowEnd: number | bigint }[]>`
+    INSERT INTO "ApiRateWindow" ("key", "windowEnd", "count") VALUES (${key}, ${end}, 1)
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = CASE WHEN "ApiRateWindow"."windowEnd" <= ${at} THEN 1 ELSE "ApiRateWindow"."count" + 1 END,
+      "windowEnd" = CASE WHEN "ApiRateWindow"."windowEnd" <= ${at} THEN excluded."windowEnd" ELSE "ApiRateWindow"."windowEnd" END
+    RETURNING "count", "windowEnd"`;
+  const count = Number(row!.count);
+  // Refused requests are counted too; they change nothing, as the window is full until it ends.
+  return {
+    allowed: count <= rule.limit,
+    limit: rule.limit,
+    remaining: Math.max(0, rule.limit - count),
+    resetAt: Number(row!.windowEnd),
+  };
 }
 
 /** Counts one request of a channel to a class of endpoint against its limit. */
-export function hitRateLimit(channelId: string, limitClass: RateLimitClass, now: number = Date.now()): RateLimitOutcome {
-  return rateLimiter().hit(`${channelId}:${limitClass}`, RATE_LIMITS[limitClass], now);
+export function hitRateLimit(channelId: string, limitClass: RateLimitClass, now: number = Date.now()): Promise<RateLimitOutcome> {
+  return hitWindow(`${channelId}:${limitClass}`, RATE_LIMITS[limitClass], now);
 }
