@@ -120,7 +120,11 @@ async function main() {
   const now = Date.now();
   const start = now - 30 * DAY;
 
-  async function benchChannel(name: string, offHours: [number, number] | null, load: (id: string, store: InstanceType<typeof SqliteDeliveryStore>) => number) {
+  async function benchChannel(
+    name: string,
+    offHours: [number, number] | null,
+    load: (id: string, store: InstanceType<typeof SqliteDeliveryStore>) => Promise<number>,
+  ) {
     const existing = await db().channel.findFirst({ where: { name }, select: { id: true } });
     if (existing) return { id: existing.id, loaded: 0, seconds: 0 };
     const { id } = await channels.createChannel(admin.id, provider.id, { name, description: "", email: "" });
@@ -129,8 +133,8 @@ async function main() {
     await channels.setWebhookSetting(admin.id, id, "errorStatisticsAggregation", true, new Date(start - MINUTE));
     const store = new SqliteDeliveryStore(dbFile);
     const t0 = performance.now();
-    const loaded = load(id, store);
-    store.close();
+    const loaded = await load(id, store);
+    await store.close();
     // The on/off history of the load (the loader switched the flag itself, as the console would).
     if (offHours) {
       await db().aggregationPeriod.updateMany({ where: { channelId: id }, data: { endedAt: new Date(start + offHours[0]) } });
@@ -146,7 +150,7 @@ async function main() {
   // nine hours on day 12, when the loader turns the channel's flag off so nothing is counted.
   const off: [number, number] = [12 * DAY + 10 * 3_600_000, 12 * DAY + 19 * 3_600_000];
   const setFlag = new Database(dbFile, { timeout: 10_000 }).prepare(`UPDATE "Channel" SET "errorStatisticsAggregation" = ? WHERE "id" = ?`);
-  const main = await benchChannel("Bench errors", off, (id, store) => {
+  const main = await benchChannel("Bench errors", off, async (id, store) => {
     const step = (30 * DAY) / SENDS;
     let batch: EventOutcome[] = [];
     let flagOn = true;
@@ -154,25 +158,25 @@ async function main() {
       const at = start + (i + Math.random()) * step;
       const inOff = at >= start + off[0] && at < start + off[1];
       if (inOff === flagOn) {
-        if (batch.length > 0) store.recordOutcomes(batch, batch.at(-1)!.attempt.startedAt);
+        if (batch.length > 0) await store.recordOutcomes(batch, batch.at(-1)!.attempt.startedAt);
         batch = [];
         flagOn = !inOff;
         setFlag.run(flagOn ? 1 : 0, id);
       }
       batch.push(outcome(id, pickFailure(), at));
       if (batch.length === 5000) {
-        store.recordOutcomes(batch, at);
+        await store.recordOutcomes(batch, at);
         batch = [];
       }
       if (i % 500_000 === 0 && i > 0) process.stdout.write(`  loading… ${i} sends\r`);
     }
-    if (batch.length > 0) store.recordOutcomes(batch, now);
+    if (batch.length > 0) await store.recordOutcomes(batch, now);
     return SENDS;
   });
 
   // For the TSV: one send per (minute, status code), so that the rows are many.
   const codes = Array.from({ length: Math.min(200, Math.ceil(TSV_ROWS / (30 * 1440))) }, (_, i) => String(400 + i));
-  const tsv = await benchChannel("Bench TSV", null, (id, store) => {
+  const tsv = await benchChannel("Bench TSV", null, async (id, store) => {
     let batch: EventOutcome[] = [];
     let rows = 0;
     for (let minute = windowStartOf(start) + MINUTE; minute < now - MINUTE && rows < TSV_ROWS; minute += MINUTE) {
@@ -182,11 +186,11 @@ async function main() {
         rows++;
       }
       if (batch.length >= 5000) {
-        store.recordOutcomes(batch, minute);
+        await store.recordOutcomes(batch, minute);
         batch = [];
       }
     }
-    if (batch.length > 0) store.recordOutcomes(batch, now);
+    if (batch.length > 0) await store.recordOutcomes(batch, now);
     return rows;
   });
   if (main.loaded) line("loaded (recordOutcomes)", `${main.loaded} sends in ${main.seconds.toFixed(1)} s (${(main.loaded / main.seconds).toFixed(0)}/s)`);
@@ -223,10 +227,10 @@ async function main() {
     baseGrouped.push((await timeIt(() => groupedInSql.raw().all(main.id, sqliteTime(q30.range.from), sqliteTime(q30.range.to))))[0]);
   }
 
-  const resetCache = () => {
+  const resetCache = async () => {
     // A cold start of the app: a new reader, nothing prepared yet.
-    const g = globalThis as { errorStatistics?: { reader: { close(): void } } };
-    g.errorStatistics?.reader.close();
+    const g = globalThis as { errorStatistics?: { reader: { close(): Promise<void> } } };
+    await g.errorStatistics?.reader.close();
     delete g.errorStatistics;
   };
   async function pageData(search: Record<string, string>) {
@@ -243,9 +247,9 @@ async function main() {
   const coldChart: number[] = [];
   const coldPage: number[] = [];
   for (let i = 0; i < 3; i++) {
-    resetCache();
+    await resetCache();
     coldChart.push((await timeIt(() => queries.getErrorChart(admin.id, main.id, view({ range: "30d" }))))[0]);
-    resetCache();
+    await resetCache();
     coldPage.push((await timeIt(() => pageData({ range: "30d" })))[0]);
   }
   const warm = async (f: () => Promise<unknown>) => {

@@ -1,20 +1,20 @@
-import Database from "better-sqlite3";
-import { afterAll, expect, test } from "vitest";
-import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { db } from "@/lib/db";
+import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { EventOutcome } from "@/lib/delivery/store";
-import { env } from "@/lib/env";
 
-const store = new SqliteDeliveryStore(env().sqlitePath);
-const sqlite = new Database(env().sqlitePath);
-sqlite.exec(`INSERT INTO "User" (id,email,name,passwordHash) VALUES ('u','h@example.com','h','x');
-  INSERT INTO "Provider" (id,name,createdById) VALUES ('p','P','u');
-  INSERT INTO "Channel" (id,providerId,name,channelSecret,botUserId,errorStatisticsAggregation,updatedAt)
-  VALUES ('1234500000','p','Hours','s','Uhours',1,'2026-01-01')`);
+const store = openDeliveryStore();
+const HOUR_MS = 3_600_000;
 
-afterAll(() => {
-  store.close();
-  sqlite.close();
+beforeAll(async () => {
+  await db().user.create({ data: { id: "u", email: "h@example.com", name: "h", passwordHash: "x" } });
+  await db().provider.create({ data: { id: "p", name: "P", createdById: "u" } });
+  await db().channel.create({
+    data: { id: "1234500000", providerId: "p", name: "Hours", channelSecret: "s", botUserId: "Uhours", errorStatisticsAggregation: true },
+  });
 });
+
+afterAll(() => store.close());
 
 function failure(detectedAt: number, detail: string): EventOutcome {
   return {
@@ -35,7 +35,7 @@ function failure(detectedAt: number, detail: string): EventOutcome {
   };
 }
 
-test("the hourly sums always equal the 60-second rows they summarise", () => {
+test("the hourly sums always equal the 60-second rows they summarise", async () => {
   const start = Date.parse("2026-11-23T14:58:30Z");
   // Failures over three hours, recorded in many small batches, so the same minute is counted up
   // across batches and hours are crossed.
@@ -45,20 +45,24 @@ test("the hourly sums always equal the 60-second rows they summarise", () => {
     );
     await store.recordOutcomes(outcomes, start + batch * 97_000);
   }
-  const fromRows = sqlite
-    .prepare(
-      `SELECT substr("windowStart", 1, 13) AS hour, "reason", "detail", sum("count") AS count, count(*) AS rows
-       FROM "ErrorStat" GROUP BY hour, "reason", "detail" ORDER BY hour, "detail"`,
-    )
-    .all();
-  const fromHours = sqlite
-    .prepare(
-      `SELECT substr("hourStart", 1, 13) AS hour, "reason", "detail", "count", "rows"
-       FROM "ErrorStatHour" ORDER BY hour, "detail"`,
-    )
-    .all();
+  // The 60-second rows summed per hour here, the hourly sums as the store kept them.
+  const sums = new Map<string, { hourStart: number; reason: string; detail: string; count: number; rows: number }>();
+  for (const row of await db().errorStat.findMany()) {
+    const hourStart = Math.floor(row.windowStart.getTime() / HOUR_MS) * HOUR_MS;
+    const key = `${hourStart}/${row.reason}/${row.detail}`;
+    const sum = sums.get(key) ?? { hourStart, reason: row.reason, detail: row.detail, count: 0, rows: 0 };
+    sum.count += row.count;
+    sum.rows++;
+    sums.set(key, sum);
+  }
+  const byHourAndDetail = (a: { hourStart: number; detail: string }, b: { hourStart: number; detail: string }) =>
+    a.hourStart - b.hourStart || a.detail.localeCompare(b.detail);
+  const fromRows = [...sums.values()].sort(byHourAndDetail);
+  const fromHours = (await db().errorStatHour.findMany({ select: { hourStart: true, reason: true, detail: true, count: true, rows: true } }))
+    .map((h) => ({ ...h, hourStart: h.hourStart.getTime() }))
+    .sort(byHourAndDetail);
   expect(fromHours).toEqual(fromRows);
   expect(fromHours.length).toBeGreaterThanOrEqual(6);
-  const total = (sqlite.prepare(`SELECT sum("count") FROM "ErrorStatHour"`).pluck().get() as number);
-  expect(total).toBe(60 * 25);
+  const total = await db().errorStatHour.aggregate({ _sum: { count: true } });
+  expect(total._sum.count).toBe(60 * 25);
 });

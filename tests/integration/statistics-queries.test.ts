@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
 import { db } from "@/lib/db";
-import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
-import type { EventOutcome } from "@/lib/delivery/store";
-import { env } from "@/lib/env";
+import { openDeliveryStore } from "@/lib/delivery/runtime";
+import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { NotFoundError } from "@/lib/errors";
 import { addMember } from "@/lib/members";
 import { createProvider } from "@/lib/providers";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows, openErrorTsv, type ErrorRowsPage } from "@/lib/statistics/queries";
 import { errorRowCells } from "@/lib/statistics/rows";
 import { parseWebhookErrorsSearch, type WebhookErrorsQuery } from "@/lib/statistics/search-params";
+import { formatTsvLine, TSV_HEADER } from "@/lib/statistics/tsv";
 import { createUser } from "@/lib/users";
 import type { Failure } from "@/lib/webhook/reasons";
 
@@ -19,7 +19,7 @@ let tester: string;
 let outsider: string;
 let channelId: string;
 let otherChannelId: string;
-let store: SqliteDeliveryStore;
+let store: DeliveryStore;
 
 // Around UTC+9 midnight at a month end: 2025-06-30 23:58 to 2025-07-01 00:03 (UTC+9).
 const T = (utc9: string) => Date.parse(`${utc9}+09:00`);
@@ -32,7 +32,7 @@ const TIMEOUT = failure("request_timeout", "Request timeout");
 const REFUSED = failure("could_not_connect", "Connection failed");
 
 /** Records failed sends through the real store, each detected at `at` (its send ending then). */
-function recordFailures(channel: string, sends: [Failure, string][]) {
+async function recordFailures(channel: string, sends: [Failure, string][]) {
   const outcomes: EventOutcome[] = sends.map(([f, at]) => {
     const detectedAt = T(at);
     const durationMs = f.reason === "request_timeout" ? 2000 : 12;
@@ -82,8 +82,8 @@ beforeAll(async () => {
   member = (await db().user.findUniqueOrThrow({ where: { email: "stats-member@example.com" } })).id;
   tester = (await db().user.findUniqueOrThrow({ where: { email: "stats-tester@example.com" } })).id;
 
-  store = new SqliteDeliveryStore(env().sqlitePath);
-  recordFailures(channelId, [
+  store = openDeliveryStore();
+  await recordFailures(channelId, [
     [E500, "2025-06-30T23:58:05.100"],
     [E500, "2025-06-30T23:58:40.250"],
     [E500, "2025-06-30T23:58:59.999"],
@@ -95,11 +95,13 @@ beforeAll(async () => {
     [TIMEOUT, "2025-07-01T00:02:59.000"],
   ]);
   // A second batch adds to the same 60-second rows, as the dispatcher's next flush would.
-  recordFailures(channelId, [[E500, "2025-06-30T23:58:20.000"], [TIMEOUT, "2025-07-01T00:02:01.000"]]);
-  recordFailures(otherChannelId, [[E500, "2025-06-30T23:58:10.000"]]);
+  await recordFailures(channelId, [[E500, "2025-06-30T23:58:20.000"], [TIMEOUT, "2025-07-01T00:02:01.000"]]);
+  await recordFailures(otherChannelId, [[E500, "2025-06-30T23:58:10.000"]]);
 });
 
-afterAll(() => store?.close());
+afterAll(async () => {
+  await store?.close();
+});
 
 describe("who may read webhook errors", () => {
   test("Admins and Members may; Testers and non-members are told the page does not exist", async () => {
@@ -250,11 +252,36 @@ describe("Download TSV file", () => {
   });
 
   test("tabs and line breaks inside a detail are escaped, so each row stays one line", async () => {
-    recordFailures(channelId, [[failure("unclassified", "odd\tdetail\nwith breaks"), "2025-07-01T00:30:00.000"]]);
+    await recordFailures(channelId, [[failure("unclassified", "odd\tdetail\nwith breaks"), "2025-07-01T00:30:00.000"]]);
     const { stream } = await openErrorTsv(admin, channelId, view({ ...RANGE, reason: "unclassified" }));
     expect(await new Response(stream).text()).toBe(
       "Date\tStart\tEnd\tReason\tDetail\tErrors\n2025-07-01\t00:30:00\t00:30:00\tunclassified\todd\\tdetail\\nwith breaks\t1\n",
     );
+  });
+
+  test("a download of many pages has every row once, in the table's order", async () => {
+    const provider = await createProvider(admin, "Paged");
+    const { id } = await createChannel(admin, provider.id, { name: "Busy bot", description: "", email: "" });
+    await updateWebhookUrl(admin, id, "http://127.0.0.1:9/callback");
+    await setWebhookSetting(admin, id, "useWebhook", true, new Date(ON_AT - 1000));
+    await setWebhookSetting(admin, id, "errorStatisticsAggregation", true, new Date(ON_AT));
+    // 180 status codes a minute for half an hour: 5,400 rows, so that a database read a page of
+    // 5,000 at a time turns the page in the middle of a minute.
+    const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+    for (let part = 0; part < 2; part++) {
+      const sends: [Failure, string][] = [];
+      for (let minute = part * 15; minute < (part + 1) * 15; minute++) {
+        for (let code = 0; code < 180; code++) {
+          sends.push([failure("error_status_code", String(400 + code)), `2025-07-03T10:${pad(minute)}:${pad(code % 60)}.${pad(code, 3)}`]);
+        }
+      }
+      await recordFailures(id, sends);
+    }
+    const query = view({ range: "custom", from: "2025-07-03T10:00", to: "2025-07-03T11:00" });
+    const { rows } = await listErrorRows(admin, id, query, 10_000);
+    expect(rows).toHaveLength(5400);
+    const { stream } = await openErrorTsv(admin, id, query);
+    expect(await new Response(stream).text()).toBe(TSV_HEADER + rows.map((r) => formatTsvLine(errorRowCells(r))).join(""));
   });
 
   test("a download cancelled half way frees its connection", async () => {
@@ -263,7 +290,7 @@ describe("Download TSV file", () => {
     await reader.read();
     await reader.cancel();
     // The database is still usable by everyone else (a leaked reader would hold a snapshot, not a lock).
-    recordFailures(channelId, [[E500, "2025-07-01T00:40:00.000"]]);
+    await recordFailures(channelId, [[E500, "2025-07-01T00:40:00.000"]]);
     const { rows } = await listErrorRows(admin, channelId, view(RANGE));
     expect(rows[0].windowStart).toBe(T("2025-07-01T00:40:00"));
   });
@@ -274,7 +301,7 @@ describe("live updates", () => {
     const since = T("2025-07-01T00:00:00");
     const before = await getRecentErrorsStamp(admin, channelId, since);
     expect(await getRecentErrorsStamp(admin, channelId, since)).toBe(before);
-    recordFailures(channelId, [[E500, "2025-07-01T00:02:30.000"]]);
+    await recordFailures(channelId, [[E500, "2025-07-01T00:02:30.000"]]);
     const after = await getRecentErrorsStamp(admin, channelId, since);
     expect(after).not.toBe(before);
   });

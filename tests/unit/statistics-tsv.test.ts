@@ -121,4 +121,56 @@ describe("the TSV stream", () => {
     await expect(readAll(createTsvStream(failing(), errorRowCells, () => closed++))).rejects.toThrow("disk gone");
     expect(closed).toBe(1);
   });
+
+  test("a paged source gives the same bytes as rows one at a time, however the pages fall", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", String(400 + (i % 100)), i));
+    const expected = await readAll(createTsvStream(rows.values(), errorRowCells, () => {}));
+    for (const size of [1, 7, 1000, 5000]) {
+      let closed = 0;
+      async function* pages(): AsyncGenerator<ErrorRow[]> {
+        for (let at = 0; at < rows.length; at += size) yield rows.slice(at, at + size);
+      }
+      expect(await readAll(createTsvStream(pages(), errorRowCells, () => closed++))).toBe(expected);
+      expect(closed).toBe(1);
+    }
+  });
+
+  test("a paged source is read only as the reader asks, and a cancel closes it and ends its pages", async () => {
+    let pagesRead = 0;
+    let closed = 0;
+    let ended = false;
+    async function* endless(): AsyncGenerator<ErrorRow[]> {
+      try {
+        for (;;) {
+          pagesRead++;
+          await new Promise((r) => setTimeout(r, 1));
+          yield Array.from({ length: 100 }, () => row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", pagesRead));
+        }
+      } finally {
+        ended = true;
+      }
+    }
+    const reader = createTsvStream(endless(), errorRowCells, () => closed++).getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 50));
+    // A chunk is about 64 KB, some 1,300 lines: a few dozen pages of 100, not an endless loop.
+    expect(pagesRead).toBeLessThan(100);
+    const before = pagesRead;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pagesRead).toBe(before);
+    await reader.cancel();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(closed).toBe(1);
+    expect(ended).toBe(true);
+  });
+
+  test("a paged source that fails closes the source and errors the stream", async () => {
+    let closed = 0;
+    async function* failing(): AsyncGenerator<ErrorRow[]> {
+      yield [row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", 1)];
+      throw new Error("connection lost");
+    }
+    await expect(readAll(createTsvStream(failing(), errorRowCells, () => closed++))).rejects.toThrow("connection lost");
+    expect(closed).toBe(1);
+  });
 });
