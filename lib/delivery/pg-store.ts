@@ -197,7 +197,7 @@ export class PgDeliveryStore implements DeliveryStore {
         [finished.seq, finished.status, finished.next, ms(now)],
       );
       // Sorted, so that two writers upserting the same rows take their locks in the same order.
-      for (const g of [...groups.values()].sort(compareGroups)) await upsertErrorRow(client, g);
+      await upsertErrorRows(client, [...groups.values()].sort(compareGroups));
       for (const n of [...notices.values()].sort(compareGroups)) await countNotice(client, n, now);
     });
   }
@@ -300,37 +300,79 @@ async function insertAttempts(client: Queryable, attempts: readonly AttemptRecor
   await client.query(INSERT_ATTEMPTS, columns);
 }
 
-function compareGroups(a: ErrorGroup, b: ErrorGroup): number {
+type RowKey = { channelId: string; reason: string; detail: string };
+
+/** Orders rows by (channel, start, reason, detail). */
+function compareKeys(a: RowKey, aStart: number, b: RowKey, bStart: number): number {
   return (
     a.channelId.localeCompare(b.channelId) ||
-    a.windowStart - b.windowStart ||
+    aStart - bStart ||
     a.reason.localeCompare(b.reason) ||
     a.detail.localeCompare(b.detail)
   );
 }
 
+function compareGroups(a: ErrorGroup, b: ErrorGroup): number {
+  return compareKeys(a, a.windowStart, b, b.windowStart);
+}
+
 /**
- * Adds a batch's failures to their 60-second row and its hour. The upsert is atomic however many
- * processes write the same row, and tells whether it created the row, which the hour counts.
+ * Adds a batch's failures to their 60-second rows and their hours, each with one statement. The
+ * upserts are atomic however many processes write the same rows, and the first tells which rows
+ * it created, which the hours count.
  */
-async function upsertErrorRow(client: pg.PoolClient, g: ErrorGroup): Promise<void> {
-  const { rows } = await client.query<{ created: boolean }>(
+async function upsertErrorRows(client: pg.PoolClient, groups: readonly ErrorGroup[]): Promise<void> {
+  if (groups.length === 0) return;
+  const { rows } = await client.query<{ channelId: string; windowStart: Date; reason: string; detail: string; created: boolean }>(
     `INSERT INTO "ErrorStat" ("channelId", "windowStart", "reason", "detail", "firstAt", "lastAt", "count")
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::integer[])
      ON CONFLICT ("channelId", "windowStart", "reason", "detail") DO UPDATE SET
        "count" = "ErrorStat"."count" + excluded."count",
        "firstAt" = least("ErrorStat"."firstAt", excluded."firstAt"),
        "lastAt" = greatest("ErrorStat"."lastAt", excluded."lastAt")
-     RETURNING (xmax = 0) AS "created"`,
-    [g.channelId, ms(g.windowStart), g.reason, g.detail, ms(g.firstAt), ms(g.lastAt), g.count],
+     RETURNING "channelId", "windowStart", "reason", "detail", (xmax = 0) AS "created"`,
+    [
+      groups.map((g) => g.channelId),
+      groups.map((g) => ms(g.windowStart)),
+      groups.map((g) => g.reason),
+      groups.map((g) => g.detail),
+      groups.map((g) => ms(g.firstAt)),
+      groups.map((g) => ms(g.lastAt)),
+      groups.map((g) => g.count),
+    ],
   );
+  const created = new Set(
+    rows.filter((r) => r.created).map((r) => groupKey(r.channelId, r.windowStart.getTime(), r.reason, r.detail)),
+  );
+  const hours = new Map<string, { channelId: string; hourStart: number; reason: string; detail: string; count: number; rows: number }>();
+  for (const g of groups) {
+    const hourStart = Math.floor(g.windowStart / HOUR_MS) * HOUR_MS;
+    const key = groupKey(g.channelId, hourStart, g.reason, g.detail);
+    const hour = hours.get(key) ?? { channelId: g.channelId, hourStart, reason: g.reason, detail: g.detail, count: 0, rows: 0 };
+    hour.count += g.count;
+    if (created.has(groupKey(g.channelId, g.windowStart, g.reason, g.detail))) hour.rows += 1;
+    hours.set(key, hour);
+  }
+  // In one order for every writer, as the rows: no two writers wait for each other's locks in a circle.
+  const sums = [...hours.values()].sort((a, b) => compareKeys(a, a.hourStart, b, b.hourStart));
   await client.query(
     `INSERT INTO "ErrorStatHour" ("channelId", "hourStart", "reason", "detail", "count", "rows")
-     VALUES ($1, $2, $3, $4, $5, $6)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::integer[], $6::integer[])
      ON CONFLICT ("channelId", "hourStart", "reason", "detail") DO UPDATE SET
        "count" = "ErrorStatHour"."count" + excluded."count", "rows" = "ErrorStatHour"."rows" + excluded."rows"`,
-    [g.channelId, ms(Math.floor(g.windowStart / HOUR_MS) * HOUR_MS), g.reason, g.detail, g.count, rows[0]!.created ? 1 : 0],
+    [
+      sums.map((h) => h.channelId),
+      sums.map((h) => ms(h.hourStart)),
+      sums.map((h) => h.reason),
+      sums.map((h) => h.detail),
+      sums.map((h) => h.count),
+      sums.map((h) => h.rows),
+    ],
   );
+}
+
+function groupKey(channelId: string, start: number, reason: string, detail: string): string {
+  return `${channelId}\u0000${start}\u0000${reason}\u0000${detail}`;
 }
 
 /**
@@ -339,7 +381,8 @@ async function upsertErrorRow(client: pg.PoolClient, g: ErrorGroup): Promise<voi
  */
 async function countNotice(client: pg.PoolClient, n: NoticeGroup, now: number): Promise<void> {
   await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-    `notification\u0000${n.channelId}\u0000${n.kind}\u0000${n.reason}\u0000${n.detail}`,
+    // PostgreSQL text cannot hold NUL, so the key is JSON; a collision would only make two groups take turns.
+    JSON.stringify(["notification", n.channelId, n.kind, n.reason, n.detail]),
   ]);
   const updated = await client.query(
     `UPDATE "NotificationGroup" SET "count" = "count" + $1, "lastAt" = greatest("lastAt", $2)
