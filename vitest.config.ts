@@ -35,6 +35,9 @@ export default defineConfig({
           hookTimeout: 60_000,
           // One app server is shared; the journeys run one file at a time.
           fileParallelism: false,
+          // After the other projects, not beside the crash tests' worker processes, which can
+          // starve the app server of CPU for longer than a journey waits.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

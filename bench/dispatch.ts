@@ -1,16 +1,26 @@
 // bench/dispatch: webhook throughput of the product against a raw undici loop, measured in the
-// same run against the same bot; isolation of a hanging bot; the 2-second deadline; peak RSS.
-//   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16] [--worker]
+// same run against the same bot; whether every event arrived exactly once; isolation of a hanging
+// bot; the 2-second deadline; peak RSS. On a SQLite file or a scratch PostgreSQL database.
+//   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16]
+//                             [--db sqlite|postgres] [--workers 1,2,4 | --worker]
+// Without --workers the dispatcher runs in the app (--worker: in one `npm run worker` process).
+// --workers measures each count on reset events, with the app restarted on DISPATCHER=off next to
+// that many worker processes (0: the dispatcher in the app): end to end (the workers run while the
+// events are accepted, as the app's dispatcher does) and drain (every event accepted first, then
+// the workers start). Isolation and the deadline are measured with the last count. PostgreSQL
+// databases are made on BENCH_POSTGRES_URL (default: the local server) and dropped at the end.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
 import { Agent } from "undici";
 import { signBody } from "../lib/webhook/signature";
 import { buildTextMessageEvent } from "../lib/webhook/payload";
+import { openPostgresBenchDatabase, openSqliteBenchDatabase, type BenchDatabase, type DeliveryCounts } from "./delivery-database";
+import { watchCpu } from "./cpu";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch-postgres";
 
 const { values } = parseArgs({
   options: {
@@ -20,8 +30,10 @@ const { values } = parseArgs({
     "raw-requests": { type: "string", default: "50000" },
     "isolation-events": { type: "string", default: "1500" },
     "no-build": { type: "boolean", default: false },
+    db: { type: "string", default: "sqlite" },
     // Runs the dispatcher as a separate `npm run worker` process instead of inside the app.
     worker: { type: "boolean", default: false },
+    workers: { type: "string" },
   },
 });
 const EVENTS = Number(values.events);
@@ -29,6 +41,14 @@ const CHANNELS = Number(values.channels);
 const CONCURRENCY = Number(values.concurrency);
 const RAW_REQUESTS = Number(values["raw-requests"]);
 const ISOLATION_EVENTS = Number(values["isolation-events"]);
+if (values.db !== "sqlite" && values.db !== "postgres") throw new Error(`--db must be sqlite or postgres, not "${values.db}"`);
+const DB_KIND = values.db;
+/** Worker processes per throughput run; 0 runs the dispatcher in the app. */
+const WORKER_COUNTS = values.workers ? values.workers.split(",").map(Number) : [values.worker ? 1 : 0];
+if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--workers takes counts like 1,2,4, not "${values.workers}"`);
+// Each channel is held by one dispatcher at a time: a worker without a channel would idle.
+if (Math.max(...WORKER_COUNTS) > CHANNELS) throw new Error(`--channels (${CHANNELS}) must be at least the largest --workers count`);
+
 const root = path.resolve(import.meta.dirname, "..");
 const children: ChildProcess[] = [];
 process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
@@ -37,12 +57,26 @@ function line(label: string, value: string) {
   console.log(`  ${label.padEnd(44)} ${value}`);
 }
 
-async function startBots(): Promise<{ ok: string; hang: string }> {
+/** Prints rows as columns, the first aligned left and the others right. */
+function table(rows: string[][]) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) console.log(`  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("   ")}`);
+}
+
+type BotStats = { received: number; distinct: number; duplicates: number };
+type Bots = { pid: number; ok: string; hang: string; stats: (reset: boolean) => Promise<BotStats> };
+
+async function startBots(): Promise<Bots> {
   const bot = spawn(process.execPath, [path.join(root, "bench/bot.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
   children.push(bot);
   const first = await new Promise<string>((resolve) => createInterface({ input: bot.stdout! }).once("line", resolve));
   const [, okPort, hangPort] = first.split(" ");
-  return { ok: `http://127.0.0.1:${okPort}/callback`, hang: `http://127.0.0.1:${hangPort}/callback` };
+  return {
+    pid: bot.pid!,
+    ok: `http://127.0.0.1:${okPort}/callback`,
+    hang: `http://127.0.0.1:${hangPort}/callback`,
+    stats: async (reset) => (await fetch(`http://127.0.0.1:${okPort}/stats${reset ? "?reset" : ""}`)).json() as Promise<BotStats>,
+  };
 }
 
 /** The baseline: undici straight to the bot, same body, HMAC per request, same concurrency. */
@@ -78,47 +112,74 @@ async function rawLoop(url: string, requests: number, concurrency: number): Prom
   return requests / seconds;
 }
 
-async function startApp(dataDir: string): Promise<{ base: string; app: ChildProcess }> {
+/** The app and the worker processes dispatching for it. */
+type Product = { base: string; app: ChildProcess; workers: ChildProcess[]; env: NodeJS.ProcessEnv };
+
+// BENCH_APP_NODE_FLAGS and BENCH_WORKER_NODE_FLAGS, e.g. "--cpu-prof", profile them under load.
+const nodeFlags = (name: string) => (process.env[name] ?? "").split(" ").filter(Boolean);
+
+/** Starts the app, with the dispatcher in it or on DISPATCHER=off for separate workers. */
+async function startApp(dataDir: string, databaseUrl: string, dispatcherInApp: boolean): Promise<Product> {
   const port = 3900 + Math.floor(Math.random() * 90);
-  // BENCH_APP_NODE_FLAGS, e.g. "--cpu-prof", profiles the app under load.
-  const flags = (process.env.BENCH_APP_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const app = spawn(process.execPath, [...flags, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "console.db")}`,
-      ADMIN_PASSWORD: "bench-password",
-      WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY),
-      NEXT_TELEMETRY_DISABLED: "1",
-      DISPATCHER: values.worker ? "off" : "app",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(app);
-  if (values.worker) {
-    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY) };
+  const app = spawn(
+    process.execPath,
+    [...nodeFlags("BENCH_APP_NODE_FLAGS"), path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
       cwd: root,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        DATABASE_URL: `file:${path.join(dataDir, "console.db")}`,
-        WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY),
-      },
+      env: { ...env, ADMIN_PASSWORD: "bench-password", NEXT_TELEMETRY_DISABLED: "1", DISPATCHER: dispatcherInApp ? "app" : "off" },
       stdio: ["ignore", "ignore", "inherit"],
-    });
-    children.push(worker);
-  }
+    },
+  );
+  children.push(app);
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${base}/login`)).status === 200) return { base, app };
+      if ((await fetch(`${base}/login`)).status === 200) return { base, app, workers: [], env };
     } catch {
       // starting
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("the app did not start");
+}
+
+/** Starts `count` worker processes (`npm run worker`) and waits until each dispatches. */
+async function startWorkers(product: Product, count: number): Promise<void> {
+  const started = Array.from({ length: count }, () => {
+    const worker = spawn(process.execPath, [...nodeFlags("BENCH_WORKER_NODE_FLAGS"), "--import", "tsx", "scripts/worker.ts"], {
+      cwd: root,
+      env: product.env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    children.push(worker);
+    product.workers.push(worker);
+    return new Promise<void>((resolve, reject) => {
+      worker.once("exit", (code) => reject(new Error(`a worker exited with ${code} before it was ready`)));
+      createInterface({ input: worker.stdout! }).on("line", (text) => {
+        if (text.includes("dispatching webhooks")) resolve();
+      });
+    });
+  });
+  await Promise.all(started);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** Stops the workers, which give up their channels and finish their sends in flight. */
+async function stopWorkers(product: Product): Promise<void> {
+  await Promise.all(product.workers.splice(0).map(stopChild));
+}
+
+async function stopProduct(product: Product): Promise<void> {
+  await stopWorkers(product);
+  await stopChild(product.app);
 }
 
 function peakRssMb(pid: number): number {
@@ -128,6 +189,47 @@ function peakRssMb(pid: number): number {
 
 type Channel = { id: string; token: string };
 
+/** One throughput measurement: from a step that sets the run going until every event is finished. */
+type Measurement = {
+  events: number;
+  seconds: number;
+  /** How long the step took: accepting the events, or starting the workers. */
+  stepSeconds: number;
+  counts: DeliveryCounts;
+  bot: BotStats;
+  /** The channels each dispatcher held, as seen most often while the run went on. */
+  split: string;
+  appRssMb: number;
+  workerRssMb: number[];
+  /** CPU seconds by role over the run. */
+  cpu: Map<string, number>;
+};
+
+/** A worker count's figures. */
+type Run = {
+  workers: number;
+  /** The dispatchers run while the events are accepted (the app's or the workers). */
+  endToEnd: Measurement;
+  /** Accepting the events with no dispatcher running, in seconds. */
+  acceptSeconds?: number;
+  /** The workers start once every event is accepted. */
+  drain?: Measurement;
+};
+
+function isExactlyOnce({ counts, bot, events }: Measurement): boolean {
+  return (
+    counts.events === events &&
+    counts.deliveredOnce === events &&
+    counts.attempts === events &&
+    counts.distinctDelivered === events &&
+    bot.received === events &&
+    bot.distinct === events &&
+    bot.duplicates === 0
+  );
+}
+
+const dispatcherLabel = (workers: number) => (workers === 0 ? "in the app" : `${workers} worker${workers > 1 ? "s" : ""}`);
+
 async function main() {
   if (!values["no-build"] || !existsSync(path.join(root, ".next/BUILD_ID"))) {
     console.log("Building the app (next build)…");
@@ -136,132 +238,267 @@ async function main() {
     if (code !== 0) throw new Error("next build failed");
   }
   const bots = await startBots();
-  console.log(`bench/dispatch · ${EVENTS} events · ${CHANNELS} channels × ${CONCURRENCY} in flight · Node ${process.version}`);
+  console.log(
+    `bench/dispatch · ${DB_KIND} · ${EVENTS} events · ${CHANNELS} channels × ${CONCURRENCY} in flight · ` +
+      `${availableParallelism()} cores (load ${loadavg()[0].toFixed(1)}) · Node ${process.version}`,
+  );
 
   // Baseline first, on a quiet machine.
+  const stopRawCpu = watchCpu(() => ({ trees: { bench: [process.pid], bot: [bots.pid] } }));
+  const rawStarted = performance.now();
   const rawRate = await rawLoop(bots.ok, RAW_REQUESTS, CHANNELS * CONCURRENCY);
+  const rawSeconds = (performance.now() - rawStarted) / 1000;
+  const rawCpu = stopRawCpu();
 
   const dataDir = mkdtempSync(path.join(tmpdir(), "bench-dispatch-"));
-  const { base, app } = await startApp(dataDir);
-  process.env.DATA_DIR = dataDir;
-  process.env.DATABASE_URL = `file:${path.join(dataDir, "console.db")}`;
-  const channels = await import("../lib/channels");
-  const { db } = await import("../lib/db");
-  const sqlite = new Database(path.join(dataDir, "console.db"), { readonly: true });
-  const admin = await db().user.findFirstOrThrow();
-  const provider = await db().provider.findFirstOrThrow();
+  const sqliteFile = path.join(dataDir, "console.db");
+  let scratch: ScratchDatabase | undefined;
+  let bench: BenchDatabase | undefined;
+  let product: Product | undefined;
+  try {
+    scratch = DB_KIND === "postgres" ? await createScratchDatabase("bench_dispatch") : undefined;
+    const databaseUrl = scratch?.url ?? `file:${sqliteFile}`;
+    process.env.DATA_DIR = dataDir;
+    process.env.DATABASE_URL = databaseUrl;
+    const channels = await import("../lib/channels");
+    const { db } = await import("../lib/db");
 
-  async function makeChannel(name: string, url: string): Promise<Channel> {
-    const { id } = await channels.createChannel(admin.id, provider.id, { name, description: "", email: "" });
-    await channels.updateWebhookUrl(admin.id, id, url);
-    await channels.setWebhookSetting(admin.id, id, "useWebhook", true);
-    await channels.setWebhookSetting(admin.id, id, "errorStatisticsAggregation", true);
-    const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id } });
-    const response = await fetch(`${base}/v2/oauth/accessToken`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: id, client_secret: channelSecret }),
-    });
-    return { id, token: ((await response.json()) as { access_token: string }).access_token };
-  }
-
-  const countDone = sqlite.prepare(
-    `SELECT count(*) FROM "WebhookEvent" WHERE "channelId" = ? AND "status" IN ('delivered', 'failed')`,
-  ).pluck();
-
-  /** Posts `perChannel` events to each channel through the script endpoint, 1,000 per request. */
-  async function post(targets: Channel[], perChannel: number) {
-    const userId = `U${"f".repeat(32)}`;
-    const jobs: (() => Promise<void>)[] = [];
-    for (const target of targets) {
-      for (let sent = 0; sent < perChannel; sent += 1000) {
-        const n = Math.min(1000, perChannel - sent);
-        const body = JSON.stringify({
-          events: Array.from({ length: n }, (_, i) => ({ type: "message", userId, text: `bench ${sent + i}` })),
-        });
-        jobs.push(async () => {
-          const response = await fetch(`${base}/api/channels/${target.id}/events`, {
-            method: "POST",
-            headers: { Authorization: `Bearer ${target.token}`, "Content-Type": "application/json" },
-            body,
-          });
-          if (response.status !== 202) throw new Error(`script endpoint answered ${response.status}`);
-          await response.arrayBuffer();
-        });
-      }
+    async function makeChannel(base: string, name: string, url: string): Promise<Channel> {
+      const admin = await db().user.findFirstOrThrow();
+      const provider = await db().provider.findFirstOrThrow();
+      const { id } = await channels.createChannel(admin.id, provider.id, { name, description: "", email: "" });
+      await channels.updateWebhookUrl(admin.id, id, url);
+      await channels.setWebhookSetting(admin.id, id, "useWebhook", true);
+      await channels.setWebhookSetting(admin.id, id, "errorStatisticsAggregation", true);
+      const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id } });
+      const response = await fetch(`${base}/v2/oauth/accessToken`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: id, client_secret: channelSecret }),
+      });
+      return { id, token: ((await response.json()) as { access_token: string }).access_token };
     }
-    // Interleave channels, two requests in flight.
-    let i = 0;
-    await Promise.all([0, 1].map(async () => {
-      while (i < jobs.length) await jobs[i++]();
-    }));
-  }
 
-  async function timeUntilDone(targets: Channel[], perChannel: number, started: number): Promise<Map<string, number>> {
-    const finished = new Map<string, number>();
-    while (finished.size < targets.length) {
-      for (const t of targets) {
-        if (!finished.has(t.id) && (countDone.get(t.id) as number) >= perChannel) {
-          finished.set(t.id, (performance.now() - started) / 1000);
+    /** Posts `perChannel` events to each channel through the script endpoint, 1,000 per request. */
+    async function post(base: string, targets: Channel[], perChannel: number) {
+      const userId = `U${"f".repeat(32)}`;
+      const jobs: (() => Promise<void>)[] = [];
+      for (const target of targets) {
+        for (let sent = 0; sent < perChannel; sent += 1000) {
+          const n = Math.min(1000, perChannel - sent);
+          const body = JSON.stringify({
+            events: Array.from({ length: n }, (_, i) => ({ type: "message", userId, text: `bench ${sent + i}` })),
+          });
+          jobs.push(async () => {
+            const response = await fetch(`${base}/api/channels/${target.id}/events`, {
+              method: "POST",
+              headers: { Authorization: `Bearer ${target.token}`, "Content-Type": "application/json" },
+              body,
+            });
+            if (response.status !== 202) throw new Error(`script endpoint answered ${response.status}`);
+            await response.arrayBuffer();
+          });
         }
       }
-      await new Promise((r) => setTimeout(r, 20));
+      // Interleave channels, two requests in flight.
+      let i = 0;
+      await Promise.all([0, 1].map(async () => {
+        while (i < jobs.length) await jobs[i++]();
+      }));
     }
-    return finished;
+
+    /**
+     * Seconds from `started` until the channels' `expected` events (all posted) are finished. The
+     * bot's count is asked first, because it costs the database nothing; the database is asked
+     * only for the last outcomes, still being written when the bot has had every event.
+     */
+    async function timeUntilDone(targets: Channel[], expected: number, started: number): Promise<number> {
+      const pause = () => new Promise((r) => setTimeout(r, 20));
+      while ((await bots.stats(false)).received < expected) await pause();
+      for (const t of targets) while (await bench!.hasUnfinishedEvents(t.id)) await pause();
+      return (performance.now() - started) / 1000;
+    }
+
+    /**
+     * Notes how the dispatchers split the channels, every 250 ms, until stopped; returns the split
+     * seen most often ("2+2": two dispatchers holding two channels each) and how often it was seen.
+     */
+    function watchSplits(): () => string {
+      const seen = new Map<string, number>();
+      const timer = setInterval(() => {
+        void bench!.channelSplit(Date.now()).then((split) => {
+          const text = split.join("+") || "none";
+          seen.set(text, (seen.get(text) ?? 0) + 1);
+        });
+      }, 250);
+      return () => {
+        clearInterval(timer);
+        const samples = [...seen.values()].reduce((a, b) => a + b, 0);
+        const [split, times] = [...seen].sort((a, b) => b[1] - a[1])[0] ?? ["-", 0];
+        return samples === 0 ? "-" : `${split} (${((times / samples) * 100).toFixed(0)}%)`;
+      };
+    }
+
+    /** Times `step` and what follows it until every posted event is finished. */
+    async function measure(running: Product, step: () => Promise<void>): Promise<Measurement> {
+      await bots.stats(true);
+      const stopWatching = watchSplits();
+      const stopCpu = watchCpu(() => ({
+        trees: { app: [running.app.pid!], workers: running.workers.map((w) => w.pid!), bot: [bots.pid], bench: [process.pid] },
+        postgresDatabase: scratch?.name,
+      }));
+      const started = performance.now();
+      await step();
+      const stepSeconds = (performance.now() - started) / 1000;
+      const seconds = await timeUntilDone(targets, perChannel * CHANNELS, started);
+      return {
+        events: perChannel * CHANNELS,
+        seconds,
+        stepSeconds,
+        split: stopWatching(),
+        cpu: stopCpu(),
+        counts: await bench!.countDeliveries(),
+        bot: await bots.stats(true),
+        appRssMb: peakRssMb(running.app.pid!),
+        workerRssMb: running.workers.map((w) => peakRssMb(w.pid!)),
+      };
+    }
+
+    // Throughput: script endpoint → durable events → dispatcher(s) → bot → attempts written.
+    const runs: Run[] = [];
+    let targets: Channel[] = [];
+    const perChannel = Math.floor(EVENTS / CHANNELS);
+    for (const workers of WORKER_COUNTS) {
+      if (product) {
+        await stopProduct(product);
+        await bench!.resetDelivery();
+      }
+      const current = await startApp(dataDir, databaseUrl, workers === 0);
+      product = current;
+      bench ??= scratch ? openPostgresBenchDatabase(scratch.url) : openSqliteBenchDatabase(sqliteFile);
+      if (targets.length === 0) {
+        targets = await Promise.all(Array.from({ length: CHANNELS }, (_, i) => makeChannel(current.base, `Bench ${i}`, bots.ok)));
+      }
+      // End to end: the dispatchers are running when the events come in.
+      await startWorkers(current, workers);
+      const run: Run = { workers, endToEnd: await measure(current, () => post(current.base, targets, perChannel)) };
+      console.log(`  ${dispatcherLabel(workers)}, end to end: ${run.endToEnd.events} events in ${run.endToEnd.seconds.toFixed(2)} s`);
+      if (workers > 0) {
+        // Drain: every event is accepted with no dispatcher running, then the workers start.
+        await stopWorkers(current);
+        await bench!.resetDelivery();
+        const t0 = performance.now();
+        await post(current.base, targets, perChannel);
+        run.acceptSeconds = (performance.now() - t0) / 1000;
+        run.drain = await measure(current, () => startWorkers(current, workers));
+        console.log(`  ${dispatcherLabel(workers)}, drain: ${run.drain.events} events in ${run.drain.seconds.toFixed(2)} s`);
+      }
+      runs.push(run);
+    }
+    const { base } = product!;
+
+    // Isolation: nine healthy channels with a tenth healthy, then with a tenth that hangs.
+    async function nineHealthyRate(tenth: string, label: string) {
+      const healthy = await Promise.all(Array.from({ length: 9 }, (_, i) => makeChannel(base, `${label} ${i}`, bots.ok)));
+      const other = await makeChannel(base, `${label} tenth`, tenth);
+      await bots.stats(true);
+      const t0 = performance.now();
+      await post(base, [...healthy, other], ISOLATION_EVENTS);
+      const seconds = await timeUntilDone(healthy, 9 * ISOLATION_EVENTS, t0);
+      return { rate: (9 * ISOLATION_EVENTS) / seconds, other };
+    }
+    const allHealthy = await nineHealthyRate(bots.ok, "Control");
+    const withHang = await nineHealthyRate(bots.hang, "Hang");
+
+    // Deadline: the hanging channel's sends, as recorded.
+    await new Promise((r) => setTimeout(r, 4500));
+    const durations = await bench!.listTimeoutDurations(withHang.other.id);
+    const pct = (p: number) => durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))];
+
+    // The baseline again, on a quiet machine, to see how much it drifted over the run.
+    await stopProduct(product!);
+    product = undefined;
+    const rawRateAfter = await rawLoop(bots.ok, RAW_REQUESTS, CHANNELS * CONCURRENCY);
+
+    const percentOfRaw = (m: Measurement) => `${((m.events / m.seconds / rawRate) * 100).toFixed(1)}%`;
+    console.log(`\nThroughput on ${DB_KIND} (events to a trivial local bot, attempts persisted; target ≥ 60% of raw)`);
+    line("raw undici loop (baseline, same run)", `${rawRate.toFixed(0)} requests/s (${CHANNELS * CONCURRENCY} in flight)`);
+    line("raw undici loop again, at the end", `${rawRateAfter.toFixed(0)} requests/s`);
+    console.log("\n  End to end: the dispatchers run while the events are accepted through the script endpoint");
+    table([
+      ["dispatcher", "events", "seconds", "events/s", "% of raw", "accepting took", "exactly once", "channels held (time)"],
+      ...runs.map(({ workers, endToEnd: m }) => [
+        dispatcherLabel(workers),
+        String(m.events),
+        m.seconds.toFixed(2),
+        (m.events / m.seconds).toFixed(0),
+        percentOfRaw(m),
+        `${m.stepSeconds.toFixed(2)} s`,
+        isExactlyOnce(m) ? "yes" : "NO",
+        m.split,
+      ]),
+    ]);
+    const drains = runs.filter((run) => run.drain);
+    if (drains.length > 0) {
+      console.log("\n  Drain: every event accepted first with no dispatcher running, then the workers start (timed from their start)");
+      table([
+        ["dispatcher", "events", "accepting alone", "seconds", "starting took", "events/s", "% of raw", "exactly once", "channels held (time)"],
+        ...drains.map(({ workers, acceptSeconds, drain: m }) => [
+          dispatcherLabel(workers),
+          String(m!.events),
+          `${acceptSeconds!.toFixed(2)} s`,
+          m!.seconds.toFixed(2),
+          `${m!.stepSeconds.toFixed(2)} s`,
+          (m!.events / m!.seconds).toFixed(0),
+          percentOfRaw(m!),
+          isExactlyOnce(m!) ? "yes" : "NO",
+          m!.split,
+        ]),
+      ]);
+    }
+    const measurements = runs.flatMap((run) => [
+      { label: `${dispatcherLabel(run.workers)}, end to end`, m: run.endToEnd },
+      ...(run.drain ? [{ label: `${dispatcherLabel(run.workers)}, drain`, m: run.drain }] : []),
+    ]);
+    console.log("\n  Exactly once: events delivered with one send = sends recorded = distinct events delivered = distinct events the bot got");
+    for (const { label, m } of measurements) {
+      const { counts, bot } = m;
+      line(
+        `  ${label}`,
+        `events ${counts.events}, delivered once ${counts.deliveredOnce}, sends ${counts.attempts}, distinct ${counts.distinctDelivered}; ` +
+          `bot got ${bot.received} (${bot.distinct} distinct, ${bot.duplicates} repeats)`,
+      );
+    }
+    console.log(`\nCPU seconds over each run (${availableParallelism()} cores; "cores busy" = the roles' CPU / wall time)`);
+    const roles = ["app", "workers", "postgres", "bot", "bench"];
+    const cpuRow = (label: string, cpu: Map<string, number>, seconds: number) => {
+      const total = [...cpu.values()].reduce((a, b) => a + b, 0);
+      return [label, seconds.toFixed(2), ...roles.map((r) => (cpu.has(r) ? cpu.get(r)!.toFixed(1) : "-")), total.toFixed(1), (total / seconds).toFixed(2)];
+    };
+    table([
+      ["run", "seconds", ...roles, "total", "cores busy"],
+      cpuRow("raw undici loop", rawCpu, rawSeconds),
+      ...measurements.map(({ label, m }) => cpuRow(label, m.cpu, m.seconds)),
+    ]);
+    console.log("\nIsolation (10 channels, 9 healthy)");
+    line("nine healthy, tenth healthy", `${allHealthy.rate.toFixed(0)} events/s`);
+    line("nine healthy, tenth hangs", `${withHang.rate.toFixed(0)} events/s`);
+    line("kept (target ≥ 90%)", `${((withHang.rate / allHealthy.rate) * 100).toFixed(1)}%`);
+    console.log("\nDeadline (request_timeout as recorded)");
+    line("sends timed out", String(durations.length));
+    line("min / p50 / p99 / max", `${durations[0]} / ${pct(50)} / ${pct(99)} / ${durations.at(-1)} ms (target p99 ≤ 2050)`);
+    console.log("\nMemory (peak RSS)");
+    for (const { label, m } of measurements) {
+      const workers = m.workerRssMb.map((mb) => mb.toFixed(0)).join(", ");
+      line(`${label}, ${m.events} events`, `app ${m.appRssMb.toFixed(0)} MB${workers ? `; workers ${workers} MB` : ""}`);
+    }
+    console.log(`\n  1-minute load average at the end: ${loadavg()[0].toFixed(1)}`);
+    await db().$disconnect();
+  } finally {
+    if (product) await stopProduct(product);
+    await bench?.close();
+    await scratch?.drop();
   }
-
-  // Throughput: script endpoint → durable events → dispatcher → bot → attempts written.
-  const targets = await Promise.all(Array.from({ length: CHANNELS }, (_, i) => makeChannel(`Bench ${i}`, bots.ok)));
-  const perChannel = Math.floor(EVENTS / CHANNELS);
-  const started = performance.now();
-  await post(targets, perChannel);
-  const ingestSeconds = (performance.now() - started) / 1000;
-  const done = await timeUntilDone(targets, perChannel, started);
-  const seconds = Math.max(...done.values());
-  const productRate = (perChannel * CHANNELS) / seconds;
-  const attempts = sqlite.prepare(`SELECT count(*) FROM "DeliveryAttempt" WHERE "success" = 1`).pluck().get() as number;
-  const rss = peakRssMb(app.pid!);
-
-  // Isolation: nine healthy channels with a tenth healthy, then with a tenth that hangs.
-  async function nineHealthyRate(tenth: string, label: string) {
-    const healthy = await Promise.all(Array.from({ length: 9 }, (_, i) => makeChannel(`${label} ${i}`, bots.ok)));
-    const other = await makeChannel(`${label} tenth`, tenth);
-    const t0 = performance.now();
-    await post([...healthy, other], ISOLATION_EVENTS);
-    const finished = await timeUntilDone(healthy, ISOLATION_EVENTS, t0);
-    return { rate: (9 * ISOLATION_EVENTS) / Math.max(...finished.values()), other };
-  }
-  const allHealthy = await nineHealthyRate(bots.ok, "Control");
-  const withHang = await nineHealthyRate(bots.hang, "Hang");
-
-  // Deadline: the hanging channel's sends, as recorded.
-  await new Promise((r) => setTimeout(r, 4500));
-  const durations = (
-    sqlite
-      .prepare(`SELECT "durationMs" FROM "DeliveryAttempt" WHERE "channelId" = ? AND "reason" = 'request_timeout' ORDER BY "durationMs"`)
-      .pluck()
-      .all(withHang.other.id) as number[]
-  );
-  const pct = (p: number) => durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))];
-
-  console.log("\nThroughput (events to a trivial local bot, attempts persisted)");
-  line("raw undici loop (baseline, same run)", `${rawRate.toFixed(0)} requests/s`);
-  line("product: script endpoint → dispatcher → bot", `${productRate.toFixed(0)} events/s (${(perChannel * CHANNELS)} in ${seconds.toFixed(2)} s)`);
-  line("ratio (target ≥ 60%)", `${((productRate / rawRate) * 100).toFixed(1)}%`);
-  line("of which accepting all events took", `${ingestSeconds.toFixed(2)} s`);
-  line("attempts persisted", String(attempts));
-  console.log("\nIsolation (10 channels, 9 healthy)");
-  line("nine healthy, tenth healthy", `${allHealthy.rate.toFixed(0)} events/s`);
-  line("nine healthy, tenth hangs", `${withHang.rate.toFixed(0)} events/s`);
-  line("kept (target ≥ 90%)", `${((withHang.rate / allHealthy.rate) * 100).toFixed(1)}%`);
-  console.log("\nDeadline (request_timeout as recorded)");
-  line("sends timed out", String(durations.length));
-  line("min / p50 / p99 / max", `${durations[0]} / ${pct(50)} / ${pct(99)} / ${durations.at(-1)} ms (target p99 ≤ 2050)`);
-  console.log("\nMemory");
-  line(`app peak RSS over the ${perChannel * CHANNELS}-event run`, `${rss.toFixed(0)} MB`);
-  await db().$disconnect();
-  app.kill("SIGTERM");
-  await new Promise((r) => app.once("exit", r));
   process.exit(0);
 }
 

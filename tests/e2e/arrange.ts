@@ -1,4 +1,3 @@
-import path from "node:path";
 import { inject } from "vitest";
 
 /**
@@ -7,9 +6,8 @@ import { inject } from "vitest";
  * anything touches the database.
  */
 export async function arrange() {
-  const dataDir = inject("dataDir");
-  process.env.DATA_DIR = dataDir;
-  process.env.DATABASE_URL = `file:${path.join(dataDir, "console.db")}`;
+  process.env.DATA_DIR = inject("dataDir");
+  process.env.DATABASE_URL = inject("databaseUrl");
   const channels = await import("@/lib/channels");
   const { db } = await import("@/lib/db");
   const admin = await db().user.findUniqueOrThrow({ where: { email: inject("admin").email } });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const channel = await setup.channelFor("History bot", bot.url);
   channelId = channel.id;
   // Accepted by the test process; the app's dispatcher finds it on its next look.
-  [eventId] = await acceptEvents(channel, [{ type: "message", userId: `U${"5".repeat(32)}`, text: "history" }], "api").webhookEventIds;
+  [eventId] = (await acceptEvents(channel, [{ type: "message", userId: `U${"5".repeat(32)}`, text: "history" }], "api")).webhookEventIds;
   browser = await launchBrowser();
   const admin = inject("admin");
   page = await signIn(browser, admin.email, admin.password);

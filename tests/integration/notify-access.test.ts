@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createChannel } from "@/lib/channels";
 import { db } from "@/lib/db";
-import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
-import { env } from "@/lib/env";
+import { openDeliveryStore } from "@/lib/delivery/runtime";
+import type { DeliveryStore } from "@/lib/delivery/store";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { addMember } from "@/lib/members";
 import { startNotifier, stopNotifier } from "@/lib/notify/notifier";
@@ -16,7 +16,7 @@ let member: string;
 let tester: string;
 let outsider: string;
 let channelId: string;
-let store: SqliteDeliveryStore;
+let store: DeliveryStore;
 
 beforeAll(async () => {
   admin = (await createUser("access-admin@example.com", "pw")).user.id;
@@ -28,12 +28,12 @@ beforeAll(async () => {
   const id = (email: string) => db().user.findUniqueOrThrow({ where: { email } }).then((u) => u.id);
   member = await id("access-member@example.com");
   tester = await id("access-tester@example.com");
-  store = new SqliteDeliveryStore(env().sqlitePath);
+  store = openDeliveryStore();
 });
 
 afterAll(async () => {
   await stopNotifier();
-  store.close();
+  await store?.close();
 });
 
 describe("Error notification setting", () => {

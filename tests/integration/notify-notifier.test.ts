@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createChannel } from "@/lib/channels";
 import { db } from "@/lib/db";
-import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
-import type { EventOutcome } from "@/lib/delivery/store";
+import { openDeliveryStore } from "@/lib/delivery/runtime";
+import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { env } from "@/lib/env";
 import { addMember } from "@/lib/members";
 import { deliverOutbox, processDueNotifications } from "@/lib/notify/notifier";
@@ -18,10 +18,10 @@ const TIMEOUT: Failure = { reason: "request_timeout", detail: "Request timeout" 
 
 let adminId: string;
 let providerId: string;
-let store: SqliteDeliveryStore;
+let store: DeliveryStore;
 
 /** Records failed sends through the real store, each detected at its time (its send ending then). */
-function recordFailures(channelId: string, failure: Failure, detectedAts: number[], attemptsBefore = 0) {
+async function recordFailures(channelId: string, failure: Failure, detectedAts: number[], attemptsBefore = 0) {
   const outcomes: EventOutcome[] = detectedAts.map((detectedAt) => ({
     seq: 0,
     attemptsBefore,
@@ -59,17 +59,19 @@ beforeAll(async () => {
   adminId = (await createUser("notify-admin@example.com", "pw")).user.id;
   providerId = (await createProvider(adminId, "Notifications")).id;
   // One redelivery 10 s after the first failure; an event failing twice is given up on.
-  store = new SqliteDeliveryStore(env().sqlitePath, [10_000]);
+  store = openDeliveryStore([10_000]);
 });
 
-afterAll(() => store.close());
+afterAll(async () => {
+  await store?.close();
+});
 
 describe("error notification emails", () => {
   test("100 failures within 5 minutes make exactly one email, not before the 5 minutes are over", async () => {
     const channelId = await notifiedChannel("Flood bot", { email: "Ops@Example.com" });
     // Ten batches of ten, spread over 4 min 50 s, as the dispatcher would record them.
     for (let batch = 0; batch < 10; batch++) {
-      recordFailures(channelId, E500, Array.from({ length: 10 }, (_, i) => T0 + batch * 29_000 + i * 100));
+      await recordFailures(channelId, E500, Array.from({ length: 10 }, (_, i) => T0 + batch * 29_000 + i * 100));
     }
     expect(await processDueNotifications(T0 + 5 * MIN - 1)).toBe(0);
     expect(await emailsOf(channelId)).toHaveLength(0);
@@ -89,7 +91,7 @@ describe("error notification emails", () => {
 
   test("running again, or two notifiers at once, makes no second email (crash safety)", async () => {
     const channelId = await notifiedChannel("Twice bot");
-    recordFailures(channelId, E500, [T0]);
+    await recordFailures(channelId, E500, [T0]);
     const made = await Promise.all([processDueNotifications(T0 + 6 * MIN), processDueNotifications(T0 + 6 * MIN)]);
     expect(made[0] + made[1]).toBe(1);
     expect(await processDueNotifications(T0 + 60 * MIN)).toBe(0);
@@ -101,8 +103,8 @@ describe("error notification emails", () => {
 
   test("a failure 6 minutes after the first starts a second email", async () => {
     const channelId = await notifiedChannel("Late bot");
-    recordFailures(channelId, E500, [T0, T0 + 2 * MIN]);
-    recordFailures(channelId, E500, [T0 + 6 * MIN]);
+    await recordFailures(channelId, E500, [T0, T0 + 2 * MIN]);
+    await recordFailures(channelId, E500, [T0 + 6 * MIN]);
     expect(await processDueNotifications(T0 + 6 * MIN)).toBe(1);
     expect(await processDueNotifications(T0 + 11 * MIN - 1)).toBe(0);
     expect(await processDueNotifications(T0 + 11 * MIN)).toBe(1);
@@ -113,8 +115,8 @@ describe("error notification emails", () => {
 
   test("different (reason, detail) pairs get their own emails", async () => {
     const channelId = await notifiedChannel("Mixed bot");
-    recordFailures(channelId, E500, [T0, T0 + 1000]);
-    recordFailures(channelId, TIMEOUT, [T0 + 2000]);
+    await recordFailures(channelId, E500, [T0, T0 + 1000]);
+    await recordFailures(channelId, TIMEOUT, [T0 + 2000]);
     expect(await processDueNotifications(T0 + 10 * MIN)).toBe(2);
     const texts = (await emailsOf(channelId)).map((e) => e.text);
     expect(texts.some((t) => t.includes("Detail for error: 500\n") && t.includes("Error count: 2\n"))).toBe(true);
@@ -124,9 +126,9 @@ describe("error notification emails", () => {
   test("redelivery giving up sends the Webhook redelivery stopped email", async () => {
     const channelId = await notifiedChannel("Stopped bot", { redelivery: true });
     // First failure: a redelivery is scheduled, nothing stops.
-    recordFailures(channelId, E500, [T0], 0);
+    await recordFailures(channelId, E500, [T0], 0);
     // The redelivery fails too and the schedule is over: redelivery stops.
-    recordFailures(channelId, E500, [T0 + 10_000], 1);
+    await recordFailures(channelId, E500, [T0 + 10_000], 1);
     expect(await processDueNotifications(T0 + 10 * MIN)).toBe(2);
     const subjects = (await emailsOf(channelId)).map((e) => e.subject).sort();
     expect(subjects).toEqual([
@@ -139,9 +141,9 @@ describe("error notification emails", () => {
 
   test("no email once Error notification is turned off, and none while it is off", async () => {
     const channelId = await notifiedChannel("Quiet bot");
-    recordFailures(channelId, E500, [T0]);
+    await recordFailures(channelId, E500, [T0]);
     await db().channel.update({ where: { id: channelId }, data: { errorNotification: false } });
-    recordFailures(channelId, E500, [T0 + 1000]);
+    await recordFailures(channelId, E500, [T0 + 1000]);
     expect(await processDueNotifications(T0 + 10 * MIN)).toBe(0);
     expect(await emailsOf(channelId)).toHaveLength(0);
     const groups = await db().notificationGroup.findMany({ where: { channelId } });
@@ -153,7 +155,7 @@ describe("error notification emails", () => {
     await addMember(adminId, channelId, { email: "notify-admin2@example.com", role: "ADMIN" });
     await addMember(adminId, channelId, { email: "notify-member@example.com", role: "MEMBER" });
     await addMember(adminId, channelId, { email: "notify-tester@example.com", role: "TESTER" });
-    recordFailures(channelId, E500, [T0]);
+    await recordFailures(channelId, E500, [T0]);
     await processDueNotifications(T0 + 10 * MIN);
     const [email] = await emailsOf(channelId);
     expect(email.to.split(", ").sort()).toEqual(["notify-admin2@example.com", "notify-admin@example.com", "team@example.com"]);
@@ -161,7 +163,7 @@ describe("error notification emails", () => {
 
   test("without SMTP, an email is in the local outbox at once", async () => {
     const channelId = await notifiedChannel("Local bot");
-    recordFailures(channelId, E500, [T0]);
+    await recordFailures(channelId, E500, [T0]);
     await processDueNotifications(T0 + 10 * MIN);
     await deliverOutbox(T0 + 10 * MIN + 5000, null);
     const [email] = await emailsOf(channelId);

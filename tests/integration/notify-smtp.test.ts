@@ -5,8 +5,8 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createChannel } from "@/lib/channels";
 import { db } from "@/lib/db";
-import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
-import { env } from "@/lib/env";
+import { openDeliveryStore } from "@/lib/delivery/runtime";
+import type { DeliveryStore } from "@/lib/delivery/store";
 import { deliverOutbox, processDueNotifications, transportFromEnv } from "@/lib/notify/notifier";
 import { MAX_SEND_ATTEMPTS, outboxStatus } from "@/lib/notify/outbox-status";
 import { createProvider } from "@/lib/providers";
@@ -59,10 +59,10 @@ async function freePort(): Promise<number> {
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let adminId: string;
 let providerId: string;
-let store: SqliteDeliveryStore;
+let store: DeliveryStore;
 
 /** One failed send of the channel, recorded through the real store. */
-function recordFailure(channelId: string, detectedAt: number, count = 1) {
+async function recordFailure(channelId: string, detectedAt: number, count = 1) {
   await store.recordOutcomes(
     Array.from({ length: count }, () => ({
       seq: 0,
@@ -97,18 +97,18 @@ beforeAll(async () => {
   process.env.CONSOLE_URL = "https://console.test";
   adminId = (await createUser("smtp-admin@example.com", "pw")).user.id;
   providerId = (await createProvider(adminId, "SMTP")).id;
-  store = new SqliteDeliveryStore(env().sqlitePath);
+  store = openDeliveryStore();
 });
 
 afterAll(async () => {
-  store.close();
-  await smtp.close();
+  await store?.close();
+  await smtp?.close();
 });
 
 describe("notification emails over SMTP", () => {
   test("the SMTP server receives the email with LINE's subject, recipients and seven fields", async () => {
     const channelId = await notifiedChannel("SMTP bot", "Contact@Example.com");
-    recordFailure(channelId, T0, 3);
+    await recordFailure(channelId, T0, 3);
     await processDueNotifications(T0 + 5 * MIN);
     expect(await deliverOutbox(T0 + 5 * MIN, transportFromEnv())).toBe(1);
 
@@ -136,7 +136,7 @@ describe("notification emails over SMTP", () => {
     const port = await freePort();
     const transport = createTransport(`smtp://127.0.0.1:${port}`);
     const channelId = await notifiedChannel("Down bot", "");
-    recordFailure(channelId, T0);
+    await recordFailure(channelId, T0);
     await processDueNotifications(T0 + 5 * MIN);
 
     expect(await deliverOutbox(T0 + 5 * MIN, transport)).toBe(0);
@@ -168,7 +168,7 @@ describe("notification emails over SMTP", () => {
   test(`after ${MAX_SEND_ATTEMPTS} failed attempts the notifier gives up and keeps the last error`, async () => {
     const transport = createTransport(`smtp://127.0.0.1:${await freePort()}`);
     const channelId = await notifiedChannel("Gone bot", "");
-    recordFailure(channelId, T0);
+    await recordFailure(channelId, T0);
     await processDueNotifications(T0 + 5 * MIN);
     let now = T0 + 5 * MIN;
     for (let i = 0; i < MAX_SEND_ATTEMPTS + 2; i++) {

@@ -30,11 +30,11 @@ test("the chaos bot's flaky bot, killed worker and all: each event N+1 times, th
   await updateWebhookUrl(admin, id, flaky.url);
   await setWebhookSetting(admin, id, "useWebhook", true);
   await setWebhookSetting(admin, id, "webhookRedelivery", true);
-  const accepted = await acceptEvents(
+  const accepted = (await acceptEvents(
     { id, useWebhook: true },
     Array.from({ length: EVENTS }, (_, i) => ({ type: "message" as const, userId: `U${"7".repeat(32)}`, text: `flaky ${i}` })),
     "load",
-  ).webhookEventIds;
+  )).webhookEventIds;
 
   // The first worker sends each event once; all fail and wait for their first redelivery.
   const first = startWorker(WORKER_SETTINGS, workers);

@@ -3,8 +3,8 @@ import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channe
 import { db } from "@/lib/db";
 import { Dispatcher } from "@/lib/delivery/dispatcher";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
-import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
-import { env } from "@/lib/env";
+import { openDeliveryStore } from "@/lib/delivery/runtime";
+import type { DeliveryStore } from "@/lib/delivery/store";
 import { createProvider } from "@/lib/providers";
 import { createUser } from "@/lib/users";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
@@ -14,7 +14,7 @@ const USER = `U${"9".repeat(32)}`;
 const SCHEDULE = [150, 300, 450];
 let admin: string;
 let providerId: string;
-let store: SqliteDeliveryStore;
+let store: DeliveryStore;
 const bots: TestBot[] = [];
 
 async function channelFor(url: string, redelivery = true) {
@@ -42,13 +42,13 @@ const message = (text: string): EventSpec => ({ type: "message", userId: USER, t
 beforeAll(async () => {
   admin = (await createUser("redelivery@example.com", "pw")).user.id;
   providerId = (await createProvider(admin, "Redelivery")).id;
-  store = new SqliteDeliveryStore(env().sqlitePath, SCHEDULE);
+  store = openDeliveryStore(SCHEDULE);
 });
 
 afterAll(async () => {
   await Promise.all(bots.map((b) => b.close()));
   await closeWebhookConnections();
-  store.close();
+  await store?.close();
 });
 
 describe("webhook redelivery", () => {
@@ -57,7 +57,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(++calls <= 2 ? 503 : 200).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = await acceptEvents(channel, [message("again")], "api").webhookEventIds;
+    const [id] = (await acceptEvents(channel, [message("again")], "api")).webhookEventIds;
     const d = dispatcher();
     d.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "delivered");
@@ -83,7 +83,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(500).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = await acceptEvents(channel, [message("never")], "api").webhookEventIds;
+    const [id] = (await acceptEvents(channel, [message("never")], "api")).webhookEventIds;
     const d = dispatcher();
     d.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "failed");
@@ -111,16 +111,16 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(500).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = await acceptEvents(channel, [message("cancel")], "api").webhookEventIds;
+    const [id] = (await acceptEvents(channel, [message("cancel")], "api")).webhookEventIds;
     // A schedule whose first try is a minute away: the event stays scheduled meanwhile.
-    const slow = new SqliteDeliveryStore(env().sqlitePath, [60_000]);
+    const slow = openDeliveryStore([60_000]);
     const d = new Dispatcher({ store: slow, channelConcurrency: 4, leaseMs: 30_000, pollMs: 25 });
     d.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "retrying");
     await setWebhookSetting(admin, channel.id, "webhookRedelivery", false);
     await new Promise((r) => setTimeout(r, 800));
     await d.stop();
-    slow.close();
+    await slow.close();
     expect(bot.received).toHaveLength(1);
     expect(await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).toMatchObject({
       status: "failed",
@@ -135,7 +135,7 @@ describe("webhook redelivery", () => {
     const bot = await startBot((_req, res) => void res.writeHead(++calls === 1 ? 500 : 200).end());
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = await acceptEvents(channel, [message("restart")], "api").webhookEventIds;
+    const [id] = (await acceptEvents(channel, [message("restart")], "api")).webhookEventIds;
     const first = dispatcher();
     first.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "retrying");
@@ -153,13 +153,13 @@ describe("webhook redelivery", () => {
     const bot = await startBot();
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const old = await acceptEvents(channel, Array.from({ length: 20 }, (_, i) => message(`old ${i}`)), "api").webhookEventIds;
+    const old = (await acceptEvents(channel, Array.from({ length: 20 }, (_, i) => message(`old ${i}`)), "api")).webhookEventIds;
     // Make the old events due redeliveries, as a failed first send would have.
     await db().webhookEvent.updateMany({
       where: { webhookEventId: { in: old } },
       data: { status: "retrying", attempts: 1, nextAttemptAt: new Date(Date.now() - 1000) },
     });
-    const fresh = await acceptEvents(channel, Array.from({ length: 5 }, (_, i) => message(`fresh ${i}`)), "api").webhookEventIds;
+    const fresh = (await acceptEvents(channel, Array.from({ length: 5 }, (_, i) => message(`fresh ${i}`)), "api")).webhookEventIds;
     const claimed = await store.claim(channel.id, "test", 5, Date.now(), 30_000);
     expect(claimed.map((c) => c.webhookEventId)).toEqual(fresh);
     const next = await store.claim(channel.id, "test", 30, Date.now(), 30_000);
@@ -172,10 +172,10 @@ describe("the redelivery schedule, on an injected clock", () => {
     const bot = await startBot();
     bots.push(bot);
     const channel = await channelFor(bot.url);
-    const [id] = await acceptEvents(channel, [message("clock")], "api").webhookEventIds;
+    const [id] = (await acceptEvents(channel, [message("clock")], "api")).webhookEventIds;
     const T = Date.parse("2026-11-23T00:00:00Z");
     const fail = (seq: number, attemptsBefore: number, at: number) =>
-      await store.recordOutcomes(
+      store.recordOutcomes(
         [
           {
             seq,
@@ -201,7 +201,7 @@ describe("the redelivery schedule, on an injected clock", () => {
     for (let step = 0; step <= SCHEDULE.length; step++) {
       const [claimed] = await store.claim(channel.id, "clock", 10, now, 30_000);
       expect(claimed).toMatchObject({ webhookEventId: id, attempts: step });
-      fail(claimed.seq, claimed.attempts, now);
+      await fail(claimed.seq, claimed.attempts, now);
       const event = await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } });
       if (step === SCHEDULE.length) {
         expect(event).toMatchObject({ status: "failed", nextAttemptAt: null, attempts: SCHEDULE.length + 1 });

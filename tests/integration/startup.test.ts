@@ -1,9 +1,17 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
 import { describe, expect, test } from "vitest";
 import { getChannelOrThrow } from "@/lib/channels";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { migrateDatabase, migratePostgres, migrateSqlite } from "@/lib/migrate";
 import { listProviders } from "@/lib/providers";
 import { describeInitialData, prepareDatabase } from "@/lib/startup";
 import { authenticate } from "@/lib/users";
+import { createScratchDatabase, dropScratchDatabase } from "../../scripts/db-check";
+import { isPostgresRun, testPostgresUrl } from "../support/database";
 
 describe("first start", () => {
   test("creates an Admin with a generated password, a provider and Demo bot, once", async () => {
@@ -28,5 +36,47 @@ describe("first start", () => {
     // A second start finds the data and prints nothing.
     expect(await prepareDatabase()).toBeNull();
     expect(await db().user.count()).toBe(1);
+  });
+});
+
+/** The committed migration files for the configured database. */
+function committedMigrations(): string[] {
+  const dir = path.join(process.cwd(), "prisma", env().databaseKind, "migrations");
+  return readdirSync(dir).filter((name) => name.endsWith(".sql")).sort();
+}
+
+describe("migrations", () => {
+  test("every committed migration is applied and recorded once, and a restart applies none", async () => {
+    // The test set-up migrated this database as the app's start does.
+    expect(await migrateDatabase()).toEqual([]);
+    const recorded = await db().$queryRaw<{ name: string }[]>`SELECT "name" FROM "_migrations" ORDER BY "name"`;
+    expect(recorded.map((r) => r.name)).toEqual(committedMigrations());
+  });
+
+  // The runners themselves, each on a new database of its own.
+  test.skipIf(isPostgresRun())("SQLite: a new file gets every migration, and a second run applies none", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "console-migrate-")), "console.db");
+    expect(migrateSqlite(file)).toEqual(committedMigrations());
+    expect(migrateSqlite(file)).toEqual([]);
+  });
+
+  // App and worker processes starting together: the advisory lock lets one of them apply each file.
+
+  test.runIf(isPostgresRun())("PostgreSQL: two runners at once on a new database apply each migration once", async () => {
+    const url = await createScratchDatabase(testPostgresUrl(), "console_migrate");
+    try {
+      const [a, b] = await Promise.all([migratePostgres(url), migratePostgres(url)]);
+      expect([...a, ...b].sort()).toEqual(committedMigrations());
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ name: string }>(`SELECT "name" FROM "_migrations" ORDER BY "name"`);
+        expect(rows.map((r) => r.name)).toEqual(committedMigrations());
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await dropScratchDatabase(url);
+    }
   });
 });

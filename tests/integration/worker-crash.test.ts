@@ -37,7 +37,7 @@ describe("a worker killed mid-run", () => {
       userId: `U${"b".repeat(32)}`,
       text: `event ${i}`,
     }));
-    const accepted = new Set(await acceptEvents(channel, specs, "load").webhookEventIds);
+    const accepted = new Set((await acceptEvents(channel, specs, "load")).webhookEventIds);
 
     const first = startWorker(WORKER_SETTINGS, workers);
     await waitUntil(() => bot!.received.length >= EVENTS / 3, 30_000);

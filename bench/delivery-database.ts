@@ -1,0 +1,102 @@
+// What bench/dispatch reads and resets in the product's database, alike on SQLite (better-sqlite3)
+// and PostgreSQL (pg). Plain SQL on the delivery tables; channels are made through lib/.
+import Database from "better-sqlite3";
+import pg from "pg";
+import { sqliteTime } from "../lib/delivery/sqlite-time";
+
+/** An event run's sends, for the exactly-once check. */
+export type DeliveryCounts = {
+  events: number;
+  /** Events delivered with exactly one send. */
+  deliveredOnce: number;
+  /** Event sends recorded, successful or not. */
+  attempts: number;
+  /** Distinct events among the successful sends. */
+  distinctDelivered: number;
+};
+
+export interface BenchDatabase {
+  /** Whether any of the channel's events still waits or is in flight. */
+  hasUnfinishedEvents(channelId: string): Promise<boolean>;
+  countDeliveries(): Promise<DeliveryCounts>;
+  /** How many channels each live dispatcher holds at `now`, largest first. */
+  channelSplit(now: number): Promise<number[]>;
+  /** The recorded durations of a channel's request_timeout sends, in ms, shortest first. */
+  listTimeoutDurations(channelId: string): Promise<number[]>;
+  /** Deletes every event, send, statistic and dispatcher lease; channels and tokens stay. */
+  resetDelivery(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const UNFINISHED = `('pending', 'sending', 'retrying')`;
+const DELIVERY_TABLES = ["WebhookEvent", "DeliveryAttempt", "ErrorStat", "ErrorStatHour", "NotificationGroup", "ChannelLease", "Dispatcher"];
+
+/** The bench's view of a SQLite file; reset only while no app or worker runs on it. */
+export function openSqliteBenchDatabase(file: string): BenchDatabase {
+  const sqlite = new Database(file, { timeout: 10_000 });
+  const unfinished = sqlite.prepare(`SELECT 1 FROM "WebhookEvent" WHERE "channelId" = ? AND "status" IN ${UNFINISHED} LIMIT 1`);
+  const counts = sqlite.prepare(
+    `SELECT
+       (SELECT count(*) FROM "WebhookEvent") AS "events",
+       (SELECT count(*) FROM "WebhookEvent" WHERE "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
+       (SELECT count(*) FROM "DeliveryAttempt" WHERE "kind" = 'event') AS "attempts",
+       (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "kind" = 'event' AND "success" = 1) AS "distinctDelivered"`,
+  );
+  const split = sqlite.prepare(`SELECT count(*) FROM "ChannelLease" WHERE "until" >= ? GROUP BY "holder" ORDER BY 1 DESC`).pluck();
+  const timeouts = sqlite
+    .prepare(`SELECT "durationMs" FROM "DeliveryAttempt" WHERE "channelId" = ? AND "reason" = 'request_timeout' ORDER BY "durationMs"`)
+    .pluck();
+  return {
+    hasUnfinishedEvents: async (channelId) => unfinished.get(channelId) !== undefined,
+    countDeliveries: async () => counts.get() as DeliveryCounts,
+    channelSplit: async (now) => split.all(sqliteTime(now)) as number[],
+    listTimeoutDurations: async (channelId) => timeouts.all(channelId) as number[],
+    resetDelivery: async () => {
+      sqlite.transaction(() => DELIVERY_TABLES.forEach((table) => sqlite.exec(`DELETE FROM "${table}"`)))();
+    },
+    close: async () => {
+      sqlite.close();
+    },
+  };
+}
+
+/** The bench's view of a PostgreSQL database. */
+export function openPostgresBenchDatabase(url: string): BenchDatabase {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // count(*) is a bigint, which pg hands over as text.
+  const numbers = <T extends Record<string, unknown>>(row: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as T;
+  return {
+    hasUnfinishedEvents: async (channelId) =>
+      (await pool.query(`SELECT 1 FROM "WebhookEvent" WHERE "channelId" = $1 AND "status" IN ${UNFINISHED} LIMIT 1`, [channelId]))
+        .rowCount !== 0,
+    countDeliveries: async () => {
+      const { rows } = await pool.query(
+        `SELECT
+           (SELECT count(*) FROM "WebhookEvent") AS "events",
+           (SELECT count(*) FROM "WebhookEvent" WHERE "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
+           (SELECT count(*) FROM "DeliveryAttempt" WHERE "kind" = 'event') AS "attempts",
+           (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "kind" = 'event' AND "success") AS "distinctDelivered"`,
+      );
+      return numbers<DeliveryCounts>(rows[0]);
+    },
+    channelSplit: async (now) => {
+      const { rows } = await pool.query<{ n: string }>(
+        `SELECT count(*) AS "n" FROM "ChannelLease" WHERE "until" >= $1 GROUP BY "holder" ORDER BY 1 DESC`,
+        [new Date(now)],
+      );
+      return rows.map((r) => Number(r.n));
+    },
+    listTimeoutDurations: async (channelId) => {
+      const { rows } = await pool.query<{ durationMs: number }>(
+        `SELECT "durationMs" FROM "DeliveryAttempt" WHERE "channelId" = $1 AND "reason" = 'request_timeout' ORDER BY "durationMs"`,
+        [channelId],
+      );
+      return rows.map((r) => r.durationMs);
+    },
+    resetDelivery: async () => {
+      await pool.query(`TRUNCATE ${DELIVERY_TABLES.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY`);
+    },
+    close: () => pool.end(),
+  };
+}
