@@ -100,10 +100,16 @@ export class PgDeliveryStore implements DeliveryStore {
 
   async channelsWithPendingEvents(now: number): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT "id" FROM "Channel" AS c WHERE
-         EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = c."id")
-         OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'sending' AND "channelId" = c."id" AND "lockedUntil" < $1)
-         OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = c."id" AND "nextAttemptAt" <= $1)`,
+      // One index probe per channel and kind of work (LIMIT 1 in a LATERAL keeps the planner from
+      // turning the probes into hashed scans of the whole backlog).
+      `SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
+         SELECT 1 FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = c."id" LIMIT 1) AS w
+       UNION
+       SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
+         SELECT 1 FROM "WebhookEvent" WHERE "status" = 'sending' AND "channelId" = c."id" AND "lockedUntil" < $1 LIMIT 1) AS w
+       UNION
+       SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
+         SELECT 1 FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`,
       [ms(now)],
     );
     return rows.map((r) => r.id);
