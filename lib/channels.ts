@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { db } from "./db";
+import { db, transaction } from "./db";
 import { env } from "./env";
 import { ForbiddenError, InputError, NotFoundError } from "./errors";
 import { newBotUserId, newChannelId, newChannelSecret } from "./ids";
@@ -185,7 +185,7 @@ export async function setWebhookSetting(
   now: Date = new Date(),
 ): Promise<void> {
   await requireAdmin(userId, channelId);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const channel = await tx.channel.findUniqueOrThrow({
       where: { id: channelId },
       select: { useWebhook: true, webhookRedelivery: true, errorStatisticsAggregation: true },

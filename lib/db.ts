@@ -1,6 +1,6 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
+import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-pg/client";
 import { env } from "./env";
 
@@ -25,4 +25,21 @@ export function db(): PrismaClient {
   const url = env().databaseUrl;
   if (globalForDb.prisma?.url !== url) globalForDb.prisma = { url, client: createClient() };
   return globalForDb.prisma.client;
+}
+
+/**
+ * Runs an interactive transaction, and runs it again when SQLite refuses its write because another
+ * process wrote after the transaction's first read ("database is locked": a deferred transaction
+ * cannot wait for that lock). Nothing is half-written: the refused attempt rolled back.
+ */
+export async function transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db().$transaction(work);
+    } catch (error) {
+      const busy = error instanceof Error && /database is locked|SQLITE_BUSY/.test(error.message);
+      if (!busy || attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
+import { db, transaction } from "./db";
 import { ForbiddenError, InputError, NotFoundError } from "./errors";
 import { canManageChannel, isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
 import { createUser } from "./users";
@@ -75,7 +75,7 @@ export async function changeRole(
 ): Promise<void> {
   if (!isRole(role)) throw new InputError("Choose Admin, Member or Tester.");
   await requireAdmin(actorId, channelId);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const member = await tx.channelMember.findUnique({
       where: { channelId_userId: { channelId, userId: memberId } },
       select: { role: true },
@@ -95,7 +95,7 @@ export async function changeRole(
 /** Takes a member off the channel (Admins); the last Admin cannot be removed. */
 export async function removeMember(actorId: string, channelId: string, memberId: string): Promise<void> {
   await requireAdmin(actorId, channelId);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const member = await tx.channelMember.findUnique({
       where: { channelId_userId: { channelId, userId: memberId } },
       select: { role: true },

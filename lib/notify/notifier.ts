@@ -4,7 +4,7 @@
  * up a webhook. No "server-only": the standalone worker imports this through plain Node.
  */
 import { createTransport } from "nodemailer";
-import { db } from "../db";
+import { db, transaction } from "../db";
 import { NOTIFICATION_GROUP_MS } from "../delivery/outcomes";
 import { env } from "../env";
 import { composeNotificationEmail, isNotificationKind, notificationRecipients } from "./compose";
@@ -38,7 +38,7 @@ export async function processDueNotifications(now: number): Promise<number> {
   const { consoleUrl } = env();
   let created = 0;
   for (const { id } of due) {
-    const made = await db().$transaction(async (tx) => {
+    const made = await transaction(async (tx) => {
       // Claim first: the write takes SQLite's lock, so the group read next can no longer grow,
       // and a second notifier (or a retry after a crash) finds it already emailed.
       const claimed = await tx.notificationGroup.updateMany({
