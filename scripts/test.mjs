@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
+import { isPostgresReachable, redactUrl } from "./db-check.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -33,23 +33,6 @@ function ensureChromium() {
 
 function totalsLine({ passed, failed }) {
   return `${passed} passed, ${failed} failed`;
-}
-
-function redact(url) {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
-}
-
-async function isPostgresReachable(url) {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** Runs vitest once on one database; returns its totals from the JSON report. */
@@ -112,9 +95,9 @@ if (await isPostgresReachable(postgresUrl)) {
   totals.passed += postgres.passed;
   totals.failed += postgres.failed;
 } else if (process.env.CI) {
-  lines.push(`postgres: no PostgreSQL at ${redact(postgresUrl)}; CI runs every test on both databases`);
+  lines.push(`postgres: no PostgreSQL at ${redactUrl(postgresUrl)}; CI runs every test on both databases`);
   totals.failed += 1;
 } else {
-  lines.push(`postgres: skipped: no PostgreSQL at ${redact(postgresUrl)} (set TEST_POSTGRES_URL to run the tests on it too)`);
+  lines.push(`postgres: skipped: no PostgreSQL at ${redactUrl(postgresUrl)} (set TEST_POSTGRES_URL to run the tests on it too)`);
 }
 finish(lines, totals);

@@ -3,12 +3,13 @@
 import { startDispatcher, stopDispatcher } from "../lib/delivery/runtime";
 import { env } from "../lib/env";
 import { migrateDatabase } from "../lib/migrate";
+import { redactUrl } from "./db-check";
 
 const config = env();
 await migrateDatabase();
 const dispatcher = startDispatcher();
 (await import("../lib/notify/notifier")).startNotifier();
-console.log(`worker ${dispatcher.workerId}: dispatching webhooks from ${config.databaseUrl.replace(/\/\/[^@/]*@/, "//")}`);
+console.log(`worker ${dispatcher.workerId}: dispatching webhooks from ${redactUrl(config.databaseUrl)}`);
 
 let stopping = false;
 async function shutdown(signal: string) {
