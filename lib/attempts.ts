@@ -2,7 +2,9 @@ import "server-only";
 import { getRoleOrThrow } from "./channels";
 import { db } from "./db";
 import { NotFoundError } from "./errors";
+import { REQUEST_EXCERPT_BYTES } from "./delivery/dispatcher";
 import { canReadSettings } from "./roles";
+import { storedEventBody } from "./webhook/payload";
 
 export type AttemptView = {
   id: number;
@@ -33,7 +35,7 @@ export async function listAttempts(
 ): Promise<AttemptView[]> {
   const role = await getRoleOrThrow(userId, channelId);
   if (!canReadSettings(role)) throw new NotFoundError("This page does not exist.");
-  return db().deliveryAttempt.findMany({
+  const attempts = await db().deliveryAttempt.findMany({
     where: { channelId, ...(before ? { id: { lt: before } } : {}), ...(webhookEventId ? { webhookEventId } : {}) },
     orderBy: { id: "desc" },
     take: limit,
@@ -57,5 +59,25 @@ export async function listAttempts(
       requestExcerpt: true,
       responseExcerpt: true,
     },
+  });
+  return withEventRequests(channelId, attempts);
+}
+
+/**
+ * Fills in the request excerpt of event sends, which is not stored with each send: the body is
+ * rebuilt from the stored event exactly as the dispatcher built it.
+ */
+async function withEventRequests(channelId: string, attempts: AttemptView[]): Promise<AttemptView[]> {
+  const ids = [...new Set(attempts.filter((a) => a.kind === "event" && a.requestExcerpt === "" && a.webhookEventId).map((a) => a.webhookEventId!))];
+  if (ids.length === 0) return attempts;
+  const [channel, events] = await Promise.all([
+    db().channel.findUniqueOrThrow({ where: { id: channelId }, select: { botUserId: true } }),
+    db().webhookEvent.findMany({ where: { channelId, webhookEventId: { in: ids } }, select: { webhookEventId: true, event: true } }),
+  ]);
+  const byId = new Map(events.map((e) => [e.webhookEventId, e.event]));
+  return attempts.map((a) => {
+    const event = a.kind === "event" && a.requestExcerpt === "" && a.webhookEventId ? byId.get(a.webhookEventId) : undefined;
+    if (event === undefined) return a;
+    return { ...a, requestExcerpt: storedEventBody(channel.botUserId, event, a.isRedelivery).slice(0, REQUEST_EXCERPT_BYTES) };
   });
 }

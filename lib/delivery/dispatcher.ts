@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
 import type { AttemptRecord, ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome } from "./store";
 
@@ -22,7 +23,7 @@ export type DispatcherOptions = {
   log?: (message: string) => void;
 };
 
-const REQUEST_EXCERPT_BYTES = 2048;
+export const REQUEST_EXCERPT_BYTES = 2048;
 const RESPONSE_EXCERPT_BYTES = 1024;
 const DEFAULT_CHANNEL_LEASE_MS = 10_000;
 
@@ -41,6 +42,13 @@ class ChannelLane {
   held = false;
   /** Giving the channel up to another dispatcher: no more claims, the lease goes once sends end. */
   leaving = false;
+  /** The highest seq of the fresh events read since the lease was taken (see `ClaimOptions.after`). */
+  cursor = 0;
+  /**
+   * The lease was just taken: outcomes this dispatcher may still hold for the channel, from an
+   * earlier lease, are written before its events are read afresh from the start.
+   */
+  newlyHeld = true;
   constructor(readonly channelId: string) {}
 
   get idle(): boolean {
@@ -97,7 +105,7 @@ export class Dispatcher {
     clearTimeout(this.pollTimer);
     await this.scanning;
     // Queued events go back at once, so another dispatcher need not wait for their lease.
-    const unsent = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0).map((e) => e.seq));
+    const unsent = [...this.lanes.values()].flatMap((lane) => lane.queue.splice(0));
     await this.releaseEvents(unsent);
     await this.whenIdle();
     await this.flush();
@@ -180,7 +188,7 @@ export class Dispatcher {
         lane.leaving = false;
         if (wantedSet.has(lane.channelId)) {
           // Another dispatcher took the channel after our lease ran out: stop sending its events.
-          await this.releaseEvents(lane.queue.splice(0).map((e) => e.seq));
+          await this.releaseEvents(lane.queue.splice(0));
         } else if (lane.idle) {
           toRelease.push(lane.channelId);
         }
@@ -193,6 +201,10 @@ export class Dispatcher {
       // Over our share (another dispatcher started): hand the extra channels over once they drain.
       if (keeping >= share && !lane.leaving) this.leave(lane);
       if (!lane.leaving) keeping += 1;
+      if (!wasHeld) {
+        lane.cursor = 0;
+        lane.newlyHeld = true;
+      }
       if (!wasHeld || pending.includes(channelId)) {
         lane.reclaim = true;
         this.pump(lane, true);
@@ -205,7 +217,7 @@ export class Dispatcher {
   /** Starts handing a channel over: queued events go back, sends in flight finish. */
   private leave(lane: ChannelLane): void {
     lane.leaving = true;
-    void this.releaseEvents(lane.queue.splice(0).map((e) => e.seq));
+    void this.releaseEvents(lane.queue.splice(0));
     this.finishLeaving(lane);
   }
 
@@ -227,7 +239,9 @@ export class Dispatcher {
       .finally(() => this.releasing.delete(lane.channelId));
   }
 
-  private async releaseEvents(seqs: number[]): Promise<void> {
+  /** Gives back leased events that will not be sent; unleased ones are still pending anyway. */
+  private async releaseEvents(events: readonly ClaimedEvent[]): Promise<void> {
+    const seqs = events.filter((e) => !e.unleased).map((e) => e.seq);
     if (seqs.length === 0) return;
     try {
       await this.options.store.release(seqs, this.workerId);
@@ -278,14 +292,25 @@ export class Dispatcher {
         await store.skipPending(lane.channelId, this.now());
         return 0;
       }
-      const claimed = await store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs, lane.reclaim);
+      if (lane.newlyHeld) {
+        await this.flush();
+        await Promise.all(this.flushes);
+        lane.newlyHeld = false;
+      }
+      const claimed = await store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs, {
+        reclaimExpired: lane.reclaim,
+        after: lane.cursor,
+      });
       lane.reclaim = false;
       if (!this.running || !lane.held || lane.leaving) {
         // The channel went elsewhere, or we are stopping, while the claim ran.
-        await this.releaseEvents(claimed.map((e) => e.seq));
+        await this.releaseEvents(claimed);
         return 0;
       }
-      for (const event of claimed) lane.queue.push(event);
+      for (const event of claimed) {
+        lane.queue.push(event);
+        if (event.unleased && event.seq > lane.cursor) lane.cursor = event.seq;
+      }
       this.channelCache.set(lane.channelId, channel);
       return claimed.length;
     } catch (error) {
@@ -322,9 +347,7 @@ export class Dispatcher {
 
   private async sendOne(channel: ChannelDelivery, claimed: ClaimedEvent): Promise<void> {
     const isRedelivery = claimed.attempts > 0;
-    const event = isRedelivery ? markRedelivery(claimed.event) : claimed.event;
-    // The body is assembled from stored JSON text: no parse and re-serialise per send.
-    const body = `{"destination":${JSON.stringify(channel.botUserId)},"events":[${event}]}`;
+    const body = storedEventBody(channel.botUserId, claimed.event, isRedelivery);
     const url = channel.webhookUrl ?? "";
     const startedAt = this.now();
     let result: SendResult;
@@ -346,7 +369,6 @@ export class Dispatcher {
         isRedelivery,
         url,
         startedAt,
-        body,
       }),
     });
     this.scheduleFlush();
@@ -382,32 +404,36 @@ export class Dispatcher {
   }
 }
 
-/** Sets `deliveryContext.isRedelivery` in a stored event's JSON. */
-function markRedelivery(eventJson: string): string {
-  const event = JSON.parse(eventJson) as { deliveryContext?: { isRedelivery: boolean } };
-  event.deliveryContext = { isRedelivery: true };
-  return JSON.stringify(event);
-}
-
-/** The attempt-log row for a send's result. */
+/**
+ * The attempt-log row for a send's result. `body` is kept as the request excerpt; an event send
+ * passes none, because its body is rebuilt from the stored event when the log is shown.
+ */
 export function attemptFromResult(
   result: SendResult,
   base: Pick<AttemptRecord, "channelId" | "webhookEventId" | "kind" | "isRedelivery" | "url" | "startedAt"> & {
-    body: string;
+    body?: string;
   },
 ): AttemptRecord {
-  const { body, ...rest } = base;
+  const { timings } = result;
   return {
-    ...rest,
-    durationMs: result.timings.total,
-    dnsMs: result.timings.dns,
-    connectMs: result.timings.connect,
-    tlsMs: result.timings.tls,
-    firstByteMs: result.timings.firstByte,
+    channelId: base.channelId,
+    webhookEventId: base.webhookEventId,
+    kind: base.kind,
+    isRedelivery: base.isRedelivery,
+    url: base.url,
+    startedAt: base.startedAt,
+    durationMs: timings.total,
+    dnsMs: timings.dns,
+    connectMs: timings.connect,
+    tlsMs: timings.tls,
+    firstByteMs: timings.firstByte,
     httpVersion: result.httpVersion,
     statusCode: result.statusCode,
     failure: result.ok ? null : { reason: result.reason, detail: result.detail },
-    requestExcerpt: body.slice(0, REQUEST_EXCERPT_BYTES),
-    responseExcerpt: result.responseExcerpt?.slice(0, RESPONSE_EXCERPT_BYTES),
+    requestExcerpt: base.body === undefined ? "" : base.body.slice(0, REQUEST_EXCERPT_BYTES),
+    responseExcerpt:
+      result.responseExcerpt === undefined || result.responseExcerpt.length <= RESPONSE_EXCERPT_BYTES
+        ? result.responseExcerpt
+        : result.responseExcerpt.slice(0, RESPONSE_EXCERPT_BYTES),
   };
 }

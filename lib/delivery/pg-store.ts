@@ -4,6 +4,7 @@ import type {
   AttemptRecord,
   ChannelDelivery,
   ClaimedEvent,
+  ClaimOptions,
   DeliveryStore,
   EventOutcome,
   NewEvent,
@@ -130,8 +131,10 @@ export class PgDeliveryStore implements DeliveryStore {
     limit: number,
     now: number,
     leaseMs: number,
-    reclaimExpired = true,
+    { reclaimExpired = true }: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
+    // Sequence values are taken before commit, so a later commit can hold a lower seq: a cursor
+    // could pass it by. Every claim here takes its events under a lease instead.
     const { rows } = await this.pool.query<ClaimedEvent>(reclaimExpired ? CLAIM_RECLAIM : CLAIM_FRESH, [
       channelId,
       workerId,

@@ -13,6 +13,7 @@ import type {
   AttemptRecord,
   ChannelDelivery,
   ClaimedEvent,
+  ClaimOptions,
   DeliveryStore,
   EventOutcome,
   NewEvent,
@@ -71,15 +72,23 @@ export class SqliteDeliveryStore implements DeliveryStore {
              UNION ALL
              SELECT 1, "seq" FROM (
                SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-               WHERE "status" = 'pending' AND "channelId" = @channelId
+               WHERE @fresh = 1 AND "status" = 'pending' AND "channelId" = @channelId
                ORDER BY "seq" LIMIT @limit)
              UNION ALL
              SELECT 2, "seq" FROM (
                SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
-               WHERE "status" = 'retrying' AND "channelId" = @channelId AND "nextAttemptAt" <= @now
+               WHERE @due = 1 AND "status" = 'retrying' AND "channelId" = @channelId AND "nextAttemptAt" <= @now
                ORDER BY "nextAttemptAt" LIMIT @limit)
            ) ORDER BY "rank", "seq" LIMIT @limit)
          RETURNING "seq", "webhookEventId", "event", "attempts"`,
+      ),
+      // A channel's lease holder reads its fresh events past its cursor and leaves them pending:
+      // nothing is written until their outcome is. SQLite has one writer at a time, so events
+      // commit in seq order and none can appear behind the cursor later.
+      readFresh: this.db.prepare(
+        `SELECT "seq", "webhookEventId", "event", "attempts" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+         WHERE "status" = 'pending' AND "channelId" = ? AND "seq" > ?
+         ORDER BY "seq" LIMIT ?`,
       ),
       release: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = CASE WHEN "attempts" > 0 THEN 'retrying' ELSE 'pending' END,
@@ -198,17 +207,22 @@ export class SqliteDeliveryStore implements DeliveryStore {
     limit: number,
     now: number,
     leaseMs: number,
-    reclaimExpired = true,
+    { reclaimExpired = true, after }: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
-    const rows = this.statements.claim.all({
-      channelId,
-      workerId,
-      limit,
-      reclaim: reclaimExpired ? 1 : 0,
-      now: sqliteTime(now),
-      until: sqliteTime(now + leaseMs),
-    }) as ClaimedEvent[];
-    return rows.sort((a, b) => a.seq - b.seq);
+    const { claim, readFresh } = this.statements;
+    const params = { channelId, workerId, now: sqliteTime(now), until: sqliteTime(now + leaseMs) };
+    const lease = (limit: number, ranks: { reclaim: boolean; fresh: boolean; due: boolean }) =>
+      limit <= 0
+        ? []
+        : (claim.all({ ...params, limit, reclaim: ranks.reclaim ? 1 : 0, fresh: ranks.fresh ? 1 : 0, due: ranks.due ? 1 : 0 }) as ClaimedEvent[]);
+    if (after === undefined) {
+      return lease(limit, { reclaim: reclaimExpired, fresh: true, due: true }).sort((a, b) => a.seq - b.seq);
+    }
+    const expired = reclaimExpired ? lease(limit, { reclaim: true, fresh: false, due: false }) : [];
+    const fresh = readFresh.all(channelId, after, limit - expired.length) as ClaimedEvent[];
+    for (const event of fresh) event.unleased = true;
+    const due = lease(limit - expired.length - fresh.length, { reclaim: false, fresh: false, due: true });
+    return [...expired.sort((a, b) => a.seq - b.seq), ...fresh, ...due.sort((a, b) => a.seq - b.seq)];
   }
 
   async release(seqs: readonly number[], workerId: string): Promise<void> {

@@ -18,6 +18,23 @@ export type ClaimedEvent = {
   webhookEventId: string;
   event: string;
   attempts: number;
+  /**
+   * Read past the caller's cursor (`ClaimOptions.after`) rather than leased: the event is still
+   * pending in the database and only the channel's lease keeps other dispatchers off it, so the
+   * caller must move its cursor past it.
+   */
+  unleased?: boolean;
+};
+
+export type ClaimOptions = {
+  /** Also take events whose dispatcher's lease ran out. */
+  reclaimExpired?: boolean;
+  /**
+   * The highest seq the caller has read of the channel's fresh events while holding its lease.
+   * A store whose writers commit in seq order (SQLite) then reads fresh events after it without
+   * writing anything; other stores lease them as usual.
+   */
+  after?: number;
 };
 
 /** What a dispatcher needs to know of a channel to send its events. */
@@ -74,7 +91,7 @@ export interface DeliveryStore {
     limit: number,
     now: number,
     leaseMs: number,
-    reclaimExpired?: boolean,
+    options?: ClaimOptions,
   ): Promise<ClaimedEvent[]>;
   /** Gives back claimed events that were not sent (a dispatcher stopping). */
   release(seqs: readonly number[], workerId: string): Promise<void>;

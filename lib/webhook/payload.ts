@@ -133,3 +133,13 @@ export function asRedelivery<E extends WebhookEvent>(event: E): E {
 export function buildWebhookBody(destination: string, events: readonly WebhookEvent[]): string {
   return JSON.stringify({ destination, events });
 }
+
+/**
+ * The request body for one stored event, assembled from its JSON text as first sent: no parse
+ * and re-serialise per send, except to mark a redelivery. It equals `buildWebhookBody` of the
+ * parsed event (as a redelivery when `isRedelivery`), so the attempt log can rebuild what was sent.
+ */
+export function storedEventBody(destination: string, eventJson: string, isRedelivery: boolean): string {
+  const event = isRedelivery ? JSON.stringify(asRedelivery(JSON.parse(eventJson) as WebhookEvent)) : eventJson;
+  return `{"destination":${JSON.stringify(destination)},"events":[${event}]}`;
+}

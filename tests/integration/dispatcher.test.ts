@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { listAttempts } from "@/lib/attempts";
 import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
 import { db } from "@/lib/db";
 import { Dispatcher } from "@/lib/delivery/dispatcher";
@@ -73,6 +74,11 @@ describe("the dispatcher", () => {
     expect(attempts.every((a) => a.success && a.statusCode === 200 && a.kind === "event")).toBe(true);
     const events = await db().webhookEvent.findMany({ where: { channelId: channel.id } });
     expect(events.every((e) => e.status === "delivered" && e.attempts === 1)).toBe(true);
+    // The log shows each request exactly as the bot got it.
+    const logged = await listAttempts(admin, channel.id, { limit: 50 });
+    const sentById = new Map(bodies.map((b, i) => [b.events[0].webhookEventId as string, bot.received[i].body]));
+    expect(logged).toHaveLength(50);
+    for (const a of logged) expect(a.requestExcerpt).toBe(sentById.get(a.webhookEventId!));
   });
 
   test("sends nothing while Use webhook is off", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { listAttempts } from "@/lib/attempts";
 import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
 import { db } from "@/lib/db";
 import { Dispatcher } from "@/lib/delivery/dispatcher";
@@ -77,6 +78,9 @@ describe("webhook redelivery", () => {
       [true, false, 503],
       [true, true, 200],
     ]);
+    // The log rebuilds each request, redelivery mark included, exactly as sent.
+    const logged = await listAttempts(admin, channel.id, { webhookEventId: id });
+    expect(logged.map((a) => a.requestExcerpt).reverse()).toEqual(bot.received.map((r) => r.body));
   });
 
   test("the schedule ends: an always-failing bot gets the first send and one try per step", async () => {
