@@ -20,8 +20,12 @@ export type Env = {
   /** "local" lets bot servers on this machine be used; "line" applies LINE's rules. */
   webhookUrlPolicy: "local" | "line";
   authSecret: string;
-  /** Whether the app process runs the dispatcher itself ("off" when separate workers do). */
-  dispatcherInApp: boolean;
+  /**
+   * Where the app process runs the dispatcher: "thread", a worker thread of its own (the
+   * default); "main", the thread that serves pages and API requests; "off", nowhere (separate
+   * `npm run worker` processes do).
+   */
+  dispatcher: "thread" | "main" | "off";
   webhookConnectTimeoutMs: number;
   webhookDnsTimeoutMs: number;
   /** DNS servers for Webhook URLs' hosts; the system's resolver when empty. */
@@ -71,8 +75,9 @@ export const DEFAULT_REDELIVERY_SCHEDULE = "10s,30s,2m,10m,30m,1h";
 
 function readEnv(): Env {
   const e = process.env;
-  if (e.DISPATCHER !== undefined && e.DISPATCHER !== "app" && e.DISPATCHER !== "off") {
-    throw new Error(`DISPATCHER must be "app" or "off", not "${e.DISPATCHER}".`);
+  const dispatcher = e.DISPATCHER || "app";
+  if (dispatcher !== "app" && dispatcher !== "main" && dispatcher !== "off") {
+    throw new Error(`DISPATCHER must be "app", "main" or "off", not "${e.DISPATCHER}".`);
   }
   const dataDir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR ?? DEFAULT_DATA_DIR);
   const databaseUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, "console.db")}`;
@@ -92,7 +97,7 @@ function readEnv(): Env {
     demoChannelSecret: e.DEMO_CHANNEL_SECRET || undefined,
     webhookUrlPolicy: policy,
     authSecret: e.NEXTAUTH_SECRET || readOrCreateSecret(dataDir),
-    dispatcherInApp: (e.DISPATCHER ?? "app") !== "off",
+    dispatcher: dispatcher === "app" ? "thread" : dispatcher,
     webhookConnectTimeoutMs: intSetting("WEBHOOK_CONNECT_TIMEOUT_MS", 3000, 1, 60_000),
     webhookDnsTimeoutMs: intSetting("WEBHOOK_DNS_TIMEOUT_MS", 3000, 1, 60_000),
     webhookDnsServers: (e.WEBHOOK_DNS_SERVERS ?? "")

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "./db";
-import { startDispatcher } from "./delivery/runtime";
+import { startDispatcher, startDispatcherThread } from "./delivery/runtime";
 import { env } from "./env";
 import { CHANNEL_ID_PATTERN, CHANNEL_SECRET_PATTERN, newBotUserId, newChannelId, newChannelSecret } from "./ids";
 import { migrateDatabase } from "./migrate";
@@ -77,6 +77,8 @@ export function describeInitialData(data: InitialData): string {
 export async function startConsole(): Promise<void> {
   const created = await prepareDatabase();
   if (created) console.log(describeInitialData(created));
-  if (env().dispatcherInApp) startDispatcher();
-  if (env().dispatcherInApp) (await import("./notify/notifier")).startNotifier();
+  const { dispatcher } = env();
+  if (dispatcher === "thread") startDispatcherThread();
+  if (dispatcher === "main") startDispatcher();
+  if (dispatcher !== "off") (await import("./notify/notifier")).startNotifier();
 }

@@ -1,3 +1,5 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { env } from "../env";
 import type { SendWebhookOptions } from "../webhook/sender";
 import { Dispatcher } from "./dispatcher";
@@ -10,6 +12,7 @@ import type { DeliveryStore } from "./store";
 const runtime = globalThis as unknown as {
   deliveryStore?: { url: string; store: DeliveryStore };
   dispatcher?: Dispatcher;
+  dispatcherThread?: DispatcherThread;
 };
 
 /**
@@ -69,4 +72,41 @@ export async function stopDispatcher(): Promise<void> {
 /** Wakes this process's dispatcher, if it runs one, for a channel with new events. */
 export function notifyDispatcher(channelId: string): void {
   runtime.dispatcher?.notify(channelId);
+  runtime.dispatcherThread?.notify(channelId);
+}
+
+/**
+ * Runs this process's dispatcher on a worker thread of its own (once), so that sends and their
+ * database writes never hold up pages and API requests. The thread has its own database
+ * connection; it is started again if it ever dies.
+ */
+export function startDispatcherThread(): void {
+  runtime.dispatcherThread ??= new DispatcherThread();
+}
+
+/** A worker thread running `scripts/dispatcher-thread.mjs`, restarted a second after it dies. */
+class DispatcherThread {
+  private worker: Worker | undefined;
+  private readonly entry = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts/dispatcher-thread.mjs");
+
+  constructor() {
+    this.start();
+  }
+
+  notify(channelId: string): void {
+    this.worker?.postMessage({ notify: channelId });
+  }
+
+  private start(): void {
+    const worker = new Worker(this.entry);
+    // The thread never keeps the process alive on its own, like a timer that is unref'd.
+    worker.unref();
+    worker.on("error", (error) => console.error(`dispatcher thread: ${String(error)}`));
+    worker.on("exit", (code) => {
+      this.worker = undefined;
+      console.error(`dispatcher thread: exited with ${code}; starting it again in 1 s`);
+      setTimeout(() => this.start(), 1000).unref();
+    });
+    this.worker = worker;
+  }
 }

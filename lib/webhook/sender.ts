@@ -319,6 +319,18 @@ function versionOf(socket: Socket | undefined): HttpVersion | undefined {
 
 /** One pool per distinct connection setting; each pools its connections per origin. */
 function agentFor(options: SendWebhookOptions): Agent {
+  // A dispatcher passes the same settings to every send: the last pool found is checked first.
+  const last = lastAgent;
+  if (
+    last &&
+    agents.get(last.key) === last.agent &&
+    last.connectTimeoutMs === options.connectTimeoutMs &&
+    last.dnsTimeoutMs === options.dnsTimeoutMs &&
+    last.dnsServers === options.dnsServers &&
+    last.ca === options.ca
+  ) {
+    return last.agent;
+  }
   const settings = {
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     dnsTimeoutMs: options.dnsTimeoutMs ?? DEFAULT_DNS_TIMEOUT_MS,
@@ -344,8 +356,21 @@ function agentFor(options: SendWebhookOptions): Agent {
     });
     agents.set(key, agent);
   }
+  lastAgent = {
+    key,
+    agent,
+    connectTimeoutMs: options.connectTimeoutMs,
+    dnsTimeoutMs: options.dnsTimeoutMs,
+    dnsServers: options.dnsServers,
+    ca: options.ca,
+  };
   return agent;
 }
+
+/** The pool `agentFor` found last, and the settings (as passed, by identity) it was found for. */
+let lastAgent:
+  | ({ key: string; agent: Agent } & Pick<SendWebhookOptions, "connectTimeoutMs" | "dnsTimeoutMs" | "dnsServers" | "ca">)
+  | undefined;
 
 /**
  * Connects the way undici's own connector does, but in visible phases (DNS, TCP, TLS), each timed
