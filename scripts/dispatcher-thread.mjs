@@ -1,5 +1,26 @@
-// The entry of the app's dispatcher thread (DISPATCHER=app): it loads the TypeScript sources
-// the same way `npm run worker` does.
-import { tsImport } from "tsx/esm/api";
+// The entry of the app's dispatcher thread (DISPATCHER=app). The dispatcher's TypeScript
+// sources are bundled into one plain module first (packages stay imports from node_modules),
+// so the hot path runs without a loader in between; the bundle is removed once loaded.
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { threadId } from "node:worker_threads";
+import { build } from "esbuild";
 
-await tsImport("../lib/delivery/thread.ts", import.meta.url);
+const root = path.resolve(import.meta.dirname, "..");
+const bundle = path.join(root, "node_modules/.cache/dispatcher-thread", `${process.pid}-${threadId}.mjs`);
+await build({
+  entryPoints: [path.join(root, "lib/delivery/thread.ts")],
+  outfile: bundle,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  logLevel: "error",
+});
+try {
+  await import(pathToFileURL(bundle).href);
+} finally {
+  rmSync(bundle, { force: true });
+}

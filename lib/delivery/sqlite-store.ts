@@ -20,7 +20,11 @@ import type {
 } from "./store";
 
 
-/** The delivery store on the embedded SQLite file, with prepared statements and one transaction per batch. */
+/**
+ * The delivery store on the embedded SQLite file, with prepared statements and one transaction
+ * per batch. Every transaction here writes, so each takes the write lock as it begins
+ * (IMMEDIATE): one that read first could not wait for it, and SQLite would refuse it at once.
+ */
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly db: Database.Database;
   private readonly statements;
@@ -175,7 +179,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         const finishedAt = e.status === "skipped" ? createdAt : null;
         insert.run(e.webhookEventId, e.channelId, e.type, e.event, e.status, e.origin, createdAt, finishedAt);
       }
-    })();
+    }).immediate();
   }
 
   private synchronous: "FULL" | "NORMAL" | undefined;
@@ -229,7 +233,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     const release = this.statements.release;
     this.db.transaction(() => {
       for (const seq of seqs) release.run(seq, workerId);
-    })();
+    }).immediate();
   }
 
   async skipPending(channelId: string, now: number): Promise<number> {
@@ -284,7 +288,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         upsertHour.run(g.channelId, hourStart, g.reason, g.detail, g.count, isNewRow ? 1 : 0);
       }
       for (const n of notices.values()) this.countNotice(n, now);
-    })();
+    }).immediate();
   }
 
   /** Adds failures to the channel's open 5-minute notification group, or opens one. */
@@ -307,7 +311,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       heartbeat.run(holder, sqliteTime(now));
       forgetDispatchers.run(sqliteTime(now - 100 * aliveMs));
       return liveDispatchers.get(sqliteTime(now - aliveMs)) as number;
-    })();
+    }).immediate();
   }
 
   async acquireChannels(
@@ -331,21 +335,21 @@ export class SqliteDeliveryStore implements DeliveryStore {
         if (!mine) count += 1;
       }
       return result;
-    })();
+    }).immediate();
   }
 
   async releaseChannels(holder: string, channels: readonly string[]): Promise<void> {
     const release = this.statements.releaseChannel;
     this.db.transaction(() => {
       for (const channelId of channels) release.run(channelId, holder);
-    })();
+    }).immediate();
   }
 
   async retireDispatcher(holder: string): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM "ChannelLease" WHERE "holder" = ?`).run(holder);
       this.db.prepare(`DELETE FROM "Dispatcher" WHERE "id" = ?`).run(holder);
-    })();
+    }).immediate();
   }
 
   async close(): Promise<void> {
