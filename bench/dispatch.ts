@@ -2,7 +2,7 @@
 // same run against the same bot; whether every event arrived exactly once; isolation of a hanging
 // bot; the 2-second deadline; peak RSS. On a SQLite file or a scratch PostgreSQL database.
 //   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16]
-//                             [--db sqlite|postgres] [--workers 1,2,4 | --worker]
+//                             [--db sqlite|postgres] [--workers 1,2,4 | --worker] [--threads 1]
 // Without --workers the dispatcher runs in the app (--worker: in one `npm run worker` process).
 // --workers measures each count on reset events, with the app restarted on DISPATCHER=off next to
 // that many worker processes (0: the dispatcher in the app): end to end (the workers run while the
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     // Runs the dispatcher as a separate `npm run worker` process instead of inside the app.
     worker: { type: "boolean", default: false },
     workers: { type: "string" },
+    // WEBHOOK_DISPATCH_THREADS of the app's dispatcher (without --workers).
+    threads: { type: "string", default: "1" },
   },
 });
 const EVENTS = Number(values.events);
@@ -121,7 +123,13 @@ const nodeFlags = (name: string) => (process.env[name] ?? "").split(" ").filter(
 /** Starts the app, with the dispatcher in it or on DISPATCHER=off for separate workers. */
 async function startApp(dataDir: string, databaseUrl: string, dispatcherInApp: boolean): Promise<Product> {
   const port = 3900 + Math.floor(Math.random() * 90);
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY) };
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY),
+    WEBHOOK_DISPATCH_THREADS: values.threads,
+  };
   const app = spawn(
     process.execPath,
     [...nodeFlags("BENCH_APP_NODE_FLAGS"), path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
@@ -228,7 +236,8 @@ function isExactlyOnce({ counts, bot, events }: Measurement): boolean {
   );
 }
 
-const dispatcherLabel = (workers: number) => (workers === 0 ? "in the app" : `${workers} worker${workers > 1 ? "s" : ""}`);
+const dispatcherLabel = (workers: number) =>
+  workers === 0 ? `in the app (${values.threads} thread${values.threads === "1" ? "" : "s"})` : `${workers} worker${workers > 1 ? "s" : ""}`;
 
 async function main() {
   if (!values["no-build"] || !existsSync(path.join(root, ".next/BUILD_ID"))) {

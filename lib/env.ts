@@ -26,6 +26,8 @@ export type Env = {
    * `npm run worker` processes do).
    */
   dispatcher: "thread" | "main" | "off";
+  /** How many dispatcher threads the app runs (DISPATCHER=app). */
+  webhookDispatchThreads: number;
   webhookConnectTimeoutMs: number;
   webhookDnsTimeoutMs: number;
   /** DNS servers for Webhook URLs' hosts; the system's resolver when empty. */
@@ -98,6 +100,7 @@ function readEnv(): Env {
     webhookUrlPolicy: policy,
     authSecret: e.NEXTAUTH_SECRET || readOrCreateSecret(dataDir),
     dispatcher: dispatcher === "app" ? "thread" : dispatcher,
+    webhookDispatchThreads: intSetting("WEBHOOK_DISPATCH_THREADS", 1, 1, 64),
     webhookConnectTimeoutMs: intSetting("WEBHOOK_CONNECT_TIMEOUT_MS", 3000, 1, 60_000),
     webhookDnsTimeoutMs: intSetting("WEBHOOK_DNS_TIMEOUT_MS", 3000, 1, 60_000),
     webhookDnsServers: (e.WEBHOOK_DNS_SERVERS ?? "")

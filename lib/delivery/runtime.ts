@@ -12,7 +12,7 @@ import type { DeliveryStore } from "./store";
 const runtime = globalThis as unknown as {
   deliveryStore?: { url: string; store: DeliveryStore };
   dispatcher?: Dispatcher;
-  dispatcherThread?: DispatcherThread;
+  dispatcherThreads?: DispatcherThread[];
 };
 
 /**
@@ -72,16 +72,17 @@ export async function stopDispatcher(): Promise<void> {
 /** Wakes this process's dispatcher, if it runs one, for a channel with new events. */
 export function notifyDispatcher(channelId: string): void {
   runtime.dispatcher?.notify(channelId);
-  runtime.dispatcherThread?.notify(channelId);
+  for (const thread of runtime.dispatcherThreads ?? []) thread.notify(channelId);
 }
 
 /**
- * Runs this process's dispatcher on a worker thread of its own (once), so that sends and their
- * database writes never hold up pages and API requests. The thread has its own database
- * connection; it is started again if it ever dies.
+ * Runs this process's dispatchers on worker threads of their own (once), so that sends and their
+ * database writes never hold up pages and API requests: WEBHOOK_DISPATCH_THREADS of them, which
+ * share the busy channels like separate workers do. Each thread has its own database connection
+ * and is started again if it ever dies.
  */
-export function startDispatcherThread(): void {
-  runtime.dispatcherThread ??= new DispatcherThread();
+export function startDispatcherThreads(): void {
+  runtime.dispatcherThreads ??= Array.from({ length: env().webhookDispatchThreads }, () => new DispatcherThread());
 }
 
 /** A worker thread running `scripts/dispatcher-thread.mjs`, restarted a second after it dies. */

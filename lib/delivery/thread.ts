@@ -1,4 +1,4 @@
-// Runs on the app's dispatcher thread (see startDispatcherThread): a dispatcher with its own
+// Runs on the app's dispatcher thread (see startDispatcherThreads): a dispatcher with its own
 // database connection, woken by the app's thread when a channel gets new events.
 import { parentPort } from "node:worker_threads";
 import { notifyDispatcher, startDispatcher } from "./runtime";

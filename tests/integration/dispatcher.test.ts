@@ -10,6 +10,7 @@ import { createUser } from "@/lib/users";
 import { signBody } from "@/lib/webhook/signature";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { startBot, type TestBot } from "../support/bots";
+import { isPostgresRun } from "../support/database";
 
 let admin: string;
 let providerId: string;
@@ -143,5 +144,46 @@ describe("the dispatcher", () => {
       expect.arrayContaining([["request_timeout", "Request timeout"]]),
     );
     expect(rows.reduce((n, r) => n + r.count, 0)).toBe(4);
+  });
+
+  test("a channel's holder reads fresh events past its cursor; on SQLite they stay pending until sent", async () => {
+    const channel = await newChannel("Cursor", "http://127.0.0.1:9/callback");
+    await acceptEvents(channel, texts(10), "api");
+    const store = deliveryStore();
+    const first = await store.claim(channel.id, "cursor", 4, Date.now(), 30_000, { after: 0 });
+    expect(first.map((e) => JSON.parse(e.event).message.text)).toEqual(["m0", "m1", "m2", "m3"]);
+    // The next read starts after the last event read, not at the first still pending.
+    const next = await store.claim(channel.id, "cursor", 100, Date.now(), 30_000, { after: first.at(-1)!.seq });
+    expect(next.map((e) => JSON.parse(e.event).message.text)).toEqual(["m4", "m5", "m6", "m7", "m8", "m9"]);
+    const statuses = await db().webhookEvent.groupBy({ by: ["status"], where: { channelId: channel.id }, _count: true });
+    if (isPostgresRun()) {
+      // Sequence values are taken before commit, so PostgreSQL leases every claimed event.
+      expect([...first, ...next].some((e) => e.unleased)).toBe(false);
+      expect(statuses).toEqual([{ status: "sending", _count: 10 }]);
+    } else {
+      expect([...first, ...next].every((e) => e.unleased)).toBe(true);
+      expect(statuses).toEqual([{ status: "pending", _count: 10 }]);
+    }
+  });
+
+  test("a dispatcher that gives a channel up and takes it again sends what it had read but not sent", async () => {
+    const bot = await startBot((_req, res) => void setTimeout(() => res.writeHead(200).end(), 5));
+    bots.push(bot);
+    const channel = await newChannel("Retaken", bot.url);
+    const accepted = await acceptEvents(channel, texts(300), "api");
+    const d = dispatcher(2);
+    d.start();
+    await waitUntil(async () => bot.received.length >= 20);
+    // Stopping gives the channel up with events read and queued but not sent; on taking the
+    // channel again the dispatcher must read them again rather than carry on after them.
+    await d.stop();
+    const sentBefore = bot.received.length;
+    expect(sentBefore).toBeLessThan(300);
+    d.start();
+    await waitUntil(async () => bot.received.length >= 300);
+    await d.stop();
+    const ids = bot.received.map((r) => JSON.parse(r.body).events[0].webhookEventId as string);
+    expect(ids).toEqual(accepted.webhookEventIds);
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id, status: "delivered" } })).toBe(300);
   });
 });
