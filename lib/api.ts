@@ -166,6 +166,18 @@ export function channelApiRoute<B = undefined>(
  */
 export function methodNotAllowed(allowed: string[]) {
   return apiRoute<Record<string, string | string[]>>(async () => {
-    throw new ApiError(405, "Method Not Allowed", [], { Allow: allowed.join(", ") });
+    throw new ApiError(405, "Method Not Allowed", [], { Allow: allowHeader(allowed) });
   });
+}
+
+/** OPTIONS: 204 with the methods a route answers, and a request ID like every other response. */
+export function methodOptions(allowed: string[]) {
+  return apiRoute<Record<string, string | string[]>>(async (_req, _params, context) => {
+    return new Response(null, { status: 204, headers: { Allow: allowHeader(allowed), "X-Line-Request-Id": context.requestId } });
+  });
+}
+
+/** A route's Allow header: its methods, HEAD with GET (answered as GET is), and OPTIONS. */
+function allowHeader(allowed: string[]): string {
+  return [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
 }

@@ -183,7 +183,7 @@ describe("the route handlers' one wrapper", () => {
     const { token } = await issueAccessToken(admin, channel.id);
     const response = await call(postEndpoint, token, { method: "POST" });
     expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe("GET, PUT");
+    expect(response.headers.get("allow")).toBe("GET, PUT, HEAD, OPTIONS");
     expect((await lineError(response)).message).toBe("Method Not Allowed");
   });
 

@@ -11,3 +11,5 @@ export const POST = unknownEndpoint;
 export const PUT = unknownEndpoint;
 export const PATCH = unknownEndpoint;
 export const DELETE = unknownEndpoint;
+export const HEAD = unknownEndpoint;
+export const OPTIONS = unknownEndpoint;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelApiRoute, invalidWebhookEndpoint, methodNotAllowed } from "@/lib/api";
+import { channelApiRoute, invalidWebhookEndpoint, methodNotAllowed, methodOptions } from "@/lib/api";
 import { testWebhookEndpoint } from "@/lib/messaging-api";
 
 // The body may be absent (the SDK sends none when called without arguments) or `{}`: both test
@@ -29,3 +29,5 @@ export const GET = notAllowed;
 export const PUT = notAllowed;
 export const PATCH = notAllowed;
 export const DELETE = notAllowed;
+export const HEAD = notAllowed;
+export const OPTIONS = methodOptions(["POST"]);
