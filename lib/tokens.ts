@@ -1,12 +1,15 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
+import { db, transaction } from "./db";
 import { ForbiddenError, NotFoundError } from "./errors";
 import { canManageChannel, canReadSettings } from "./roles";
 
 /** Short-lived tokens from client credentials last 30 days, as LINE's do. */
 export const SHORT_LIVED_TOKEN_SECONDS = 30 * 24 * 60 * 60;
+
+/** A channel has at most this many short-lived tokens; issuing one more ends the oldest, as at LINE. */
+export const MAX_SHORT_LIVED_TOKENS = 30;
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -57,7 +60,9 @@ export async function revokeAccessToken(actorId: string, channelId: string, toke
 
 /**
  * Issues a short-lived token for a channel ID and its secret (OAuth client credentials), or
- * returns null when they do not match a channel.
+ * returns null when they do not match a channel. Short-lived tokens that expired, and the oldest
+ * beyond the channel's 30, are deleted with it, so a script that asks for a token on every run
+ * neither fills the token list nor leaves old tokens working.
  */
 export async function issueTokenForClientCredentials(
   channelId: string,
@@ -70,13 +75,25 @@ export async function issueTokenForClientCredentials(
   const given = Buffer.from(channelSecret);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   const token = newToken();
-  await db().channelAccessToken.create({
-    data: {
-      channelId,
-      tokenHash: hashToken(token),
-      label: "client credentials",
-      expiresAt: new Date(now.getTime() + SHORT_LIVED_TOKEN_SECONDS * 1000),
-    },
+  await transaction(async (tx) => {
+    await tx.channelAccessToken.create({
+      data: {
+        channelId,
+        tokenHash: hashToken(token),
+        label: "client credentials",
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + SHORT_LIVED_TOKEN_SECONDS * 1000),
+      },
+    });
+    const shortLived = { channelId, expiresAt: { not: null } };
+    await tx.channelAccessToken.deleteMany({ where: { ...shortLived, OR: [{ expiresAt: { lte: now } }, { revokedAt: { not: null } }] } });
+    const beyond = await tx.channelAccessToken.findMany({
+      where: shortLived,
+      orderBy: [{ createdAt: "desc" }, { expiresAt: "desc" }],
+      skip: MAX_SHORT_LIVED_TOKENS,
+      select: { id: true },
+    });
+    if (beyond.length > 0) await tx.channelAccessToken.deleteMany({ where: { id: { in: beyond.map((t) => t.id) } } });
   });
   return { token, expiresIn: SHORT_LIVED_TOKEN_SECONDS };
 }

@@ -7,7 +7,14 @@ import { ForbiddenError } from "@/lib/errors";
 import { addMember } from "@/lib/members";
 import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/messaging-api";
 import { createProvider } from "@/lib/providers";
-import { channelForToken, issueAccessToken, listAccessTokens, revokeAccessToken } from "@/lib/tokens";
+import {
+  channelForToken,
+  issueAccessToken,
+  issueTokenForClientCredentials,
+  listAccessTokens,
+  revokeAccessToken,
+  SHORT_LIVED_TOKEN_SECONDS,
+} from "@/lib/tokens";
 import { createUser } from "@/lib/users";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { signBody } from "@/lib/webhook/signature";
@@ -231,5 +238,32 @@ describe("channel access tokens, by role", () => {
     await revokeAccessToken(admin, channelId, issued.id);
     expect(await channelForToken(issued.token)).toBeNull();
     expect(await listAccessTokens(admin, channelId)).toEqual([]);
+  });
+
+  test("a channel keeps its 30 newest short-lived tokens; expired ones go; long-lived ones stay", async () => {
+    const channel = await newChannel("Many scripts");
+    const longLived = await issueAccessToken(admin, channel.id, "CI");
+    const start = Date.now();
+    const issued: string[] = [];
+    for (let i = 0; i < 32; i++) {
+      const token = await issueTokenForClientCredentials(channel.id, channel.channelSecret, new Date(start + i * 1000));
+      issued.push(token!.token);
+    }
+    // The two oldest ended when the 31st and 32nd were issued.
+    const working = await Promise.all(issued.map((t) => channelForToken(t, new Date(start + 40_000))));
+    expect(working.map((c) => c !== null)).toEqual([false, false, ...Array(30).fill(true)]);
+    expect(await channelForToken(longLived.token)).toBe(channel.id);
+    const listed = await listAccessTokens(admin, channel.id);
+    expect(listed.filter((t) => t.expiresAt !== null)).toHaveLength(30);
+    expect(listed.filter((t) => t.expiresAt === null).map((t) => t.label)).toEqual(["CI"]);
+
+    // Thirty days and a bit later, the next issue deletes every expired one.
+    const later = new Date(start + SHORT_LIVED_TOKEN_SECONDS * 1000 + 60_000);
+    await issueTokenForClientCredentials(channel.id, channel.channelSecret, later);
+    const rows = await db().channelAccessToken.findMany({ where: { channelId: channel.id } });
+    expect(rows.map((r) => r.expiresAt === null ? "long-lived" : r.createdAt.getTime() === later.getTime() ? "new" : "old").sort()).toEqual([
+      "long-lived",
+      "new",
+    ]);
   });
 });
