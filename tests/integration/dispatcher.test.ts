@@ -171,7 +171,8 @@ describe("the dispatcher", () => {
     bots.push(bot);
     const channel = await newChannel("Retaken", bot.url);
     const accepted = await acceptEvents(channel, texts(300), "api");
-    const d = dispatcher(2);
+    // One send at a time, so that the bot sees the events in arrival order.
+    const d = dispatcher(1);
     d.start();
     await waitUntil(async () => bot.received.length >= 20);
     // Stopping gives the channel up with events read and queued but not sent; on taking the
