@@ -109,6 +109,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
            "reason", "detail", "requestExcerpt", "responseExcerpt")
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // A first send that succeeded: nextAttemptAt was never set, and leaving it out of the SET
+      // spares the index that holds it an update.
+      finishFirstDelivered: this.db.prepare(
+        `UPDATE "WebhookEvent" SET "status" = 'delivered', "attempts" = "attempts" + 1, "finishedAt" = ?,
+           "lockedBy" = NULL, "lockedUntil" = NULL
+         WHERE "seq" = ?`,
+      ),
       finishEvent: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = ?, "attempts" = "attempts" + 1, "finishedAt" = ?,
            "nextAttemptAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
@@ -241,7 +248,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void> {
-    const { insertAttempt, finishEvent, channelFlags, upsertErrors, errorRowExists, upsertHour } = this.statements;
+    const { insertAttempt, finishFirstDelivered, finishEvent, channelFlags, upsertErrors, errorRowExists, upsertHour } =
+      this.statements;
     const at = sqliteTime(now);
     const schedule = this.redeliverySchedule;
     // Outcomes may skip the wait for the disk: in WAL mode a crash of the process loses none of
@@ -254,7 +262,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
       for (const { seq, attempt, attemptsBefore } of outcomes) {
         insertAttempt.run(attemptRow(attempt, sqliteTime));
         if (!attempt.failure) {
-          finishEvent.run("delivered", at, null, seq);
+          if (attemptsBefore === 0) finishFirstDelivered.run(at, seq);
+          else finishEvent.run("delivered", at, null, seq);
           continue;
         }
         let channel = flags.get(attempt.channelId);

@@ -215,8 +215,9 @@ describe("errors the SDK raises as HTTPFetchError", () => {
   test("400 for a 600-character URL, to set or to test, and the saved URL stays", async () => {
     const endpoint = `https://example.com/${"a".repeat(580)}`;
     expect(endpoint).toHaveLength(600);
-    for (const call of [client.setWebhookEndpoint({ endpoint }), client.testWebhookEndpoint({ endpoint })]) {
-      const { error, body } = await lineError(call);
+    // One call at a time: a second call started early could fail before anything awaits it.
+    for (const call of [() => client.setWebhookEndpoint({ endpoint }), () => client.testWebhookEndpoint({ endpoint })]) {
+      const { error, body } = await lineError(call());
       expect(error.status).toBe(400);
       expect(body).toEqual({
         message: "Invalid webhook endpoint URL",
