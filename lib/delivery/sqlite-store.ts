@@ -109,13 +109,6 @@ export class SqliteDeliveryStore implements DeliveryStore {
            "reason", "detail", "requestExcerpt", "responseExcerpt")
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      // A first send that succeeded: nextAttemptAt was never set, and leaving it out of the SET
-      // spares the index that holds it an update.
-      finishFirstDelivered: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "status" = 'delivered', "attempts" = "attempts" + 1, "finishedAt" = ?,
-           "lockedBy" = NULL, "lockedUntil" = NULL
-         WHERE "seq" = ?`,
-      ),
       finishEvent: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = ?, "attempts" = "attempts" + 1, "finishedAt" = ?,
            "nextAttemptAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
@@ -248,8 +241,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void> {
-    const { insertAttempt, finishFirstDelivered, finishEvent, channelFlags, upsertErrors, errorRowExists, upsertHour } =
-      this.statements;
+    const { insertAttempt, finishEvent, channelFlags, upsertErrors, errorRowExists, upsertHour } = this.statements;
     const at = sqliteTime(now);
     const schedule = this.redeliverySchedule;
     // Outcomes may skip the wait for the disk: in WAL mode a crash of the process loses none of
@@ -262,8 +254,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       for (const { seq, attempt, attemptsBefore } of outcomes) {
         insertAttempt.run(attemptRow(attempt, sqliteTime));
         if (!attempt.failure) {
-          if (attemptsBefore === 0) finishFirstDelivered.run(at, seq);
-          else finishEvent.run("delivered", at, null, seq);
+          finishEvent.run("delivered", at, null, seq);
           continue;
         }
         let channel = flags.get(attempt.channelId);
