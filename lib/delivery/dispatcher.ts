@@ -42,7 +42,7 @@ class ChannelLane {
   held = false;
   /** Giving the channel up to another dispatcher: no more claims, the lease goes once sends end. */
   leaving = false;
-  /** The highest seq of the fresh events read since the lease was taken (see `ClaimOptions.after`). */
+  /** The highest seq of the fresh events taken since the lease was taken (see `ClaimOptions.after`). */
   cursor = 0;
   /**
    * The lease was just taken: outcomes this dispatcher may still hold for the channel, from an
@@ -239,9 +239,9 @@ export class Dispatcher {
       .finally(() => this.releasing.delete(lane.channelId));
   }
 
-  /** Gives back leased events that will not be sent; unleased ones are still pending anyway. */
+  /** Gives back claimed events that will not be sent (those read without a lease are still pending). */
   private async releaseEvents(events: readonly ClaimedEvent[]): Promise<void> {
-    const seqs = events.filter((e) => !e.unleased).map((e) => e.seq);
+    const seqs = events.map((e) => e.seq);
     if (seqs.length === 0) return;
     try {
       await this.options.store.release(seqs, this.workerId);
@@ -309,7 +309,7 @@ export class Dispatcher {
       }
       for (const event of claimed) {
         lane.queue.push(event);
-        if (event.unleased && event.seq > lane.cursor) lane.cursor = event.seq;
+        if (event.fresh && event.seq > lane.cursor) lane.cursor = event.seq;
       }
       this.channelCache.set(lane.channelId, channel);
       return claimed.length;

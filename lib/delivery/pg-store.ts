@@ -13,7 +13,11 @@ import type {
 // Times go in and out as JavaScript milliseconds; the columns are timestamptz(3).
 const ms = (value: number) => new Date(value);
 
-/** The events of a channel a claim may take, in the order it takes them (see the SQLite store). */
+/**
+ * The events of a channel a claim may take, in the order it takes them (see the SQLite store).
+ * Fresh events start after $6, the caller's cursor: the index range of pending events begins
+ * there rather than at entries the caller's own claims left dead behind it.
+ */
 function claimSql(reclaim: boolean): string {
   // Each candidate set is locked with SKIP LOCKED: two dispatchers claiming at once take
   // different events and never wait for each other.
@@ -27,21 +31,21 @@ function claimSql(reclaim: boolean): string {
     WITH ${expired}
     fresh AS (
       SELECT "seq" FROM "WebhookEvent"
-      WHERE "status" = 'pending' AND "channelId" = $1
+      WHERE "status" = 'pending' AND "channelId" = $1 AND "seq" > $6
       ORDER BY "seq" LIMIT $4 FOR UPDATE SKIP LOCKED),
     due AS (
       SELECT "seq", "nextAttemptAt" FROM "WebhookEvent"
       WHERE "status" = 'retrying' AND "channelId" = $1 AND "nextAttemptAt" <= $3
       ORDER BY "nextAttemptAt" LIMIT $4 FOR UPDATE SKIP LOCKED),
     picked AS (
-      SELECT "seq" FROM (
+      SELECT "rank", "seq" FROM (
         SELECT 0 AS "rank", "seq" FROM expired
         UNION ALL SELECT 1, "seq" FROM fresh
         UNION ALL SELECT 2, "seq" FROM due
       ) AS candidates ORDER BY "rank", "seq" LIMIT $4)
-    UPDATE "WebhookEvent" SET "status" = 'sending', "lockedBy" = $2, "lockedUntil" = $5
-    WHERE "seq" IN (SELECT "seq" FROM picked)
-    RETURNING "seq", "webhookEventId", "event", "attempts"`;
+    UPDATE "WebhookEvent" AS e SET "status" = 'sending', "lockedBy" = $2, "lockedUntil" = $5
+    FROM picked WHERE e."seq" = picked."seq"
+    RETURNING e."seq", e."webhookEventId", e."event", e."attempts", picked."rank" = 1 AS "fresh"`;
 }
 
 const CLAIM_RECLAIM = claimSql(true);
@@ -131,16 +135,18 @@ export class PgDeliveryStore implements DeliveryStore {
     limit: number,
     now: number,
     leaseMs: number,
-    { reclaimExpired = true }: ClaimOptions = {},
+    { reclaimExpired = true, after = 0 }: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
-    // Sequence values are taken before commit, so a later commit can hold a lower seq: a cursor
-    // could pass it by. Every claim here takes its events under a lease instead.
+    // Sequence values are taken before commit, so an event can commit after one with a higher
+    // seq and land behind the caller's cursor: a claim that also reclaims expired leases (the
+    // periodic one) looks from the start.
     const { rows } = await this.pool.query<ClaimedEvent>(reclaimExpired ? CLAIM_RECLAIM : CLAIM_FRESH, [
       channelId,
       workerId,
       ms(now),
       limit,
       ms(now + leaseMs),
+      reclaimExpired ? 0 : after,
     ]);
     return rows.sort((a, b) => a.seq - b.seq);
   }

@@ -224,7 +224,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }
     const expired = reclaimExpired ? lease(limit, { reclaim: true, fresh: false, due: false }) : [];
     const fresh = readFresh.all(channelId, after, limit - expired.length) as ClaimedEvent[];
-    for (const event of fresh) event.unleased = true;
+    for (const event of fresh) event.fresh = true;
     const due = lease(limit - expired.length - fresh.length, { reclaim: false, fresh: false, due: true });
     return [...expired.sort((a, b) => a.seq - b.seq), ...fresh, ...due.sort((a, b) => a.seq - b.seq)];
   }

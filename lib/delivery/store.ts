@@ -19,20 +19,22 @@ export type ClaimedEvent = {
   event: string;
   attempts: number;
   /**
-   * Read past the caller's cursor (`ClaimOptions.after`) rather than leased: the event is still
-   * pending in the database and only the channel's lease keeps other dispatchers off it, so the
-   * caller must move its cursor past it.
+   * A fresh event (a first send, taken in seq order): the caller moves its cursor
+   * (`ClaimOptions.after`) past it.
    */
-  unleased?: boolean;
+  fresh?: boolean;
 };
 
 export type ClaimOptions = {
   /** Also take events whose dispatcher's lease ran out. */
   reclaimExpired?: boolean;
   /**
-   * The highest seq the caller has read of the channel's fresh events while holding its lease.
-   * A store whose writers commit in seq order (SQLite) then reads fresh events after it without
-   * writing anything; other stores lease them as usual.
+   * The highest seq of the channel's fresh events the caller has taken while holding the
+   * channel's lease: fresh events up to it are not looked at again. On SQLite, where writers
+   * commit one at a time and so in seq order, fresh events past it are read without writing
+   * anything (the channel's lease keeps other dispatchers off them) and stay pending until their
+   * outcome is written. PostgreSQL leases them as usual, and its claims that also reclaim expired
+   * leases (the periodic ones) look from the start, for an event whose lower seq committed late.
    */
   after?: number;
 };
