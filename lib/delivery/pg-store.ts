@@ -14,42 +14,33 @@ import type {
 const ms = (value: number) => new Date(value);
 
 /**
- * The events of a channel a claim may take, in the order it takes them (see the SQLite store).
- * Fresh events start after $6, the caller's cursor: the index range of pending events begins
- * there rather than at entries the caller's own claims left dead behind it.
+ * Leases a channel's events, in the order a claim takes them (see the SQLite store): those whose
+ * lease ran out ($6), fresh ones ($7), and redeliveries that are due ($8). Each candidate set is
+ * locked with SKIP LOCKED: two dispatchers claiming at once take different events and never wait
+ * for each other.
  */
-function claimSql(reclaim: boolean): string {
-  // Each candidate set is locked with SKIP LOCKED: two dispatchers claiming at once take
-  // different events and never wait for each other.
-  const expired = reclaim
-    ? `expired AS (
-         SELECT "seq" FROM "WebhookEvent"
-         WHERE "status" = 'sending' AND "channelId" = $1 AND "lockedUntil" < $3
-         ORDER BY "seq" LIMIT $4 FOR UPDATE SKIP LOCKED),`
-    : `expired AS (SELECT NULL::integer AS "seq" WHERE false),`;
-  return `
-    WITH ${expired}
-    fresh AS (
-      SELECT "seq" FROM "WebhookEvent"
-      WHERE "status" = 'pending' AND "channelId" = $1 AND "seq" > $6
-      ORDER BY "seq" LIMIT $4 FOR UPDATE SKIP LOCKED),
-    due AS (
-      SELECT "seq", "nextAttemptAt" FROM "WebhookEvent"
-      WHERE "status" = 'retrying' AND "channelId" = $1 AND "nextAttemptAt" <= $3
-      ORDER BY "nextAttemptAt" LIMIT $4 FOR UPDATE SKIP LOCKED),
-    picked AS (
-      SELECT "rank", "seq" FROM (
-        SELECT 0 AS "rank", "seq" FROM expired
-        UNION ALL SELECT 1, "seq" FROM fresh
-        UNION ALL SELECT 2, "seq" FROM due
-      ) AS candidates ORDER BY "rank", "seq" LIMIT $4)
-    UPDATE "WebhookEvent" AS e SET "status" = 'sending', "lockedBy" = $2, "lockedUntil" = $5
-    FROM picked WHERE e."seq" = picked."seq"
-    RETURNING e."seq", e."webhookEventId", e."event", e."attempts", picked."rank" = 1 AS "fresh"`;
-}
-
-const CLAIM_RECLAIM = claimSql(true);
-const CLAIM_FRESH = claimSql(false);
+const LEASE = `
+  WITH expired AS (
+    SELECT "seq" FROM "WebhookEvent"
+    WHERE $6::boolean AND "status" = 'sending' AND "channelId" = $1 AND "lockedUntil" < $3
+    ORDER BY "seq" LIMIT $4 FOR UPDATE SKIP LOCKED),
+  fresh AS (
+    SELECT "seq" FROM "WebhookEvent"
+    WHERE $7::boolean AND "status" = 'pending' AND "channelId" = $1
+    ORDER BY "seq" LIMIT $4 FOR UPDATE SKIP LOCKED),
+  due AS (
+    SELECT "seq", "nextAttemptAt" FROM "WebhookEvent"
+    WHERE $8::boolean AND "status" = 'retrying' AND "channelId" = $1 AND "nextAttemptAt" <= $3
+    ORDER BY "nextAttemptAt" LIMIT $4 FOR UPDATE SKIP LOCKED),
+  picked AS (
+    SELECT "seq" FROM (
+      SELECT 0 AS "rank", "seq" FROM expired
+      UNION ALL SELECT 1, "seq" FROM fresh
+      UNION ALL SELECT 2, "seq" FROM due
+    ) AS candidates ORDER BY "rank", "seq" LIMIT $4)
+  UPDATE "WebhookEvent" SET "status" = 'sending', "lockedBy" = $2, "lockedUntil" = $5
+  WHERE "seq" IN (SELECT "seq" FROM picked)
+  RETURNING "seq", "webhookEventId", "event", "attempts"`;
 
 /**
  * The delivery store on a shared PostgreSQL database: many app and worker processes use it at
@@ -86,21 +77,30 @@ export class PgDeliveryStore implements DeliveryStore {
 
   async insertEvents(events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One statement, committed before the caller acknowledges: synchronous_commit waits for the disk.
-    await this.pool.query(
-      `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])`,
-      [
-        events.map((e) => e.webhookEventId),
-        events.map((e) => e.channelId),
-        events.map((e) => e.type),
-        events.map((e) => e.event),
-        events.map((e) => e.status),
-        events.map((e) => e.origin),
-        events.map((e) => ms(e.createdAt)),
-        events.map((e) => (e.status === "skipped" ? ms(e.createdAt) : null)),
-      ],
-    );
+    // A channel's inserts take turns (a transaction lock per channel, in a fixed order), so its
+    // events commit in seq order and a dispatcher's cursor never passes one that is still to
+    // commit. The commit waits for the disk (synchronous_commit) before the caller acknowledges.
+    const channelIds = [...new Set(events.map((e) => e.channelId))].sort();
+    await this.transaction(async (client) => {
+      await client.query(
+        `SELECT pg_advisory_xact_lock(hashtextextended('webhook-events:' || id, 0)) FROM unnest($1::text[]) AS id`,
+        [channelIds],
+      );
+      await client.query(
+        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])`,
+        [
+          events.map((e) => e.webhookEventId),
+          events.map((e) => e.channelId),
+          events.map((e) => e.type),
+          events.map((e) => e.event),
+          events.map((e) => e.status),
+          events.map((e) => e.origin),
+          events.map((e) => ms(e.createdAt)),
+          events.map((e) => (e.status === "skipped" ? ms(e.createdAt) : null)),
+        ],
+      );
+    });
   }
 
   async channelsWithPendingEvents(now: number): Promise<string[]> {
@@ -135,20 +135,23 @@ export class PgDeliveryStore implements DeliveryStore {
     limit: number,
     now: number,
     leaseMs: number,
-    { reclaimExpired = true, after = 0 }: ClaimOptions = {},
+    { reclaimExpired = true, after }: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
-    // Sequence values are taken before commit, so an event can commit after one with a higher
-    // seq and land behind the caller's cursor: a claim that also reclaims expired leases (the
-    // periodic one) looks from the start.
-    const { rows } = await this.pool.query<ClaimedEvent>(reclaimExpired ? CLAIM_RECLAIM : CLAIM_FRESH, [
-      channelId,
-      workerId,
-      ms(now),
-      limit,
-      ms(now + leaseMs),
-      reclaimExpired ? 0 : after,
-    ]);
-    return rows.sort((a, b) => a.seq - b.seq);
+    const lease = async (limit: number, ranks: { expired: boolean; fresh: boolean; due: boolean }) => {
+      if (limit <= 0) return [];
+      const params = [channelId, workerId, ms(now), limit, ms(now + leaseMs), ranks.expired, ranks.fresh, ranks.due];
+      return (await this.pool.query<ClaimedEvent>(LEASE, params)).rows.sort((a, b) => a.seq - b.seq);
+    };
+    if (after === undefined) return lease(limit, { expired: reclaimExpired, fresh: true, due: true });
+    const expired = reclaimExpired ? await lease(limit, { expired: true, fresh: false, due: false }) : [];
+    const { rows: fresh } = await this.pool.query<ClaimedEvent>(
+      `SELECT "seq", "webhookEventId", "event", "attempts", true AS "fresh" FROM "WebhookEvent"
+       WHERE "status" = 'pending' AND "channelId" = $1 AND "seq" > $2
+       ORDER BY "seq" LIMIT $3`,
+      [channelId, after, limit - expired.length],
+    );
+    const due = await lease(limit - expired.length - fresh.length, { expired: false, fresh: false, due: true });
+    return [...expired, ...fresh, ...due];
   }
 
   async release(seqs: readonly number[], workerId: string): Promise<void> {

@@ -30,11 +30,11 @@ export type ClaimOptions = {
   reclaimExpired?: boolean;
   /**
    * The highest seq of the channel's fresh events the caller has taken while holding the
-   * channel's lease: fresh events up to it are not looked at again. On SQLite, where writers
-   * commit one at a time and so in seq order, fresh events past it are read without writing
-   * anything (the channel's lease keeps other dispatchers off them) and stay pending until their
-   * outcome is written. PostgreSQL leases them as usual, and its claims that also reclaim expired
-   * leases (the periodic ones) look from the start, for an event whose lower seq committed late.
+   * channel's lease. Fresh events past it are read without writing anything: the channel's lease
+   * keeps other dispatchers off them, and they stay pending until their outcome is written. A
+   * channel's events commit in seq order (SQLite has one writer at a time; PostgreSQL inserts
+   * take a per-channel lock), so none can appear behind the cursor later. Without it, fresh
+   * events are leased like the others.
    */
   after?: number;
 };
