@@ -58,8 +58,9 @@ class ChannelLane {
 
 /**
  * Sends accepted events to bot servers. Each channel has its own lane with bounded concurrency,
- * so a hanging bot only ever holds its own channel's slots. Events are claimed with a lease and
- * stay pending until their outcome is written, so a crash at any point loses none of them.
+ * so a hanging bot only ever holds its own channel's slots. A lane reads its channel's fresh
+ * events past a cursor (redeliveries are claimed with a lease), and every event stays pending
+ * until its outcome is written, so a crash at any point loses none of them.
  *
  * Dispatchers sharing a database share the channels: each channel is held by one dispatcher at a
  * time (a renewed lease), so its arrival order and concurrency limit hold across processes, and
