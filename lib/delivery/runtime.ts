@@ -35,6 +35,13 @@ export function deliveryStore(): DeliveryStore {
   return runtime.deliveryStore.store;
 }
 
+/** Closes the process's delivery store, if one is open (a worker shutting down, a test file ending). */
+export async function closeDeliveryStore(): Promise<void> {
+  const open = runtime.deliveryStore;
+  runtime.deliveryStore = undefined;
+  await open?.store.close();
+}
+
 /** The sender settings from the environment. */
 export function sendSettings(): Omit<SendWebhookOptions, "url" | "body" | "secret"> {
   const config = env();

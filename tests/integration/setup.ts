@@ -18,6 +18,7 @@ if (isPostgresRun()) {
   afterAll(async () => {
     const { db } = await import("@/lib/db");
     await db().$disconnect();
+    await (await import("@/lib/delivery/runtime")).closeDeliveryStore();
     // FORCE ends what the file's delivery stores still hold open.
     await dropScratchDatabase(url);
   });
