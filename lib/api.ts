@@ -161,20 +161,18 @@ export function channelApiRoute<B = undefined>(
 }
 
 /**
- * A handler for the methods a route does not have: 405 in LINE's shape, with `Allow`, so that
- * even a wrong method gets an `X-Line-Request-Id`.
+ * The handlers for the methods a route does not have, for it to export the ones it lacks: 405 in
+ * LINE's shape, with `Allow`, so that even a wrong method gets an `X-Line-Request-Id`; and
+ * OPTIONS, 204 with the methods the route answers and a request ID.
  */
-export function methodNotAllowed(allowed: string[]) {
-  return apiRoute<Record<string, string | string[]>>(async () => {
+export function otherMethods(allowed: string[]) {
+  const notAllowed = apiRoute<Record<string, string | string[]>>(async () => {
     throw new ApiError(405, "Method Not Allowed", [], { Allow: allowHeader(allowed) });
   });
-}
-
-/** OPTIONS: 204 with the methods a route answers, and a request ID like every other response. */
-export function methodOptions(allowed: string[]) {
-  return apiRoute<Record<string, string | string[]>>(async (_req, _params, context) => {
+  const options = apiRoute<Record<string, string | string[]>>(async (_req, _params, context) => {
     return new Response(null, { status: 204, headers: { Allow: allowHeader(allowed), "X-Line-Request-Id": context.requestId } });
   });
+  return { GET: notAllowed, POST: notAllowed, PUT: notAllowed, PATCH: notAllowed, DELETE: notAllowed, HEAD: notAllowed, OPTIONS: options };
 }
 
 /** A route's Allow header: its methods, HEAD with GET (answered as GET is), and OPTIONS. */

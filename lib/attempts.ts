@@ -68,7 +68,8 @@ export async function listAttempts(
  * rebuilt from the stored event exactly as the dispatcher built it.
  */
 async function withEventRequests(channelId: string, attempts: AttemptView[]): Promise<AttemptView[]> {
-  const ids = [...new Set(attempts.filter((a) => a.kind === "event" && a.requestExcerpt === "" && a.webhookEventId).map((a) => a.webhookEventId!))];
+  const rebuilt = (a: AttemptView) => a.kind === "event" && a.requestExcerpt === "" && a.webhookEventId !== null;
+  const ids = [...new Set(attempts.filter(rebuilt).map((a) => a.webhookEventId!))];
   if (ids.length === 0) return attempts;
   const [channel, events] = await Promise.all([
     db().channel.findUniqueOrThrow({ where: { id: channelId }, select: { botUserId: true } }),
@@ -76,7 +77,7 @@ async function withEventRequests(channelId: string, attempts: AttemptView[]): Pr
   ]);
   const byId = new Map(events.map((e) => [e.webhookEventId, e.event]));
   return attempts.map((a) => {
-    const event = a.kind === "event" && a.requestExcerpt === "" && a.webhookEventId ? byId.get(a.webhookEventId) : undefined;
+    const event = rebuilt(a) ? byId.get(a.webhookEventId!) : undefined;
     if (event === undefined) return a;
     return { ...a, requestExcerpt: storedEventBody(channel.botUserId, event, a.isRedelivery).slice(0, REQUEST_EXCERPT_BYTES) };
   });

@@ -215,18 +215,17 @@ export class SqliteDeliveryStore implements DeliveryStore {
   ): Promise<ClaimedEvent[]> {
     const { claim, readFresh } = this.statements;
     const params = { channelId, workerId, now: sqliteTime(now), until: sqliteTime(now + leaseMs) };
-    const lease = (limit: number, ranks: { reclaim: boolean; fresh: boolean; due: boolean }) =>
-      limit <= 0
-        ? []
-        : (claim.all({ ...params, limit, reclaim: ranks.reclaim ? 1 : 0, fresh: ranks.fresh ? 1 : 0, due: ranks.due ? 1 : 0 }) as ClaimedEvent[]);
-    if (after === undefined) {
-      return lease(limit, { reclaim: reclaimExpired, fresh: true, due: true }).sort((a, b) => a.seq - b.seq);
-    }
+    const lease = (limit: number, ranks: { reclaim: boolean; fresh: boolean; due: boolean }) => {
+      if (limit <= 0) return [];
+      const flags = { reclaim: ranks.reclaim ? 1 : 0, fresh: ranks.fresh ? 1 : 0, due: ranks.due ? 1 : 0 };
+      return (claim.all({ ...params, limit, ...flags }) as ClaimedEvent[]).sort((a, b) => a.seq - b.seq);
+    };
+    if (after === undefined) return lease(limit, { reclaim: reclaimExpired, fresh: true, due: true });
     const expired = reclaimExpired ? lease(limit, { reclaim: true, fresh: false, due: false }) : [];
     const fresh = readFresh.all(channelId, after, limit - expired.length) as ClaimedEvent[];
     for (const event of fresh) event.fresh = true;
     const due = lease(limit - expired.length - fresh.length, { reclaim: false, fresh: false, due: true });
-    return [...expired.sort((a, b) => a.seq - b.seq), ...fresh, ...due.sort((a, b) => a.seq - b.seq)];
+    return [...expired, ...fresh, ...due];
   }
 
   async release(seqs: readonly number[], workerId: string): Promise<void> {

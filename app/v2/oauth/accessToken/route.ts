@@ -1,4 +1,4 @@
-import { apiRoute, jsonResponse, methodNotAllowed, methodOptions, type ApiContext } from "@/lib/api";
+import { apiRoute, jsonResponse, otherMethods, type ApiContext } from "@/lib/api";
 import { issueTokenForClientCredentials } from "@/lib/tokens";
 
 // This endpoint answers errors in OAuth's shape, as channel-access-token.yml defines it.
@@ -26,10 +26,4 @@ export const POST = apiRoute<Record<string, never>>(async (req, _params, context
   return jsonResponse(200, { access_token: issued.token, expires_in: issued.expiresIn, token_type: "Bearer" }, context);
 });
 
-const notAllowed = methodNotAllowed(["POST"]);
-export const GET = notAllowed;
-export const PUT = notAllowed;
-export const PATCH = notAllowed;
-export const DELETE = notAllowed;
-export const HEAD = notAllowed;
-export const OPTIONS = methodOptions(["POST"]);
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);

@@ -1,4 +1,4 @@
-import { ApiError, apiRoute, jsonResponse, methodNotAllowed, methodOptions, readJsonBody, requireChannelToken } from "@/lib/api";
+import { ApiError, apiRoute, jsonResponse, otherMethods, readJsonBody, requireChannelToken } from "@/lib/api";
 import { getDeliveryChannel } from "@/lib/delivery/channels";
 import { acceptEvents, describeIssue, eventBatchSchema } from "@/lib/delivery/ingest";
 
@@ -23,10 +23,4 @@ export const POST = apiRoute<{ channelId: string }>(async (req, { channelId }, c
   return jsonResponse(202, { accepted: accepted.webhookEventIds.length, ...accepted }, context);
 });
 
-const notAllowed = methodNotAllowed(["POST"]);
-export const GET = notAllowed;
-export const PUT = notAllowed;
-export const PATCH = notAllowed;
-export const DELETE = notAllowed;
-export const HEAD = notAllowed;
-export const OPTIONS = methodOptions(["POST"]);
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelApiRoute, invalidWebhookEndpoint, methodNotAllowed, methodOptions, notFound } from "@/lib/api";
+import { channelApiRoute, invalidWebhookEndpoint, notFound, otherMethods } from "@/lib/api";
 import { getWebhookEndpoint, setWebhookEndpoint } from "@/lib/messaging-api";
 
 // LINE's words for a missing or mistyped property.
@@ -30,8 +30,4 @@ export const PUT = channelApiRoute(
 );
 
 // HEAD is answered as GET is, without the body.
-const notAllowed = methodNotAllowed(["GET", "PUT"]);
-export const OPTIONS = methodOptions(["GET", "PUT"]);
-export const POST = notAllowed;
-export const PATCH = notAllowed;
-export const DELETE = notAllowed;
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "PUT"]);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelApiRoute, invalidWebhookEndpoint, methodNotAllowed, methodOptions } from "@/lib/api";
+import { channelApiRoute, invalidWebhookEndpoint, otherMethods } from "@/lib/api";
 import { testWebhookEndpoint } from "@/lib/messaging-api";
 
 // The body may be absent (the SDK sends none when called without arguments) or `{}`: both test
@@ -24,10 +24,4 @@ export const POST = channelApiRoute(
   },
 );
 
-const notAllowed = methodNotAllowed(["POST"]);
-export const GET = notAllowed;
-export const PUT = notAllowed;
-export const PATCH = notAllowed;
-export const DELETE = notAllowed;
-export const HEAD = notAllowed;
-export const OPTIONS = methodOptions(["POST"]);
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);
