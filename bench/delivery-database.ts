@@ -28,13 +28,17 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
-const UNFINISHED = `('pending', 'sending', 'retrying')`;
+/** Whether a channel (the query's one parameter) has an event not finished, each status found in its partial index. */
+const unfinishedSql = (param: string) =>
+  `SELECT EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = ${param})
+       OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'sending' AND "channelId" = ${param})
+       OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = ${param}) AS "unfinished"`;
 const DELIVERY_TABLES = ["WebhookEvent", "DeliveryAttempt", "ErrorStat", "ErrorStatHour", "NotificationGroup", "ChannelLease", "Dispatcher"];
 
 /** The bench's view of a SQLite file; reset only while no app or worker runs on it. */
 export function openSqliteBenchDatabase(file: string): BenchDatabase {
   const sqlite = new Database(file, { timeout: 10_000 });
-  const unfinished = sqlite.prepare(`SELECT 1 FROM "WebhookEvent" WHERE "channelId" = ? AND "status" IN ${UNFINISHED} LIMIT 1`);
+  const unfinished = sqlite.prepare(unfinishedSql("@channelId")).pluck();
   const counts = sqlite.prepare(
     `SELECT
        (SELECT count(*) FROM "WebhookEvent") AS "events",
@@ -47,7 +51,7 @@ export function openSqliteBenchDatabase(file: string): BenchDatabase {
     .prepare(`SELECT "durationMs" FROM "DeliveryAttempt" WHERE "channelId" = ? AND "reason" = 'request_timeout' ORDER BY "durationMs"`)
     .pluck();
   return {
-    hasUnfinishedEvents: async (channelId) => unfinished.get(channelId) !== undefined,
+    hasUnfinishedEvents: async (channelId) => unfinished.get({ channelId }) === 1,
     countDeliveries: async () => counts.get() as DeliveryCounts,
     channelSplit: async (now) => split.all(sqliteTime(now)) as number[],
     listTimeoutDurations: async (channelId) => timeouts.all(channelId) as number[],
@@ -68,8 +72,7 @@ export function openPostgresBenchDatabase(url: string): BenchDatabase {
     Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as T;
   return {
     hasUnfinishedEvents: async (channelId) =>
-      (await pool.query(`SELECT 1 FROM "WebhookEvent" WHERE "channelId" = $1 AND "status" IN ${UNFINISHED} LIMIT 1`, [channelId]))
-        .rowCount !== 0,
+      (await pool.query<{ unfinished: boolean }>(unfinishedSql("$1"), [channelId])).rows[0].unfinished,
     countDeliveries: async () => {
       const { rows } = await pool.query(
         `SELECT

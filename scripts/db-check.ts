@@ -1,14 +1,15 @@
 // The schema files and the committed migrations must describe the same database. `npm run db:check`:
 //   1. prisma/postgres/schema.prisma is the one derived from prisma/sqlite/schema.prisma;
 //   2. SQLite: the committed migrations, applied to an empty file, give the tables, columns,
-//      indexes and foreign keys that `prisma migrate diff` writes for the schema;
+//      indexes and foreign keys that `prisma migrate diff` writes for the schema, plus the
+//      partial indexes of partial-indexes.sql, which a Prisma schema cannot declare;
 //   3. PostgreSQL: the same, on two scratch databases (TEST_POSTGRES_URL). Skipped when no server
 //      answers, except in CI.
 // It exits non-zero and prints what differs when they drift apart.
 import Database from "better-sqlite3";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -202,13 +203,19 @@ export function schemaScript(schema: string, databaseUrl: string): string {
   return result.stdout;
 }
 
+/** What the schema of `kind` declares: `prisma migrate diff`'s script, then partial-indexes.sql. */
+export function declaredScript(kind: "sqlite" | "postgres", databaseUrl: string): string {
+  const partial = readFileSync(path.join(root, "prisma", kind, "partial-indexes.sql"), "utf8");
+  return `${schemaScript(`prisma/${kind}/schema.prisma`, databaseUrl)}\n${partial}`;
+}
+
 /** Differences between the SQLite migrations and prisma/sqlite/schema.prisma; empty when none. */
 export function checkSqlite(): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), "console-db-check-"));
   try {
     const migratedFile = path.join(dir, "migrated.db");
     migrateSqlite(migratedFile, path.join(root, "prisma", "sqlite", "migrations"));
-    const script = schemaScript("prisma/sqlite/schema.prisma", `file:${path.join(dir, "prisma.db")}`);
+    const script = declaredScript("sqlite", `file:${path.join(dir, "prisma.db")}`);
     const migrated = new Database(migratedFile);
     const declared = new Database(path.join(dir, "declared.db"));
     try {
@@ -297,7 +304,7 @@ export async function checkPostgres(serverUrl: string): Promise<string[]> {
   const declaredUrl = await createScratchDatabase(serverUrl, "console_check");
   try {
     await migratePostgres(migratedUrl, path.join(root, "prisma", "postgres", "migrations"));
-    await runScript(declaredUrl, schemaScript("prisma/postgres/schema.prisma", declaredUrl));
+    await runScript(declaredUrl, declaredScript("postgres", declaredUrl));
     return compareCatalogs(await postgresCatalog(migratedUrl), await postgresCatalog(declaredUrl));
   } finally {
     await dropScratchDatabase(migratedUrl);

@@ -166,8 +166,12 @@ export class PgDeliveryStore implements DeliveryStore {
 
   async skipPending(channelId: string, now: number): Promise<number> {
     const result = await this.pool.query(
+      // Each status apart, so that each is found in its partial index.
       `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = $1, "lockedBy" = NULL, "lockedUntil" = NULL
-       WHERE "status" IN ('pending', 'retrying') AND "channelId" = $2`,
+       WHERE "seq" IN (
+         SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = $2
+         UNION ALL
+         SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = $2)`,
       [ms(now), channelId],
     );
     return result.rowCount ?? 0;

@@ -94,14 +94,26 @@ export class SqliteDeliveryStore implements DeliveryStore {
          WHERE "status" = 'pending' AND "channelId" = ? AND "seq" > ?
          ORDER BY "seq" LIMIT ?`,
       ),
+      // Whether a claim has redeliveries to lease: asked first, because the UPDATE that leases
+      // them needs the write lock even when it finds none.
+      hasDue: this.db
+        .prepare(
+          `SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
+           WHERE "status" = 'retrying' AND "channelId" = ? AND "nextAttemptAt" <= ? LIMIT 1`,
+        )
+        .pluck(),
       release: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = CASE WHEN "attempts" > 0 THEN 'retrying' ELSE 'pending' END,
            "lockedBy" = NULL, "lockedUntil" = NULL
          WHERE "seq" = ? AND "status" = 'sending' AND "lockedBy" = ?`,
       ),
       skip: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
-         WHERE "status" IN ('pending', 'retrying') AND "channelId" = ?`,
+        // Each status apart, so that each is found in its partial index.
+        `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = @at, "lockedBy" = NULL, "lockedUntil" = NULL
+         WHERE "seq" IN (
+           SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = @channelId
+           UNION ALL
+           SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = @channelId)`,
       ),
       insertAttempt: this.db.prepare(
         `INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "isRedelivery", "url", "startedAt",
@@ -213,7 +225,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     leaseMs: number,
     { reclaimExpired = true, after }: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
-    const { claim, readFresh } = this.statements;
+    const { claim, readFresh, hasDue } = this.statements;
     const params = { channelId, workerId, now: sqliteTime(now), until: sqliteTime(now + leaseMs) };
     const lease = (limit: number, ranks: { reclaim: boolean; fresh: boolean; due: boolean }) => {
       if (limit <= 0) return [];
@@ -224,7 +236,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
     const expired = reclaimExpired ? lease(limit, { reclaim: true, fresh: false, due: false }) : [];
     const fresh = readFresh.all(channelId, after, limit - expired.length) as ClaimedEvent[];
     for (const event of fresh) event.fresh = true;
-    const due = lease(limit - expired.length - fresh.length, { reclaim: false, fresh: false, due: true });
+    const room = limit - expired.length - fresh.length;
+    const due = room > 0 && hasDue.get(channelId, params.now) === 1 ? lease(room, { reclaim: false, fresh: false, due: true }) : [];
     return [...expired, ...fresh, ...due];
   }
 
@@ -236,7 +249,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async skipPending(channelId: string, now: number): Promise<number> {
-    return this.statements.skip.run(sqliteTime(now), channelId).changes;
+    return this.statements.skip.run({ at: sqliteTime(now), channelId }).changes;
   }
 
   async recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void> {

@@ -96,6 +96,25 @@ describe("the dispatcher", () => {
     expect(statuses.map((s) => s.status)).toEqual(Array(5).fill("skipped"));
   });
 
+  test("skips the events still waiting, redeliveries included, once Use webhook is turned off", async () => {
+    const bot = await startBot();
+    bots.push(bot);
+    const channel = await newChannel("Turned off", bot.url);
+    await acceptEvents(channel, texts(4), "api");
+    // One event already failed once and waits for its redelivery; one was delivered before.
+    const [retrying, delivered] = await db().webhookEvent.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" } });
+    await db().webhookEvent.update({ where: { seq: retrying.seq }, data: { status: "retrying", attempts: 1, nextAttemptAt: new Date() } });
+    await db().webhookEvent.update({ where: { seq: delivered.seq }, data: { status: "delivered", attempts: 1 } });
+    await setWebhookSetting(admin, channel.id, "useWebhook", false);
+    const d = dispatcher();
+    d.start();
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: channel.id, status: "skipped" } })) === 3);
+    await d.stop();
+    expect(bot.received).toHaveLength(0);
+    const events = await db().webhookEvent.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" }, select: { status: true } });
+    expect(events.map((e) => e.status)).toEqual(["skipped", "delivered", "skipped", "skipped"]);
+  });
+
   test("counts failures into 60-second rows only while aggregation is on", async () => {
     const failing = await startBot((_req, res) => void res.writeHead(500).end("boom"));
     bots.push(failing);

@@ -71,6 +71,14 @@ describe("the drift check's catalog comparison", () => {
       expected: ["+ index Channel_name_idx ON Channel (name)"],
     },
     {
+      drift: "an index that became partial",
+      declared: MIGRATED.replace(`("userId");`, `("userId") WHERE "userId" <> '';`),
+      expected: [
+        "- index ChannelMember_userId_idx ON ChannelMember (userId)",
+        `+ index ChannelMember_userId_idx ON ChannelMember (userId) WHERE "userId" <> ''`,
+      ],
+    },
+    {
       drift: "a foreign key's delete action",
       declared: MIGRATED.replace("ON DELETE CASCADE", "ON DELETE RESTRICT"),
       expected: [
