@@ -8,6 +8,7 @@ import {
   type ErrorGroup,
   type NoticeGroup,
 } from "./outcomes";
+import { CheckpointThread } from "./sqlite-checkpoints";
 import { sqliteTime } from "./sqlite-time";
 import type {
   AttemptRecord,
@@ -19,6 +20,8 @@ import type {
   NewEvent,
 } from "./store";
 
+/** SQLite's own default: a commit that leaves the WAL longer than this many pages checkpoints it. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 /**
  * The delivery store on the embedded SQLite file, with prepared statements and one transaction
@@ -28,6 +31,7 @@ import type {
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly checkpoints: CheckpointThread;
 
   /**
    * `redeliverySchedule`: the delays before each redelivery of a failed event, while the
@@ -39,6 +43,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
   ) {
     this.db = new Database(file, { timeout: 10_000 });
     this.db.pragma("journal_mode = WAL");
+    // Commits here never copy the WAL back into the database file: a thread does it.
+    this.db.pragma("wal_autocheckpoint = 0");
+    this.checkpoints = new CheckpointThread(file, (error) => {
+      console.error(`delivery store: checkpoints are back on the store's own thread: ${String(error)}`);
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    });
     this.statements = {
       insertEvent: this.db.prepare(
         `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
@@ -365,6 +375,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpoints.stop();
     this.db.close();
   }
 }
