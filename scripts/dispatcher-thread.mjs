@@ -1,4 +1,5 @@
-// The entry of the app's dispatcher thread (DISPATCHER=app). The dispatcher's TypeScript
+// The entry of the app's dispatcher thread (DISPATCHER=app), and of the thread that writes its
+// outcomes on SQLite (lib/delivery/thread.ts tells them apart by workerData). The TypeScript
 // sources are bundled into one plain module first (packages stay imports from node_modules),
 // so the hot path runs without a loader in between; the bundle is removed once loaded.
 import { rmSync } from "node:fs";

@@ -53,11 +53,11 @@ export function sendSettings(): Omit<SendWebhookOptions, "url" | "body" | "secre
 }
 
 /** Starts this process's dispatcher (once). */
-export function startDispatcher(): Dispatcher {
+export function startDispatcher(store: DeliveryStore = deliveryStore()): Dispatcher {
   if (!runtime.dispatcher) {
     const config = env();
     runtime.dispatcher = new Dispatcher({
-      store: deliveryStore(),
+      store,
       channelConcurrency: config.webhookChannelConcurrency,
       leaseMs: config.webhookLeaseMs,
       // A dead dispatcher's channels go to the others no later than its events' leases run out.

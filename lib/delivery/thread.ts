@@ -1,10 +1,38 @@
-// Runs on the app's dispatcher thread (see startDispatcherThreads): a dispatcher with its own
-// database connection, woken by the app's thread when a channel gets new events.
-import { parentPort } from "node:worker_threads";
-import { notifyDispatcher, startDispatcher } from "./runtime";
+// The app's dispatcher thread (see startDispatcherThreads): a dispatcher with its own database
+// connection, woken by the app's thread when a channel gets new events. On SQLite it starts a
+// second thread, from the same entry with the role "writer", that writes its outcomes.
+import path from "node:path";
+import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from "node:worker_threads";
+import { env } from "../env";
+import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
+import { deliveryStore, notifyDispatcher, startDispatcher } from "./runtime";
+
+type ThreadData = { role: "writer"; port: MessagePort } | undefined;
 
 if (!parentPort) throw new Error("lib/delivery/thread.ts runs only as the app's dispatcher thread");
-startDispatcher();
-parentPort.on("message", (message: { notify?: string }) => {
-  if (typeof message.notify === "string") notifyDispatcher(message.notify);
-});
+const data = workerData as ThreadData;
+if (data?.role === "writer") {
+  serveOutcomeWrites(data.port, deliveryStore());
+} else {
+  startDispatcher(env().databaseKind === "sqlite" ? withOutcomeWriter() : deliveryStore());
+  parentPort.on("message", (message: { notify?: string }) => {
+    if (typeof message.notify === "string") notifyDispatcher(message.notify);
+  });
+}
+
+/** The delivery store with its outcome batches written on a writer thread. */
+function withOutcomeWriter(): OutcomeWriterClient {
+  const { port1, port2 } = new MessageChannel();
+  const writer = new Worker(path.join(process.cwd(), "scripts/dispatcher-thread.mjs"), {
+    workerData: { role: "writer", port: port2 } satisfies ThreadData,
+    transferList: [port2],
+  });
+  writer.on("error", (error) => console.error(`outcome writer thread: ${String(error)}`));
+  // Without its writer the dispatcher would hold every outcome: this thread ends too, and the
+  // app starts both again. Events whose outcomes were not written are sent again.
+  writer.on("exit", (code) => {
+    console.error(`outcome writer thread: exited with ${code}`);
+    process.exit(1);
+  });
+  return new OutcomeWriterClient(port1, deliveryStore());
+}
