@@ -1,8 +1,11 @@
 // bench/dispatch: webhook throughput of the product against a raw undici loop, measured in the
 // same run against the same bot; whether every event arrived exactly once; isolation of a hanging
 // bot; the 2-second deadline; peak RSS. On a SQLite file or a scratch PostgreSQL database.
-//   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16]
+//   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16] [--rounds 3]
 //                             [--db sqlite|postgres] [--workers 1,2,4 | --worker] [--threads 1]
+// Each count is measured --rounds times, each round on a freshly started app and reset events,
+// right after a raw loop run of its own: a round's "% of raw" compares two runs a few seconds
+// apart, which a shared machine's drifting speed affects alike. The median round counts.
 // Without --workers the dispatcher runs in the app (--worker: in one `npm run worker` process).
 // --workers measures each count on reset events, with the app restarted on DISPATCHER=off next to
 // that many worker processes (0: the dispatcher in the app): end to end (the workers run while the
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     channels: { type: "string", default: "4" },
     concurrency: { type: "string", default: "16" },
     "raw-requests": { type: "string", default: "50000" },
+    rounds: { type: "string", default: "3" },
     "isolation-events": { type: "string", default: "1500" },
     "no-build": { type: "boolean", default: false },
     db: { type: "string", default: "sqlite" },
@@ -42,6 +46,8 @@ const EVENTS = Number(values.events);
 const CHANNELS = Number(values.channels);
 const CONCURRENCY = Number(values.concurrency);
 const RAW_REQUESTS = Number(values["raw-requests"]);
+const ROUNDS = Number(values.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a whole number from 1, not "${values.rounds}"`);
 const ISOLATION_EVENTS = Number(values["isolation-events"]);
 if (values.db !== "sqlite" && values.db !== "postgres") throw new Error(`--db must be sqlite or postgres, not "${values.db}"`);
 const DB_KIND = values.db;
@@ -213,9 +219,12 @@ type Measurement = {
   cpu: Map<string, number>;
 };
 
-/** A worker count's figures. */
+/** A worker count's figures, in one round. */
 type Run = {
   workers: number;
+  round: number;
+  /** The raw loop, run just before this round. */
+  rawRate: number;
   /** The dispatchers run while the events are accepted (the app's or the workers). */
   endToEnd: Measurement;
   /** Accepting the events with no dispatcher running, in seconds. */
@@ -238,6 +247,7 @@ function isExactlyOnce({ counts, bot, events }: Measurement): boolean {
 
 const dispatcherLabel = (workers: number) =>
   workers === 0 ? `in the app (${values.threads} thread${values.threads === "1" ? "" : "s"})` : `${workers} worker${workers > 1 ? "s" : ""}`;
+const roundLabel = (run: Pick<Run, "workers" | "round">) => `${dispatcherLabel(run.workers)}, round ${run.round}`;
 
 async function main() {
   if (!values["no-build"] || !existsSync(path.join(root, ".next/BUILD_ID"))) {
@@ -381,7 +391,7 @@ async function main() {
     const runs: Run[] = [];
     let targets: Channel[] = [];
     const perChannel = Math.floor(EVENTS / CHANNELS);
-    for (const workers of WORKER_COUNTS) {
+    for (const workers of WORKER_COUNTS) for (let round = 1; round <= ROUNDS; round++) {
       if (product) {
         await stopProduct(product);
         await bench!.resetDelivery();
@@ -394,8 +404,12 @@ async function main() {
       }
       // End to end: the dispatchers are running when the events come in.
       await startWorkers(current, workers);
-      const run: Run = { workers, endToEnd: await measure(current, () => post(current.base, targets, perChannel)) };
-      console.log(`  ${dispatcherLabel(workers)}, end to end: ${run.endToEnd.events} events in ${run.endToEnd.seconds.toFixed(2)} s`);
+      const rawRate = await rawLoop(bots.ok, RAW_REQUESTS, CHANNELS * CONCURRENCY);
+      const run: Run = { workers, round, rawRate, endToEnd: await measure(current, () => post(current.base, targets, perChannel)) };
+      console.log(
+        `  ${roundLabel(run)}, end to end: ${run.endToEnd.events} events in ${run.endToEnd.seconds.toFixed(2)} s ` +
+          `(raw loop just before: ${rawRate.toFixed(0)} requests/s)`,
+      );
       if (workers > 0) {
         // Drain: every event is accepted with no dispatcher running, then the workers start.
         await stopWorkers(current);
@@ -404,7 +418,7 @@ async function main() {
         await post(current.base, targets, perChannel);
         run.acceptSeconds = (performance.now() - t0) / 1000;
         run.drain = await measure(current, () => startWorkers(current, workers));
-        console.log(`  ${dispatcherLabel(workers)}, drain: ${run.drain.events} events in ${run.drain.seconds.toFixed(2)} s`);
+        console.log(`  ${roundLabel(run)}, drain: ${run.drain.events} events in ${run.drain.seconds.toFixed(2)} s`);
       }
       runs.push(run);
     }
@@ -433,48 +447,60 @@ async function main() {
     product = undefined;
     const rawRateAfter = await rawLoop(bots.ok, RAW_REQUESTS, CHANNELS * CONCURRENCY);
 
-    const percentOfRaw = (m: Measurement) => `${((m.events / m.seconds / rawRate) * 100).toFixed(1)}%`;
+    const share = (m: Measurement, raw: number) => (m.events / m.seconds / raw) * 100;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     console.log(`\nThroughput on ${DB_KIND} (events to a trivial local bot, attempts persisted; target ≥ 60% of raw)`);
     line(
-    "raw undici loop (baseline, same run)",
-    `${rawRate.toFixed(0)} requests/s, the median of ${rawRates.map((r) => r.toFixed(0)).join(", ")} (${CHANNELS * CONCURRENCY} in flight)`,
-  );
+      "raw undici loop before the rounds",
+      `${rawRate.toFixed(0)} requests/s, the median of ${rawRates.map((r) => r.toFixed(0)).join(", ")} (${CHANNELS * CONCURRENCY} in flight)`,
+    );
     line("raw undici loop again, at the end", `${rawRateAfter.toFixed(0)} requests/s`);
     console.log("\n  End to end: the dispatchers run while the events are accepted through the script endpoint");
+    console.log("  (% of raw: against the raw loop run just before the round)");
     table([
-      ["dispatcher", "events", "seconds", "events/s", "% of raw", "accepting took", "exactly once", "channels held (time)"],
-      ...runs.map(({ workers, endToEnd: m }) => [
-        dispatcherLabel(workers),
-        String(m.events),
-        m.seconds.toFixed(2),
-        (m.events / m.seconds).toFixed(0),
-        percentOfRaw(m),
-        `${m.stepSeconds.toFixed(2)} s`,
-        isExactlyOnce(m) ? "yes" : "NO",
-        m.split,
+      ["dispatcher", "events", "seconds", "events/s", "raw just before", "% of raw", "accepting took", "exactly once", "channels held (time)"],
+      ...runs.map((run) => [
+        roundLabel(run),
+        String(run.endToEnd.events),
+        run.endToEnd.seconds.toFixed(2),
+        (run.endToEnd.events / run.endToEnd.seconds).toFixed(0),
+        run.rawRate.toFixed(0),
+        `${share(run.endToEnd, run.rawRate).toFixed(1)}%`,
+        `${run.endToEnd.stepSeconds.toFixed(2)} s`,
+        isExactlyOnce(run.endToEnd) ? "yes" : "NO",
+        run.endToEnd.split,
       ]),
     ]);
+    for (const workers of WORKER_COUNTS) {
+      const mine = runs.filter((run) => run.workers === workers);
+      const shares = mine.map((run) => share(run.endToEnd, run.rawRate));
+      const rates = mine.map((run) => run.endToEnd.events / run.endToEnd.seconds);
+      line(
+        `${dispatcherLabel(workers)}, median of ${mine.length} round${mine.length > 1 ? "s" : ""}`,
+        `${median(shares).toFixed(1)}% of raw (${median(rates).toFixed(0)} events/s)`,
+      );
+    }
     const drains = runs.filter((run) => run.drain);
     if (drains.length > 0) {
       console.log("\n  Drain: every event accepted first with no dispatcher running, then the workers start (timed from their start)");
       table([
         ["dispatcher", "events", "accepting alone", "seconds", "starting took", "events/s", "% of raw", "exactly once", "channels held (time)"],
-        ...drains.map(({ workers, acceptSeconds, drain: m }) => [
-          dispatcherLabel(workers),
+        ...drains.map(({ workers, round, rawRate: raw, acceptSeconds, drain: m }) => [
+          roundLabel({ workers, round }),
           String(m!.events),
           `${acceptSeconds!.toFixed(2)} s`,
           m!.seconds.toFixed(2),
           `${m!.stepSeconds.toFixed(2)} s`,
           (m!.events / m!.seconds).toFixed(0),
-          percentOfRaw(m!),
+          `${share(m!, raw).toFixed(1)}%`,
           isExactlyOnce(m!) ? "yes" : "NO",
           m!.split,
         ]),
       ]);
     }
     const measurements = runs.flatMap((run) => [
-      { label: `${dispatcherLabel(run.workers)}, end to end`, m: run.endToEnd },
-      ...(run.drain ? [{ label: `${dispatcherLabel(run.workers)}, drain`, m: run.drain }] : []),
+      { label: `${roundLabel(run)}, end to end`, m: run.endToEnd },
+      ...(run.drain ? [{ label: `${roundLabel(run)}, drain`, m: run.drain }] : []),
     ]);
     console.log("\n  Exactly once: events delivered with one send = sends recorded = distinct events delivered = distinct events the bot got");
     for (const { label, m } of measurements) {

@@ -104,8 +104,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
          WHERE "status" = 'pending' AND "channelId" = ? AND "seq" > ?
          ORDER BY "seq" LIMIT ?`,
       ),
-      // Whether a claim has redeliveries to lease: asked first, because the UPDATE that leases
-      // them needs the write lock even when it finds none.
+      // Whether a claim has events whose lease ran out, or redeliveries, to lease: asked first,
+      // because the UPDATE that leases them waits for the write lock even when it finds none.
+      hasExpired: this.db
+        .prepare(
+          `SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+           WHERE "status" = 'sending' AND "channelId" = ? AND "lockedUntil" < ? LIMIT 1`,
+        )
+        .pluck(),
       hasDue: this.db
         .prepare(
           `SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
@@ -235,7 +241,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     leaseMs: number,
     { reclaimExpired = true, after }: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
-    const { claim, readFresh, hasDue } = this.statements;
+    const { claim, readFresh, hasExpired, hasDue } = this.statements;
     const params = { channelId, workerId, now: sqliteTime(now), until: sqliteTime(now + leaseMs) };
     const lease = (limit: number, ranks: { reclaim: boolean; fresh: boolean; due: boolean }) => {
       if (limit <= 0) return [];
@@ -243,7 +249,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
       return (claim.all({ ...params, limit, ...flags }) as ClaimedEvent[]).sort((a, b) => a.seq - b.seq);
     };
     if (after === undefined) return lease(limit, { reclaim: reclaimExpired, fresh: true, due: true });
-    const expired = reclaimExpired ? lease(limit, { reclaim: true, fresh: false, due: false }) : [];
+    const expired =
+      reclaimExpired && hasExpired.get(channelId, params.now) === 1 ? lease(limit, { reclaim: true, fresh: false, due: false }) : [];
     const fresh = readFresh.all(channelId, after, limit - expired.length) as ClaimedEvent[];
     for (const event of fresh) event.fresh = true;
     const room = limit - expired.length - fresh.length;

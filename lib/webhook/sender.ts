@@ -251,7 +251,7 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
       agent.dispatch(
         {
           origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          path: url.path,
           method: "POST",
           headers: {
             "Content-Type": WEBHOOK_CONTENT_TYPE,
@@ -281,8 +281,15 @@ export async function closeWebhookConnections(): Promise<void> {
   await Promise.all(all.map((agent) => agent.destroy()));
 }
 
-/** The URL, if it is one a webhook can be sent to: http or https, with a host. */
-function parseWebhookUrl(raw: string): URL | null {
+/** Where a request goes, as undici takes it. */
+type WebhookTarget = { origin: string; path: string };
+
+/** The URL parsed last: a dispatcher sends one channel's events to the same URL again and again. */
+let lastParsed: { raw: string; target: WebhookTarget } | undefined;
+
+/** Where to send, if the URL is one a webhook can be sent to: http or https, with a host. */
+function parseWebhookUrl(raw: string): WebhookTarget | null {
+  if (lastParsed?.raw === raw) return lastParsed.target;
   let url: URL;
   try {
     url = new URL(raw);
@@ -291,7 +298,9 @@ function parseWebhookUrl(raw: string): URL | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   if (url.hostname === "") return null;
-  return url;
+  const target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+  lastParsed = { raw, target };
+  return target;
 }
 
 /**
