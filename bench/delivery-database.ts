@@ -18,7 +18,8 @@ export type DeliveryCounts = {
 export interface BenchDatabase {
   /** Whether any of the channel's events still waits or is in flight. */
   hasUnfinishedEvents(channelId: string): Promise<boolean>;
-  countDeliveries(): Promise<DeliveryCounts>;
+  /** The counts over the given channels' events and sends. */
+  countDeliveries(channelIds: readonly string[]): Promise<DeliveryCounts>;
   /** How many channels each live dispatcher holds at `now`, largest first. */
   channelSplit(now: number): Promise<number[]>;
   /** The recorded durations of a channel's request_timeout sends, in ms, shortest first. */
@@ -41,10 +42,13 @@ export function openSqliteBenchDatabase(file: string): BenchDatabase {
   const unfinished = sqlite.prepare(unfinishedSql("@channelId")).pluck();
   const counts = sqlite.prepare(
     `SELECT
-       (SELECT count(*) FROM "WebhookEvent") AS "events",
-       (SELECT count(*) FROM "WebhookEvent" WHERE "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
-       (SELECT count(*) FROM "DeliveryAttempt" WHERE "kind" = 'event') AS "attempts",
-       (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "kind" = 'event' AND "success" = 1) AS "distinctDelivered"`,
+       (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))) AS "events",
+       (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))
+          AND "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
+       (SELECT count(*) FROM "DeliveryAttempt" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))
+          AND "kind" = 'event') AS "attempts",
+       (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))
+          AND "kind" = 'event' AND "success" = 1) AS "distinctDelivered"`,
   );
   const split = sqlite.prepare(`SELECT count(*) FROM "ChannelLease" WHERE "until" >= ? GROUP BY "holder" ORDER BY 1 DESC`).pluck();
   const timeouts = sqlite
@@ -52,7 +56,7 @@ export function openSqliteBenchDatabase(file: string): BenchDatabase {
     .pluck();
   return {
     hasUnfinishedEvents: async (channelId) => unfinished.get({ channelId }) === 1,
-    countDeliveries: async () => counts.get() as DeliveryCounts,
+    countDeliveries: async (channelIds) => counts.get({ ids: JSON.stringify(channelIds) }) as DeliveryCounts,
     channelSplit: async (now) => split.all(sqliteTime(now)) as number[],
     listTimeoutDurations: async (channelId) => timeouts.all(channelId) as number[],
     resetDelivery: async () => {
@@ -73,13 +77,14 @@ export function openPostgresBenchDatabase(url: string): BenchDatabase {
   return {
     hasUnfinishedEvents: async (channelId) =>
       (await pool.query<{ unfinished: boolean }>(unfinishedSql("$1"), [channelId])).rows[0].unfinished,
-    countDeliveries: async () => {
+    countDeliveries: async (channelIds) => {
       const { rows } = await pool.query(
         `SELECT
-           (SELECT count(*) FROM "WebhookEvent") AS "events",
-           (SELECT count(*) FROM "WebhookEvent" WHERE "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
-           (SELECT count(*) FROM "DeliveryAttempt" WHERE "kind" = 'event') AS "attempts",
-           (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "kind" = 'event' AND "success") AS "distinctDelivered"`,
+           (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" = ANY($1)) AS "events",
+           (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" = ANY($1) AND "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
+           (SELECT count(*) FROM "DeliveryAttempt" WHERE "channelId" = ANY($1) AND "kind" = 'event') AS "attempts",
+           (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "channelId" = ANY($1) AND "kind" = 'event' AND "success") AS "distinctDelivered"`,
+        [channelIds],
       );
       return numbers<DeliveryCounts>(rows[0]);
     },

@@ -3,9 +3,10 @@
 // bot; the 2-second deadline; peak RSS. On a SQLite file or a scratch PostgreSQL database.
 //   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16] [--rounds 3]
 //                             [--db sqlite|postgres] [--workers 1,2,4 | --worker] [--threads 1]
-// Each count is measured --rounds times, each round on a freshly started app and reset events,
+// Each count is measured --rounds times on the same app, each round on channels of its own and
 // right after a raw loop run of its own: a round's "% of raw" compares two runs a few seconds
-// apart, which a shared machine's drifting speed affects alike. The median round counts.
+// apart, which a shared machine's drifting speed affects alike. Round 1 meets the app cold, as
+// the raw loop's warm-up run does; the median round counts.
 // Without --workers the dispatcher runs in the app (--worker: in one `npm run worker` process).
 // --workers measures each count on reset events, with the app restarted on DISPATCHER=off next to
 // that many worker processes (0: the dispatcher in the app): end to end (the workers run while the
@@ -225,6 +226,8 @@ type Run = {
   round: number;
   /** The raw loop, run just before this round. */
   rawRate: number;
+  /** CPU seconds the app and its workers used while that raw loop ran. */
+  productCpuDuringRaw: number;
   /** The dispatchers run while the events are accepted (the app's or the workers). */
   endToEnd: Measurement;
   /** Accepting the events with no dispatcher running, in seconds. */
@@ -380,7 +383,7 @@ async function main() {
         stepSeconds,
         split: stopWatching(),
         cpu: stopCpu(),
-        counts: await bench!.countDeliveries(),
+        counts: await bench!.countDeliveries(targets.map((t) => t.id)),
         bot: await bots.stats(true),
         appRssMb: peakRssMb(running.app.pid!),
         workerRssMb: running.workers.map((w) => peakRssMb(w.pid!)),
@@ -392,20 +395,32 @@ async function main() {
     let targets: Channel[] = [];
     const perChannel = Math.floor(EVENTS / CHANNELS);
     for (const workers of WORKER_COUNTS) for (let round = 1; round <= ROUNDS; round++) {
-      if (product) {
+      if (product && round === 1) {
         await stopProduct(product);
         await bench!.resetDelivery();
+        product = undefined;
       }
-      const current = await startApp(dataDir, databaseUrl, workers === 0);
+      const current = product ?? (await startApp(dataDir, databaseUrl, workers === 0));
       product = current;
       bench ??= scratch ? openPostgresBenchDatabase(scratch.url) : openSqliteBenchDatabase(sqliteFile);
-      if (targets.length === 0) {
-        targets = await Promise.all(Array.from({ length: CHANNELS }, (_, i) => makeChannel(current.base, `Bench ${i}`, bots.ok)));
-      }
+      targets = await Promise.all(
+        Array.from({ length: CHANNELS }, (_, i) => makeChannel(current.base, `Bench ${workers}.${round}.${i}`, bots.ok)),
+      );
       // End to end: the dispatchers are running when the events come in.
       await startWorkers(current, workers);
+      // The product finishes what the last round left it (checkpoints, collections) before the raw
+      // loop runs; the CPU it uses during the raw loop anyway is printed next to it.
+      if (round > 1) await new Promise((r) => setTimeout(r, 3000));
+      const stopIdleCpu = watchCpu(() => ({ trees: { product: [current.app.pid!, ...current.workers.map((w) => w.pid!)] } }));
       const rawRate = await rawLoop(bots.ok, RAW_REQUESTS, CHANNELS * CONCURRENCY);
-      const run: Run = { workers, round, rawRate, endToEnd: await measure(current, () => post(current.base, targets, perChannel)) };
+      const productCpuDuringRaw = stopIdleCpu().get("product") ?? 0;
+      const run: Run = {
+        workers,
+        round,
+        rawRate,
+        productCpuDuringRaw,
+        endToEnd: await measure(current, () => post(current.base, targets, perChannel)),
+      };
       console.log(
         `  ${roundLabel(run)}, end to end: ${run.endToEnd.events} events in ${run.endToEnd.seconds.toFixed(2)} s ` +
           `(raw loop just before: ${rawRate.toFixed(0)} requests/s)`,
@@ -420,6 +435,7 @@ async function main() {
         run.drain = await measure(current, () => startWorkers(current, workers));
         console.log(`  ${roundLabel(run)}, drain: ${run.drain.events} events in ${run.drain.seconds.toFixed(2)} s`);
       }
+      await stopWorkers(current);
       runs.push(run);
     }
     const { base } = product!;
@@ -458,13 +474,14 @@ async function main() {
     console.log("\n  End to end: the dispatchers run while the events are accepted through the script endpoint");
     console.log("  (% of raw: against the raw loop run just before the round)");
     table([
-      ["dispatcher", "events", "seconds", "events/s", "raw just before", "% of raw", "accepting took", "exactly once", "channels held (time)"],
+      ["dispatcher", "events", "seconds", "events/s", "raw just before", "(app CPU meanwhile)", "% of raw", "accepting took", "exactly once", "channels held (time)"],
       ...runs.map((run) => [
         roundLabel(run),
         String(run.endToEnd.events),
         run.endToEnd.seconds.toFixed(2),
         (run.endToEnd.events / run.endToEnd.seconds).toFixed(0),
         run.rawRate.toFixed(0),
+        `${run.productCpuDuringRaw.toFixed(2)} s`,
         `${share(run.endToEnd, run.rawRate).toFixed(1)}%`,
         `${run.endToEnd.stepSeconds.toFixed(2)} s`,
         isExactlyOnce(run.endToEnd) ? "yes" : "NO",
