@@ -4,12 +4,20 @@ import { Worker } from "node:worker_threads";
 export const CHECKPOINT_INTERVAL_MS = 100;
 
 // The thread, as plain CommonJS: it needs nothing of the app but better-sqlite3, which it finds
-// from the app's directory. It stops on any message, closing its connection.
+// from the app's directory. Another connection's checkpoint in progress (SQLITE_BUSY) only means
+// this one waits for its next turn; any other error ends the thread. It stops on any message,
+// closing its connection.
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require("better-sqlite3");
 const db = new Database(workerData.file, { timeout: 10000 });
-const timer = setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.intervalMs);
+const timer = setInterval(() => {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch (error) {
+    if (error.code !== "SQLITE_BUSY") throw error;
+  }
+}, workerData.intervalMs);
 parentPort.once("message", () => {
   clearInterval(timer);
   db.close();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { CheckpointThread } from "@/lib/delivery/sqlite-checkpoints";
 import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
 import type { NewEvent } from "@/lib/delivery/store";
 import { migrateSqlite } from "@/lib/migrate";
@@ -52,6 +53,11 @@ describe.skipIf(isPostgresRun())("SQLite checkpoints", () => {
     } finally {
       await store.close();
     }
+  });
+
+  test("a thread that cannot checkpoint says so, so that its store checkpoints for itself again", async () => {
+    const failure = await new Promise<unknown>((resolve) => new CheckpointThread(path.join(dir, "missing", "console.db"), resolve));
+    expect(String(failure)).toMatch(/directory does not exist|unable to open/i);
   });
 
   test("closing the store stops its thread and leaves a database every connection reads whole", async () => {
