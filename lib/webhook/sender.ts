@@ -198,7 +198,14 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
 
     // Our own timer, not undici's headersTimeout/bodyTimeout: those are checked on a coarse
     // clock and fire about half a second late, and they would not cover connecting.
-    const deadline = setTimeout(() => {
+    // A timer's start is the event loop's cached clock, which may be a little behind `started`:
+    // one that fires early waits out the rest, so no response is refused before the deadline.
+    const onDeadline = () => {
+      const left = responseTimeoutMs - (performance.now() - started);
+      if (left > 0) {
+        deadline = setTimeout(onDeadline, Math.ceil(left));
+        return;
+      }
       if (statusCode !== undefined && (statusCode < 200 || statusCode >= 300)) {
         // The verdict is already known; only the rest of an error page is missing.
         finishWithStatus();
@@ -208,7 +215,8 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
         fail(new SendStageError(stage, SEND_ERROR_CODES.timeout, message));
       }
       controller?.abort(new Error("Webhook response deadline passed"));
-    }, responseTimeoutMs);
+    };
+    let deadline = setTimeout(onDeadline, responseTimeoutMs);
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(ctrl) {
