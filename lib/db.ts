@@ -37,9 +37,19 @@ export async function transaction<T>(work: (tx: Prisma.TransactionClient) => Pro
     try {
       return await db().$transaction(work);
     } catch (error) {
-      const busy = error instanceof Error && /database is locked|SQLITE_BUSY/.test(error.message);
-      if (!busy || attempt >= 8) throw error;
+      if (!isSqliteBusy(error) || attempt >= 8) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
   }
+}
+
+/**
+ * Whether SQLite refused with "database is locked". Prisma reports it in its message, or, for a
+ * statement inside an interactive transaction, as a timeout (P1008) whose driver error says so.
+ */
+function isSqliteBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (/database is locked|SQLITE_BUSY/.test(error.message)) return true;
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }).meta;
+  return meta?.driverAdapterError?.cause?.originalCode === "SQLITE_BUSY";
 }

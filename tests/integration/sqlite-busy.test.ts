@@ -1,0 +1,42 @@
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createChannel } from "@/lib/channels";
+import { db, transaction } from "@/lib/db";
+import { env } from "@/lib/env";
+import { createProvider } from "@/lib/providers";
+import { createUser } from "@/lib/users";
+import { isPostgresRun } from "../support/database";
+
+let admin: string;
+let providerId: string;
+
+beforeAll(async () => {
+  admin = (await createUser("busy@example.com", "pw")).user.id;
+  providerId = (await createProvider(admin, "Busy")).id;
+});
+
+describe.skipIf(isPostgresRun())("interactive transactions on SQLite", () => {
+  let other: Database.Database;
+  beforeAll(() => {
+    other = new Database(env().sqlitePath, { timeout: 10_000 });
+  });
+  afterAll(() => other.close());
+
+  test("one that read before another connection wrote is run again, not refused", async () => {
+    const { id } = await createChannel(admin, providerId, { name: "Busy", description: "", email: "" });
+    let attempts = 0;
+    const name = await transaction(async (tx) => {
+      attempts += 1;
+      await tx.channel.findUniqueOrThrow({ where: { id } });
+      // A dispatcher's heartbeat, say, commits between this transaction's read and its write:
+      // SQLite cannot let a deferred transaction write on top of a snapshot that moved.
+      if (attempts === 1) other.prepare(`UPDATE "Channel" SET "description" = 'written elsewhere' WHERE "id" = ?`).run(id);
+      const updated = await tx.channel.update({ where: { id }, data: { name: `Busy ${attempts}` } });
+      return updated.name;
+    });
+    expect(attempts).toBe(2);
+    expect(name).toBe("Busy 2");
+    const channel = await db().channel.findUniqueOrThrow({ where: { id } });
+    expect(channel).toMatchObject({ name: "Busy 2", description: "written elsewhere" });
+  });
+});
