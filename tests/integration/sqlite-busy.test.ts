@@ -39,4 +39,22 @@ describe.skipIf(isPostgresRun())("interactive transactions on SQLite", () => {
     const channel = await db().channel.findUniqueOrThrow({ where: { id } });
     expect(channel).toMatchObject({ name: "Busy 2", description: "written elsewhere" });
   });
+
+  test("one that meets another connection's write in progress is run again once it is over", async () => {
+    const { id } = await createChannel(admin, providerId, { name: "Held", description: "", email: "" });
+    let attempts = 0;
+    const name = await transaction(async (tx) => {
+      attempts += 1;
+      // The other connection's transaction ends between the two runs.
+      if (other.inTransaction) other.exec("ROLLBACK");
+      await tx.channel.findUniqueOrThrow({ where: { id } });
+      // Another connection holds the write lock when this transaction wants it: SQLite refuses at
+      // once rather than wait (waiting could deadlock), and Prisma reports a timeout (P1008).
+      if (attempts === 1) other.exec("BEGIN IMMEDIATE");
+      const updated = await tx.channel.update({ where: { id }, data: { name: `Held ${attempts}` } });
+      return updated.name;
+    });
+    expect(attempts).toBe(2);
+    expect(name).toBe("Held 2");
+  });
 });
