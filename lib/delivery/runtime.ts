@@ -98,10 +98,15 @@ export function startDispatcherThreads(): void {
  */
 const DISPATCHER_YOUNG_GENERATION_MB = 64;
 
+/** The entry of the dispatcher thread and of its outcome writer (see lib/delivery/thread.ts). */
+export function dispatcherThreadEntry(): string {
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts/dispatcher-thread.mjs");
+}
+
 /** A worker thread running `scripts/dispatcher-thread.mjs`, restarted a second after it dies. */
 class DispatcherThread {
   private worker: Worker | undefined;
-  private readonly entry = path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts/dispatcher-thread.mjs");
+  private readonly entry = dispatcherThreadEntry();
 
   constructor() {
     this.start();

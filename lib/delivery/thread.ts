@@ -1,11 +1,10 @@
 // The app's dispatcher thread (see startDispatcherThreads): a dispatcher with its own database
 // connection, woken by the app's thread when a channel gets new events. On SQLite it starts a
 // second thread, from the same entry with the role "writer", that writes its outcomes.
-import path from "node:path";
 import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import { env } from "../env";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
-import { deliveryStore, notifyDispatcher, startDispatcher } from "./runtime";
+import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, startDispatcher } from "./runtime";
 
 type ThreadData = { role: "writer"; port: MessagePort } | undefined;
 
@@ -23,7 +22,7 @@ if (data?.role === "writer") {
 /** The delivery store with its outcome batches written on a writer thread. */
 function withOutcomeWriter(): OutcomeWriterClient {
   const { port1, port2 } = new MessageChannel();
-  const writer = new Worker(path.join(process.cwd(), "scripts/dispatcher-thread.mjs"), {
+  const writer = new Worker(dispatcherThreadEntry(), {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
     transferList: [port2],
   });

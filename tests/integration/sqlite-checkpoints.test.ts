@@ -40,14 +40,14 @@ describe.skipIf(isPostgresRun())("SQLite checkpoints", () => {
       const before = statSync(file).size;
       // About 5 MB of events: five times what would make SQLite checkpoint on a commit of its own.
       for (let i = 0; i < 10; i++) await store.insertEvents(events(1000, i * 1000));
-      // The store's own connection never checkpoints…
+      // Every event is there for any connection at once, from the WAL…
       const reader = new Database(file, { readonly: true });
       try {
         expect(reader.prepare(`SELECT count(*) FROM "WebhookEvent"`).pluck().get()).toBe(10_000);
       } finally {
         reader.close();
       }
-      // …the thread does, within moments, so the file itself grows by the events' size.
+      // …and the thread copies them into the file itself within moments, which grows by their size.
       await waitUntil(() => statSync(file).size - before > 4_000_000);
       expect(statSync(path.join(`${file}-wal`)).size).toBeGreaterThan(0);
     } finally {
