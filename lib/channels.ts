@@ -1,4 +1,5 @@
 import "server-only";
+import { EVENT_TRANSITIONS } from "./delivery/lifecycle";
 import { z } from "zod";
 import { db, transaction } from "./db";
 import { env } from "./env";
@@ -198,8 +199,8 @@ export async function setWebhookSetting(
     if (setting === "webhookRedelivery" && !value) {
       // Turning redelivery off cancels the tries still scheduled.
       await tx.webhookEvent.updateMany({
-        where: { channelId, status: "retrying" },
-        data: { status: "failed", nextAttemptAt: null },
+        where: { channelId, status: { in: [...EVENT_TRANSITIONS.stopRedelivery.from] } },
+        data: { status: EVENT_TRANSITIONS.stopRedelivery.to[0], nextAttemptAt: null },
       });
     }
     if (setting !== "errorStatisticsAggregation") return;

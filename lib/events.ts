@@ -2,6 +2,7 @@ import "server-only";
 import { listAttempts, type AttemptView } from "./attempts";
 import { getRoleOrThrow } from "./channels";
 import { db } from "./db";
+import { canTransition, EVENT_TRANSITIONS, EventStatus, parseEventStatus } from "./delivery/lifecycle";
 import { notifyDispatcher } from "./delivery/runtime";
 import { ForbiddenError, InputError, NotFoundError } from "./errors";
 import { canManageChannel, canReadSettings } from "./roles";
@@ -9,7 +10,7 @@ import { canManageChannel, canReadSettings } from "./roles";
 export type EventHistory = {
   webhookEventId: string;
   type: string;
-  status: string;
+  status: EventStatus;
   origin: string;
   createdAt: Date;
   nextAttemptAt: Date | null;
@@ -31,11 +32,13 @@ export async function getEventHistory(userId: string, channelId: string, webhook
   if (!event) throw new NotFoundError("This event does not exist.");
   const attempts = await listAttempts(userId, channelId, { webhookEventId, limit: 100 });
   const { event: json, ...rest } = event;
+  const status = parseEventStatus(event.status);
   return {
     ...rest,
+    status,
     json: JSON.stringify(JSON.parse(json), null, 2),
     attempts: attempts.reverse(),
-    canRedeliver: canManageChannel(role) && event.status === "failed",
+    canRedeliver: canManageChannel(role) && canTransition("redeliverNow", status, EventStatus.retrying),
   };
 }
 
@@ -49,8 +52,8 @@ export async function redeliverEvent(actorId: string, channelId: string, webhook
   const channel = await db().channel.findUniqueOrThrow({ where: { id: channelId }, select: { useWebhook: true } });
   if (!channel.useWebhook) throw new InputError("Turn on Use webhook first: nothing is sent while it is off.");
   const { count } = await db().webhookEvent.updateMany({
-    where: { webhookEventId, channelId, status: "failed" },
-    data: { status: "retrying", nextAttemptAt: new Date() },
+    where: { webhookEventId, channelId, status: { in: [...EVENT_TRANSITIONS.redeliverNow.from] } },
+    data: { status: EVENT_TRANSITIONS.redeliverNow.to[0], nextAttemptAt: new Date() },
   });
   if (count === 0) throw new InputError("Only a failed event can be redelivered.");
   notifyDispatcher(channelId);

@@ -1,4 +1,5 @@
 import "server-only";
+import { parseEventStatus, type EventStatus } from "./delivery/lifecycle";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getRoleOrThrow } from "./channels";
@@ -51,7 +52,7 @@ export type RecentEvent = {
   type: string;
   summary: string;
   userId: string;
-  status: string;
+  status: EventStatus;
   createdAt: Date;
   attempts: number;
   last: { success: boolean; statusCode: number | null; reason: string | null; detail: string | null; durationMs: number } | null;
@@ -84,7 +85,7 @@ export async function listRecentSimulatorEvents(userId: string, channelId: strin
       type: row.type,
       summary: event.message?.text ?? event.postback?.data ?? "",
       userId: event.source.userId,
-      status: row.status,
+      status: parseEventStatus(row.status),
       createdAt: row.createdAt,
       attempts: row.attempts,
       last: last

@@ -6,6 +6,7 @@ import {
   buildUnfollowEvent,
   type WebhookEvent,
 } from "../webhook/payload";
+import { EventStatus } from "./lifecycle";
 import { deliveryStore, notifyDispatcher } from "./runtime";
 import type { NewEvent } from "./store";
 
@@ -78,7 +79,7 @@ export async function acceptEvents(
   origin: NewEvent["origin"],
   now: number = Date.now(),
 ): Promise<AcceptedEvents> {
-  const status = channel.useWebhook ? "pending" : "skipped";
+  const status = channel.useWebhook ? EventStatus.pending : EventStatus.skipped;
   const rows: NewEvent[] = specs.map((spec) => {
     const event = buildEvent(spec, now);
     return {

@@ -1,3 +1,4 @@
+import type { EVENT_TRANSITIONS } from "./lifecycle";
 import type { Failure } from "../webhook/reasons";
 
 /** An event accepted for delivery, as written before it is acknowledged. */
@@ -7,7 +8,7 @@ export type NewEvent = {
   type: string;
   /** The event's JSON as first sent. */
   event: string;
-  status: "pending" | "skipped";
+  status: (typeof EVENT_TRANSITIONS.accept.to)[number];
   origin: "simulator" | "api" | "load";
   createdAt: number;
 };

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { SimulatorPanel } from "@/components/simulator/simulator-panel";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { loadChannelPage } from "@/lib/channel-page";
+import { EventStatus, isAwaitingFirstOutcome } from "@/lib/delivery/lifecycle";
 import { canReadSettings } from "@/lib/roles";
 import { listRecentSimulatorEvents, listSimulatedUsers, type RecentEvent } from "@/lib/simulator";
 import { formatUtc9 } from "@/lib/time";
@@ -10,9 +11,9 @@ import { formatUtc9 } from "@/lib/time";
 export const metadata: Metadata = { title: "Simulator" };
 
 function Outcome({ event, showDetail }: { event: RecentEvent; showDetail: boolean }) {
-  if (event.status === "skipped") return <span className="muted">Not sent: Use webhook is off</span>;
-  if (event.status === "pending" || event.status === "sending" || !event.last) return <span className="muted">Sending…</span>;
-  if (event.status === "retrying") {
+  if (event.status === EventStatus.skipped) return <span className="muted">Not sent: Use webhook is off</span>;
+  if (isAwaitingFirstOutcome(event.status) || !event.last) return <span className="muted">Sending…</span>;
+  if (event.status === EventStatus.retrying) {
     return (
       <span style={{ color: "var(--danger)" }}>
         Failed{showDetail && event.last.reason ? ` · ${event.last.reason} · ${event.last.detail}` : ""} · redelivery
@@ -54,7 +55,7 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
       <SimulatorPanel channelId={channel.id} users={users} />
       <section className="card" aria-label="Recent webhooks">
         <h2>Recent webhooks</h2>
-        <AutoRefresh active={recent.events.some((e) => e.status === "pending" || e.status === "sending")} />
+        <AutoRefresh active={recent.events.some((e) => isAwaitingFirstOutcome(e.status))} />
         {recent.events.length === 0 ? (
           <p className="muted">Nothing sent yet.</p>
         ) : (

@@ -5,20 +5,12 @@ import { notFound } from "next/navigation";
 import { RedeliverButton } from "@/components/channel/redeliver-button";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { loadChannelPage } from "@/lib/channel-page";
+import { EVENT_STATUS_LABELS, EventStatus, isUnfinished } from "@/lib/delivery/lifecycle";
 import { NotFoundError } from "@/lib/errors";
 import { getEventHistory } from "@/lib/events";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Webhook event" };
-
-const STATUS_LABELS: Record<string, string> = {
-  pending: "Waiting to be sent",
-  sending: "Sending",
-  retrying: "Failed; redelivery scheduled",
-  delivered: "Delivered",
-  failed: "Failed",
-  skipped: "Not sent (Use webhook was off)",
-};
 
 export default async function EventPage({
   params,
@@ -31,7 +23,7 @@ export default async function EventPage({
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const inProgress = ["pending", "sending", "retrying"].includes(history.status);
+  const inProgress = isUnfinished(history.status);
   return (
     <>
       <div className="breadcrumb">
@@ -45,8 +37,8 @@ export default async function EventPage({
         <div className="setting">
           <div className="setting-label">Status</div>
           <div className="setting-value" data-testid="event-status">
-            {STATUS_LABELS[history.status] ?? history.status}
-            {history.status === "retrying" && history.nextAttemptAt && (
+            {EVENT_STATUS_LABELS[history.status]}
+            {history.status === EventStatus.retrying && history.nextAttemptAt && (
               <span className="muted"> · next try {formatUtc9(history.nextAttemptAt)} (UTC+9)</span>
             )}
           </div>
