@@ -15,7 +15,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { HOUR_MS } from "../lib/delivery/outcomes";
+import { HOUR_MS } from "../lib/statistics/utc9";
 import { PgDeliveryStore } from "../lib/delivery/pg-store";
 import { SqliteDeliveryStore } from "../lib/delivery/sqlite-store";
 import { sqliteTime } from "../lib/delivery/sqlite-time";

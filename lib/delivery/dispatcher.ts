@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
-import type { AttemptRecord, ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome } from "./store";
+import type { AttemptRecord, ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome, OutcomeRecorder } from "./store";
 
 export type DispatcherOptions = {
   store: DeliveryStore;
+  /** Where finished sends' outcomes are written; the store itself by default. */
+  outcomes?: OutcomeRecorder;
   /** How many sends one channel may have in flight. */
   channelConcurrency: number;
   leaseMs: number;
@@ -391,7 +393,7 @@ export class Dispatcher {
     if (this.outcomes.length === 0) return Promise.resolve();
     const batch = this.outcomes;
     this.outcomes = [];
-    const writing = this.options.store
+    const writing = (this.options.outcomes ?? this.options.store)
       .recordOutcomes(batch, this.now())
       .catch((error: unknown) => {
         this.log(`dispatcher: cannot record ${batch.length} outcomes, will retry: ${String(error)}`);

@@ -97,10 +97,15 @@ export function canTransition(transition: EventTransition, from: EventStatus | n
   return (from === null ? t.from.length === 0 : t.from.includes(from)) && t.to.includes(to);
 }
 
-/** A status as an SQL string literal, for the stores' statements (statuses need no escaping). */
-export function sqlStatus(status: EventStatus): string {
-  return `'${status}'`;
-}
+/** Each status as an SQL string literal, for the stores' statements. */
+export const SqlStatus = {
+  pending: "'pending'",
+  sending: "'sending'",
+  retrying: "'retrying'",
+  delivered: "'delivered'",
+  failed: "'failed'",
+  skipped: "'skipped'",
+} as const satisfies { [S in EventStatus]: `'${S}'` };
 
 /** A status read from the database; anything else is a bug in a writer, and says so. */
 export function parseEventStatus(value: string): EventStatus {

@@ -1,13 +1,19 @@
 import pg from "pg";
-import { addNotice, addToGroups, attemptRow, HOUR_MS, NOTIFICATION_GROUP_MS, type ErrorGroup, type NoticeGroup } from "./outcomes";
-import type {
-  AttemptRecord,
-  ChannelDelivery,
-  ClaimedEvent,
-  ClaimOptions,
-  DeliveryStore,
-  EventOutcome,
-  NewEvent,
+import { joinableAfter, openedGroupSpan, type Notice } from "../notify/notice-groups";
+import { rowKey, rowsCreatedIn, type ErrorGroup, type ErrorHour } from "../statistics/error-groups";
+import { ATTEMPT_COLUMN_LIST, ATTEMPT_COLUMNS, attemptValues } from "./attempt-columns";
+import { claimInOrder, type LeaseKinds } from "./claim-order";
+import { isUnfinished, SqlStatus } from "./lifecycle";
+import { channelsWithFailures, planOutcomes, type ChannelFlags, type OutcomePlan } from "./outcome-plan";
+import {
+  forgetDispatchersSeenBefore,
+  type AttemptRecord,
+  type ChannelDelivery,
+  type ClaimedEvent,
+  type ClaimOptions,
+  type DeliveryStore,
+  type EventOutcome,
+  type NewEvent,
 } from "./store";
 
 // Times go in and out as JavaScript milliseconds; the columns are timestamptz(3).
@@ -22,15 +28,15 @@ const ms = (value: number) => new Date(value);
 const LEASE = `
   WITH expired AS (
     SELECT "seq" FROM "WebhookEvent"
-    WHERE $6::boolean AND "status" = 'sending' AND "channelId" = $1 AND "lockedUntil" < $3
+    WHERE $6::boolean AND "status" = ${SqlStatus.sending} AND "channelId" = $1 AND "lockedUntil" < $3
     ORDER BY "seq" LIMIT $4 FOR UPDATE SKIP LOCKED),
   fresh AS (
     SELECT "seq" FROM "WebhookEvent"
-    WHERE $7::boolean AND "status" = 'pending' AND "channelId" = $1
+    WHERE $7::boolean AND "status" = ${SqlStatus.pending} AND "channelId" = $1
     ORDER BY "seq" LIMIT $4 FOR UPDATE SKIP LOCKED),
   due AS (
     SELECT "seq", "nextAttemptAt" FROM "WebhookEvent"
-    WHERE $8::boolean AND "status" = 'retrying' AND "channelId" = $1 AND "nextAttemptAt" <= $3
+    WHERE $8::boolean AND "status" = ${SqlStatus.retrying} AND "channelId" = $1 AND "nextAttemptAt" <= $3
     ORDER BY "nextAttemptAt" LIMIT $4 FOR UPDATE SKIP LOCKED),
   picked AS (
     SELECT "seq" FROM (
@@ -38,7 +44,7 @@ const LEASE = `
       UNION ALL SELECT 1, "seq" FROM fresh
       UNION ALL SELECT 2, "seq" FROM due
     ) AS candidates ORDER BY "rank", "seq" LIMIT $4)
-  UPDATE "WebhookEvent" SET "status" = 'sending', "lockedBy" = $2, "lockedUntil" = $5
+  UPDATE "WebhookEvent" SET "status" = ${SqlStatus.sending}, "lockedBy" = $2, "lockedUntil" = $5
   WHERE "seq" IN (SELECT "seq" FROM picked)
   RETURNING "seq", "webhookEventId", "event", "attempts"`;
 
@@ -97,7 +103,7 @@ export class PgDeliveryStore implements DeliveryStore {
           events.map((e) => e.status),
           events.map((e) => e.origin),
           events.map((e) => ms(e.createdAt)),
-          events.map((e) => (e.status === "skipped" ? ms(e.createdAt) : null)),
+          events.map((e) => (isUnfinished(e.status) ? null : ms(e.createdAt))),
         ],
       );
     });
@@ -108,13 +114,13 @@ export class PgDeliveryStore implements DeliveryStore {
       // One index probe per channel and kind of work (LIMIT 1 in a LATERAL keeps the planner from
       // turning the probes into hashed scans of the whole backlog).
       `SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
-         SELECT 1 FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = c."id" LIMIT 1) AS w
+         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id" LIMIT 1) AS w
        UNION
        SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
-         SELECT 1 FROM "WebhookEvent" WHERE "status" = 'sending' AND "channelId" = c."id" AND "lockedUntil" < $1 LIMIT 1) AS w
+         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < $1 LIMIT 1) AS w
        UNION
        SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
-         SELECT 1 FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`,
+         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`,
       [ms(now)],
     );
     return rows.map((r) => r.id);
@@ -135,31 +141,35 @@ export class PgDeliveryStore implements DeliveryStore {
     limit: number,
     now: number,
     leaseMs: number,
-    { reclaimExpired = true, after }: ClaimOptions = {},
+    options: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
-    const lease = async (limit: number, ranks: { expired: boolean; fresh: boolean; due: boolean }) => {
-      if (limit <= 0) return [];
-      const params = [channelId, workerId, ms(now), limit, ms(now + leaseMs), ranks.expired, ranks.fresh, ranks.due];
-      return (await this.pool.query<ClaimedEvent>(LEASE, params)).rows.sort((a, b) => a.seq - b.seq);
-    };
-    if (after === undefined) return lease(limit, { expired: reclaimExpired, fresh: true, due: true });
-    const expired = reclaimExpired ? await lease(limit, { expired: true, fresh: false, due: false }) : [];
-    const { rows: fresh } = await this.pool.query<ClaimedEvent>(
-      `SELECT "seq", "webhookEventId", "event", "attempts", true AS "fresh" FROM "WebhookEvent"
-       WHERE "status" = 'pending' AND "channelId" = $1 AND "seq" > $2
-       ORDER BY "seq" LIMIT $3`,
-      [channelId, after, limit - expired.length],
+    return claimInOrder(
+      {
+        lease: async (limit: number, kinds: LeaseKinds) => {
+          const params = [channelId, workerId, ms(now), limit, ms(now + leaseMs), kinds.expired, kinds.fresh, kinds.due];
+          return (await this.pool.query<ClaimedEvent>(LEASE, params)).rows;
+        },
+        readFresh: async (after: number, limit: number) =>
+          (
+            await this.pool.query<ClaimedEvent>(
+              `SELECT "seq", "webhookEventId", "event", "attempts" FROM "WebhookEvent"
+               WHERE "status" = ${SqlStatus.pending} AND "channelId" = $1 AND "seq" > $2
+               ORDER BY "seq" LIMIT $3`,
+              [channelId, after, limit],
+            )
+          ).rows,
+      },
+      limit,
+      options,
     );
-    const due = await lease(limit - expired.length - fresh.length, { expired: false, fresh: false, due: true });
-    return [...expired, ...fresh, ...due];
   }
 
   async release(seqs: readonly number[], workerId: string): Promise<void> {
     if (seqs.length === 0) return;
     await this.pool.query(
-      `UPDATE "WebhookEvent" SET "status" = CASE WHEN "attempts" > 0 THEN 'retrying' ELSE 'pending' END,
+      `UPDATE "WebhookEvent" SET "status" = CASE WHEN "attempts" > 0 THEN ${SqlStatus.retrying} ELSE ${SqlStatus.pending} END,
          "lockedBy" = NULL, "lockedUntil" = NULL
-       WHERE "seq" = ANY($1::integer[]) AND "status" = 'sending' AND "lockedBy" = $2`,
+       WHERE "seq" = ANY($1::integer[]) AND "status" = ${SqlStatus.sending} AND "lockedBy" = $2`,
       [seqs, workerId],
     );
   }
@@ -167,11 +177,11 @@ export class PgDeliveryStore implements DeliveryStore {
   async skipPending(channelId: string, now: number): Promise<number> {
     const result = await this.pool.query(
       // Each status apart, so that each is found in its partial index.
-      `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = $1, "lockedBy" = NULL, "lockedUntil" = NULL
+      `UPDATE "WebhookEvent" SET "status" = ${SqlStatus.skipped}, "finishedAt" = $1, "lockedBy" = NULL, "lockedUntil" = NULL
        WHERE "seq" IN (
-         SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = $2
+         SELECT "seq" FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = $2
          UNION ALL
-         SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = $2)`,
+         SELECT "seq" FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = $2)`,
       [ms(now), channelId],
     );
     return result.rowCount ?? 0;
@@ -179,48 +189,9 @@ export class PgDeliveryStore implements DeliveryStore {
 
   async recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void> {
     if (outcomes.length === 0) return;
-    const channelIds = [...new Set(outcomes.map((o) => o.attempt.channelId))];
     await this.transaction(async (client) => {
-      const { rows: flagRows } = await client.query<ChannelFlags & { id: string }>(
-        `SELECT "id", "errorStatisticsAggregation", "webhookRedelivery", "errorNotification"
-         FROM "Channel" WHERE "id" = ANY($1::text[])`,
-        [channelIds],
-      );
-      const flags = new Map(flagRows.map((r) => [r.id, r]));
-      const groups = new Map<string, ErrorGroup>();
-      const notices = new Map<string, NoticeGroup>();
-      const finished = { seq: [] as number[], status: [] as string[], next: [] as (Date | null)[] };
-      for (const { seq, attempt, attemptsBefore } of outcomes) {
-        let status = "delivered";
-        let next: Date | null = null;
-        if (attempt.failure) {
-          const channel = flags.get(attempt.channelId);
-          if (channel?.errorStatisticsAggregation) addToGroups(groups, attempt);
-          if (channel?.errorNotification) addNotice(notices, attempt, "error");
-          const delay = channel?.webhookRedelivery ? this.redeliverySchedule[attemptsBefore] : undefined;
-          if (delay !== undefined) {
-            status = "retrying";
-            next = ms(now + delay);
-          } else {
-            status = "failed";
-            if (channel?.webhookRedelivery && channel.errorNotification) addNotice(notices, attempt, "redelivery_stopped");
-          }
-        }
-        finished.seq.push(seq);
-        finished.status.push(status);
-        finished.next.push(next);
-      }
-      await insertAttempts(client, outcomes.map((o) => o.attempt));
-      await client.query(
-        `UPDATE "WebhookEvent" AS e SET "status" = u."status", "attempts" = e."attempts" + 1, "finishedAt" = $4,
-           "nextAttemptAt" = u."next", "lockedBy" = NULL, "lockedUntil" = NULL
-         FROM unnest($1::integer[], $2::text[], $3::timestamptz[]) AS u("seq", "status", "next")
-         WHERE e."seq" = u."seq"`,
-        [finished.seq, finished.status, finished.next, ms(now)],
-      );
-      // Sorted, so that two writers upserting the same rows take their locks in the same order.
-      await upsertErrorRows(client, [...groups.values()].sort(compareGroups));
-      for (const n of [...notices.values()].sort(compareGroups)) await countNotice(client, n, now);
+      const flags = await readFlags(client, channelsWithFailures(outcomes));
+      await writePlan(client, planOutcomes(outcomes, flags, this.redeliverySchedule, now));
     });
   }
 
@@ -235,7 +206,7 @@ export class PgDeliveryStore implements DeliveryStore {
          ON CONFLICT ("id") DO UPDATE SET "seenAt" = excluded."seenAt"),
        forget AS (DELETE FROM "Dispatcher" WHERE "seenAt" < $3)
        SELECT 1 + count(*)::integer AS "live" FROM "Dispatcher" WHERE "seenAt" >= $4 AND "id" <> $1`,
-      [holder, ms(now), ms(now - 100 * aliveMs), ms(now - aliveMs)],
+      [holder, ms(now), ms(forgetDispatchersSeenBefore(now, aliveMs)), ms(now - aliveMs)],
     );
     return rows[0]!.live;
   }
@@ -294,48 +265,57 @@ export class PgDeliveryStore implements DeliveryStore {
   }
 }
 
-type ChannelFlags = { errorStatisticsAggregation: boolean; webhookRedelivery: boolean; errorNotification: boolean };
-
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
-const ATTEMPT_TYPES = [
-  "text", "text", "text", "boolean", "text", "timestamptz", "double precision", "double precision",
-  "double precision", "double precision", "double precision", "text", "boolean", "integer", "text", "text",
-  "text", "text",
-];
+/** The switches of the channels a batch needs, as they are in the batch's transaction. */
+async function readFlags(client: pg.PoolClient, channelIds: readonly string[]): Promise<Map<string, ChannelFlags>> {
+  if (channelIds.length === 0) return new Map();
+  const { rows } = await client.query<ChannelFlags & { id: string }>(
+    `SELECT "id", "errorStatisticsAggregation", "webhookRedelivery", "errorNotification"
+     FROM "Channel" WHERE "id" = ANY($1::text[])`,
+    [channelIds],
+  );
+  return new Map(rows.map(({ id, ...flags }) => [id, flags]));
+}
 
-const INSERT_ATTEMPTS = `INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "isRedelivery", "url", "startedAt",
-    "durationMs", "dnsMs", "connectMs", "tlsMs", "firstByteMs", "httpVersion", "success", "statusCode",
-    "reason", "detail", "requestExcerpt", "responseExcerpt")
-  SELECT * FROM unnest(${ATTEMPT_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(", ")})`;
+/**
+ * Writes a batch's plan with a few multi-row statements. The plan's rows come in one order for
+ * every writer, so two writers upserting the same rows take their locks in the same order.
+ */
+async function writePlan(client: pg.PoolClient, plan: OutcomePlan): Promise<void> {
+  await insertAttempts(client, plan.attempts);
+  await client.query(
+    `UPDATE "WebhookEvent" AS e SET "status" = u."status", "attempts" = e."attempts" + 1, "finishedAt" = $4,
+       "nextAttemptAt" = u."next", "lockedBy" = NULL, "lockedUntil" = NULL
+     FROM unnest($1::integer[], $2::text[], $3::timestamptz[]) AS u("seq", "status", "next")
+     WHERE e."seq" = u."seq"`,
+    [
+      plan.events.map((e) => e.seq),
+      plan.events.map((e) => e.status),
+      plan.events.map((e) => (e.nextAttemptAt === null ? null : ms(e.nextAttemptAt))),
+      ms(plan.now),
+    ],
+  );
+  await upsertErrorRows(client, plan.errorGroups, plan.errorHours);
+  for (const n of plan.notices) await countNotice(client, n, plan.now);
+}
+
+/** PostgreSQL's type for each kind of attempt column. */
+const PG_TYPES = { text: "text", boolean: "boolean", time: "timestamptz", real: "double precision", integer: "integer" } as const;
+
+const INSERT_ATTEMPTS = `INSERT INTO "DeliveryAttempt" (${ATTEMPT_COLUMN_LIST})
+  SELECT * FROM unnest(${ATTEMPT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c.kind]}[]`).join(", ")})`;
+
+const pgAttemptValues = attemptValues({ boolean: (value) => value, time: ms });
 
 /** Writes attempt-log rows with one statement: a column array per column. */
 async function insertAttempts(client: Queryable, attempts: readonly AttemptRecord[]): Promise<void> {
-  const columns: unknown[][] = ATTEMPT_TYPES.map(() => []);
+  const columns: unknown[][] = ATTEMPT_COLUMNS.map(() => []);
   for (const attempt of attempts) {
-    const row = attemptRow(attempt, ms);
-    for (let i = 0; i < row.length; i++) columns[i]!.push(row[i]);
+    const values = pgAttemptValues(attempt);
+    for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
   }
-  // Booleans: the SQLite row form uses 1 and 0.
-  columns[3] = columns[3]!.map((v) => v === 1);
-  columns[12] = columns[12]!.map((v) => v === 1);
   await client.query(INSERT_ATTEMPTS, columns);
-}
-
-type RowKey = { channelId: string; reason: string; detail: string };
-
-/** Orders rows by (channel, start, reason, detail). */
-function compareKeys(a: RowKey, aStart: number, b: RowKey, bStart: number): number {
-  return (
-    a.channelId.localeCompare(b.channelId) ||
-    aStart - bStart ||
-    a.reason.localeCompare(b.reason) ||
-    a.detail.localeCompare(b.detail)
-  );
-}
-
-function compareGroups(a: ErrorGroup, b: ErrorGroup): number {
-  return compareKeys(a, a.windowStart, b, b.windowStart);
 }
 
 /**
@@ -343,7 +323,7 @@ function compareGroups(a: ErrorGroup, b: ErrorGroup): number {
  * upserts are atomic however many processes write the same rows, and the first tells which rows
  * it created, which the hours count.
  */
-async function upsertErrorRows(client: pg.PoolClient, groups: readonly ErrorGroup[]): Promise<void> {
+async function upsertErrorRows(client: pg.PoolClient, groups: readonly ErrorGroup[], hours: readonly ErrorHour[]): Promise<void> {
   if (groups.length === 0) return;
   const { rows } = await client.query<{ channelId: string; windowStart: Date; reason: string; detail: string; created: boolean }>(
     `INSERT INTO "ErrorStat" ("channelId", "windowStart", "reason", "detail", "firstAt", "lastAt", "count")
@@ -363,45 +343,28 @@ async function upsertErrorRows(client: pg.PoolClient, groups: readonly ErrorGrou
       groups.map((g) => g.count),
     ],
   );
-  const created = new Set(
-    rows.filter((r) => r.created).map((r) => groupKey(r.channelId, r.windowStart.getTime(), r.reason, r.detail)),
-  );
-  const hours = new Map<string, { channelId: string; hourStart: number; reason: string; detail: string; count: number; rows: number }>();
-  for (const g of groups) {
-    const hourStart = Math.floor(g.windowStart / HOUR_MS) * HOUR_MS;
-    const key = groupKey(g.channelId, hourStart, g.reason, g.detail);
-    const hour = hours.get(key) ?? { channelId: g.channelId, hourStart, reason: g.reason, detail: g.detail, count: 0, rows: 0 };
-    hour.count += g.count;
-    if (created.has(groupKey(g.channelId, g.windowStart, g.reason, g.detail))) hour.rows += 1;
-    hours.set(key, hour);
-  }
-  // In one order for every writer, as the rows: no two writers wait for each other's locks in a circle.
-  const sums = [...hours.values()].sort((a, b) => compareKeys(a, a.hourStart, b, b.hourStart));
+  const created = new Set(rows.filter((r) => r.created).map((r) => rowKey(r.channelId, r.windowStart.getTime(), r.reason, r.detail)));
   await client.query(
     `INSERT INTO "ErrorStatHour" ("channelId", "hourStart", "reason", "detail", "count", "rows")
      SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::integer[], $6::integer[])
      ON CONFLICT ("channelId", "hourStart", "reason", "detail") DO UPDATE SET
        "count" = "ErrorStatHour"."count" + excluded."count", "rows" = "ErrorStatHour"."rows" + excluded."rows"`,
     [
-      sums.map((h) => h.channelId),
-      sums.map((h) => ms(h.hourStart)),
-      sums.map((h) => h.reason),
-      sums.map((h) => h.detail),
-      sums.map((h) => h.count),
-      sums.map((h) => h.rows),
+      hours.map((h) => h.channelId),
+      hours.map((h) => ms(h.hourStart)),
+      hours.map((h) => h.reason),
+      hours.map((h) => h.detail),
+      hours.map((h) => h.count),
+      hours.map((h) => rowsCreatedIn(h, created)),
     ],
   );
 }
 
-function groupKey(channelId: string, start: number, reason: string, detail: string): string {
-  return `${channelId}\u0000${start}\u0000${reason}\u0000${detail}`;
-}
-
 /**
- * Adds failures to the channel's open 5-minute notification group, or opens one. A transaction
- * lock on the group's key makes concurrent writers take turns, so they never open two groups.
+ * Adds failures to the channel's open notification group, or opens one. A transaction lock on
+ * the group's key makes concurrent writers take turns, so they never open two groups.
  */
-async function countNotice(client: pg.PoolClient, n: NoticeGroup, now: number): Promise<void> {
+async function countNotice(client: pg.PoolClient, n: Notice, now: number): Promise<void> {
   await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
     // PostgreSQL text cannot hold NUL, so the key is JSON; a collision would only make two groups take turns.
     JSON.stringify(["notification", n.channelId, n.kind, n.reason, n.detail]),
@@ -412,12 +375,13 @@ async function countNotice(client: pg.PoolClient, n: NoticeGroup, now: number): 
        SELECT "id" FROM "NotificationGroup"
        WHERE "channelId" = $3 AND "kind" = $4 AND "reason" = $5 AND "detail" = $6 AND "emailedAt" IS NULL AND "openedAt" > $7
        ORDER BY "openedAt" DESC LIMIT 1)`,
-    [n.count, ms(n.lastAt), n.channelId, n.kind, n.reason, n.detail, ms(n.firstAt - NOTIFICATION_GROUP_MS)],
+    [n.count, ms(n.lastAt), n.channelId, n.kind, n.reason, n.detail, ms(joinableAfter(n.firstAt))],
   );
   if (updated.rowCount) return;
+  const span = openedGroupSpan(n, now);
   await client.query(
     `INSERT INTO "NotificationGroup" ("channelId", "kind", "reason", "detail", "openedAt", "lastAt", "count")
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [n.channelId, n.kind, n.reason, n.detail, ms(n.firstAt), ms(Math.max(n.lastAt, now)), n.count],
+    [n.channelId, n.kind, n.reason, n.detail, ms(span.openedAt), ms(span.lastAt), n.count],
   );
 }

@@ -5,7 +5,7 @@ import type { SendWebhookOptions } from "../webhook/sender";
 import { Dispatcher } from "./dispatcher";
 import { PgDeliveryStore } from "./pg-store";
 import { SqliteDeliveryStore } from "./sqlite-store";
-import type { DeliveryStore } from "./store";
+import type { DeliveryStore, OutcomeRecorder } from "./store";
 
 // On globalThis: Next bundles route handlers and instrumentation separately, and they must
 // share one store and one dispatcher per process.
@@ -52,12 +52,16 @@ export function sendSettings(): Omit<SendWebhookOptions, "url" | "body" | "secre
   };
 }
 
-/** Starts this process's dispatcher (once). */
-export function startDispatcher(store: DeliveryStore = deliveryStore()): Dispatcher {
+/**
+ * Starts this process's dispatcher (once). Its outcomes go to `outcomes` (a writer thread), or
+ * to `store` itself.
+ */
+export function startDispatcher(store: DeliveryStore = deliveryStore(), outcomes?: OutcomeRecorder): Dispatcher {
   if (!runtime.dispatcher) {
     const config = env();
     runtime.dispatcher = new Dispatcher({
       store,
+      outcomes,
       channelConcurrency: config.webhookChannelConcurrency,
       leaseMs: config.webhookLeaseMs,
       // A dead dispatcher's channels go to the others no later than its events' leases run out.

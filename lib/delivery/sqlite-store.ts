@@ -1,24 +1,25 @@
 import Database from "better-sqlite3";
-import {
-  addNotice,
-  addToGroups,
-  attemptRow,
-  HOUR_MS,
-  NOTIFICATION_GROUP_MS,
-  type ErrorGroup,
-  type NoticeGroup,
-} from "./outcomes";
+import { joinableAfter, openedGroupSpan, type Notice } from "../notify/notice-groups";
+import { rowKey, rowsCreatedIn } from "../statistics/error-groups";
+import { ATTEMPT_COLUMN_LIST, ATTEMPT_COLUMNS, attemptValues } from "./attempt-columns";
+import { claimInOrder, type LeaseKinds } from "./claim-order";
+import { isUnfinished, SqlStatus } from "./lifecycle";
+import { channelsWithFailures, planOutcomes, type ChannelFlags, type OutcomePlan } from "./outcome-plan";
 import { CheckpointThread } from "./sqlite-checkpoints";
 import { sqliteTime } from "./sqlite-time";
-import type {
-  AttemptRecord,
-  ChannelDelivery,
-  ClaimedEvent,
-  ClaimOptions,
-  DeliveryStore,
-  EventOutcome,
-  NewEvent,
+import {
+  forgetDispatchersSeenBefore,
+  type AttemptRecord,
+  type ChannelDelivery,
+  type ClaimedEvent,
+  type ClaimOptions,
+  type DeliveryStore,
+  type EventOutcome,
+  type NewEvent,
 } from "./store";
+
+/** An attempt's values in the columns' order, as SQLite stores them. */
+const sqliteAttemptValues = attemptValues({ boolean: (value) => (value ? 1 : 0), time: sqliteTime });
 
 /** SQLite's own default: a commit that leaves the WAL longer than this many pages checkpoints it. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
@@ -54,18 +55,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      // Events wait as 'pending'; a claim makes them 'sending' under a lease. Only unclaimed
-      // events sit in the (status, channelId, seq) index range for 'pending', so a claim reads
-      // just what it takes; the few 'sending' rows are checked for leases that ran out.
+      // Events wait as pending; a claim makes them sending under a lease. Only unclaimed events
+      // sit in the (status, channelId, seq) index range for pending, so a claim reads just what
+      // it takes; the few sending rows are checked for leases that ran out.
       // One index probe per channel, not a scan of every waiting event: a backlog of 100k
       // events must not make each poll slower.
       pendingChannels: this.db
         .prepare(
           `SELECT "id" FROM "Channel" AS c WHERE
-             EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = c."id")
-             OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'sending' AND "channelId" = c."id" AND "lockedUntil" < @now)
+             EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id")
+             OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < @now)
              OR EXISTS (SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
-                        WHERE "status" = 'retrying' AND "channelId" = c."id" AND "nextAttemptAt" <= @now)`,
+                        WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= @now)`,
         )
         .pluck(),
       channel: this.db.prepare(
@@ -76,22 +77,22 @@ export class SqliteDeliveryStore implements DeliveryStore {
       // redeliveries that are due: a backlog of redeliveries never starves first sends. Looking
       // for expired leases reads every event in flight, so it is done on the periodic scan only.
       claim: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "status" = 'sending', "lockedBy" = @workerId, "lockedUntil" = @until
+        `UPDATE "WebhookEvent" SET "status" = ${SqlStatus.sending}, "lockedBy" = @workerId, "lockedUntil" = @until
          WHERE "seq" IN (
            SELECT "seq" FROM (
              SELECT 0 AS "rank", "seq" FROM (
                SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-               WHERE @reclaim = 1 AND "status" = 'sending' AND "channelId" = @channelId AND "lockedUntil" < @now
+               WHERE @reclaim = 1 AND "status" = ${SqlStatus.sending} AND "channelId" = @channelId AND "lockedUntil" < @now
                ORDER BY "seq" LIMIT @limit)
              UNION ALL
              SELECT 1, "seq" FROM (
                SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-               WHERE @fresh = 1 AND "status" = 'pending' AND "channelId" = @channelId
+               WHERE @fresh = 1 AND "status" = ${SqlStatus.pending} AND "channelId" = @channelId
                ORDER BY "seq" LIMIT @limit)
              UNION ALL
              SELECT 2, "seq" FROM (
                SELECT "seq" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
-               WHERE @due = 1 AND "status" = 'retrying' AND "channelId" = @channelId AND "nextAttemptAt" <= @now
+               WHERE @due = 1 AND "status" = ${SqlStatus.retrying} AND "channelId" = @channelId AND "nextAttemptAt" <= @now
                ORDER BY "nextAttemptAt" LIMIT @limit)
            ) ORDER BY "rank", "seq" LIMIT @limit)
          RETURNING "seq", "webhookEventId", "event", "attempts"`,
@@ -101,7 +102,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       // commit in seq order and none can appear behind the cursor later.
       readFresh: this.db.prepare(
         `SELECT "seq", "webhookEventId", "event", "attempts" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-         WHERE "status" = 'pending' AND "channelId" = ? AND "seq" > ?
+         WHERE "status" = ${SqlStatus.pending} AND "channelId" = ? AND "seq" > ?
          ORDER BY "seq" LIMIT ?`,
       ),
       // Whether a claim has events whose lease ran out, or redeliveries, to lease: asked first,
@@ -109,33 +110,30 @@ export class SqliteDeliveryStore implements DeliveryStore {
       hasExpired: this.db
         .prepare(
           `SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
-           WHERE "status" = 'sending' AND "channelId" = ? AND "lockedUntil" < ? LIMIT 1`,
+           WHERE "status" = ${SqlStatus.sending} AND "channelId" = ? AND "lockedUntil" < ? LIMIT 1`,
         )
         .pluck(),
       hasDue: this.db
         .prepare(
           `SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
-           WHERE "status" = 'retrying' AND "channelId" = ? AND "nextAttemptAt" <= ? LIMIT 1`,
+           WHERE "status" = ${SqlStatus.retrying} AND "channelId" = ? AND "nextAttemptAt" <= ? LIMIT 1`,
         )
         .pluck(),
       release: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "status" = CASE WHEN "attempts" > 0 THEN 'retrying' ELSE 'pending' END,
+        `UPDATE "WebhookEvent" SET "status" = CASE WHEN "attempts" > 0 THEN ${SqlStatus.retrying} ELSE ${SqlStatus.pending} END,
            "lockedBy" = NULL, "lockedUntil" = NULL
-         WHERE "seq" = ? AND "status" = 'sending' AND "lockedBy" = ?`,
+         WHERE "seq" = ? AND "status" = ${SqlStatus.sending} AND "lockedBy" = ?`,
       ),
       skip: this.db.prepare(
         // Each status apart, so that each is found in its partial index.
-        `UPDATE "WebhookEvent" SET "status" = 'skipped', "finishedAt" = @at, "lockedBy" = NULL, "lockedUntil" = NULL
+        `UPDATE "WebhookEvent" SET "status" = ${SqlStatus.skipped}, "finishedAt" = @at, "lockedBy" = NULL, "lockedUntil" = NULL
          WHERE "seq" IN (
-           SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = @channelId
+           SELECT "seq" FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = @channelId
            UNION ALL
-           SELECT "seq" FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = @channelId)`,
+           SELECT "seq" FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = @channelId)`,
       ),
       insertAttempt: this.db.prepare(
-        `INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "isRedelivery", "url", "startedAt",
-           "durationMs", "dnsMs", "connectMs", "tlsMs", "firstByteMs", "httpVersion", "success", "statusCode",
-           "reason", "detail", "requestExcerpt", "responseExcerpt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO "DeliveryAttempt" (${ATTEMPT_COLUMN_LIST}) VALUES (${ATTEMPT_COLUMNS.map(() => "?").join(", ")})`,
       ),
       finishEvent: this.db.prepare(
         `UPDATE "WebhookEvent" SET "status" = ?, "attempts" = "attempts" + 1, "finishedAt" = ?,
@@ -204,7 +202,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.db.transaction(() => {
       for (const e of events) {
         const createdAt = sqliteTime(e.createdAt);
-        const finishedAt = e.status === "skipped" ? createdAt : null;
+        const finishedAt = isUnfinished(e.status) ? null : createdAt;
         insert.run(e.webhookEventId, e.channelId, e.type, e.event, e.status, e.origin, createdAt, finishedAt);
       }
     }).immediate();
@@ -239,23 +237,23 @@ export class SqliteDeliveryStore implements DeliveryStore {
     limit: number,
     now: number,
     leaseMs: number,
-    { reclaimExpired = true, after }: ClaimOptions = {},
+    options: ClaimOptions = {},
   ): Promise<ClaimedEvent[]> {
     const { claim, readFresh, hasExpired, hasDue } = this.statements;
     const params = { channelId, workerId, now: sqliteTime(now), until: sqliteTime(now + leaseMs) };
-    const lease = (limit: number, ranks: { reclaim: boolean; fresh: boolean; due: boolean }) => {
-      if (limit <= 0) return [];
-      const flags = { reclaim: ranks.reclaim ? 1 : 0, fresh: ranks.fresh ? 1 : 0, due: ranks.due ? 1 : 0 };
-      return (claim.all({ ...params, limit, ...flags }) as ClaimedEvent[]).sort((a, b) => a.seq - b.seq);
-    };
-    if (after === undefined) return lease(limit, { reclaim: reclaimExpired, fresh: true, due: true });
-    const expired =
-      reclaimExpired && hasExpired.get(channelId, params.now) === 1 ? lease(limit, { reclaim: true, fresh: false, due: false }) : [];
-    const fresh = readFresh.all(channelId, after, limit - expired.length) as ClaimedEvent[];
-    for (const event of fresh) event.fresh = true;
-    const room = limit - expired.length - fresh.length;
-    const due = room > 0 && hasDue.get(channelId, params.now) === 1 ? lease(room, { reclaim: false, fresh: false, due: true }) : [];
-    return [...expired, ...fresh, ...due];
+    return claimInOrder(
+      {
+        lease: async (limit: number, kinds: LeaseKinds) => {
+          const ranks = { reclaim: kinds.expired ? 1 : 0, fresh: kinds.fresh ? 1 : 0, due: kinds.due ? 1 : 0 };
+          return claim.all({ ...params, limit, ...ranks }) as ClaimedEvent[];
+        },
+        readFresh: async (after: number, limit: number) => readFresh.all(channelId, after, limit) as ClaimedEvent[],
+        mayHaveExpired: async () => hasExpired.get(channelId, params.now) === 1,
+        mayHaveDue: async () => hasDue.get(channelId, params.now) === 1,
+      },
+      limit,
+      options,
+    );
   }
 
   async release(seqs: readonly number[], workerId: string): Promise<void> {
@@ -270,75 +268,72 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void> {
-    const { insertAttempt, finishEvent, channelFlags, upsertErrors, errorRowExists, upsertHour } = this.statements;
-    const at = sqliteTime(now);
-    const schedule = this.redeliverySchedule;
     // Outcomes may skip the wait for the disk: in WAL mode a crash of the process loses none of
     // them, and a power cut can only lose the last few, whose events are then sent again.
     this.setSynchronous("NORMAL");
     this.db.transaction(() => {
-      const groups = new Map<string, ErrorGroup>();
-      const notices = new Map<string, NoticeGroup>();
-      const flags = new Map<string, ChannelFlags>();
-      for (const { seq, attempt, attemptsBefore } of outcomes) {
-        insertAttempt.run(attemptRow(attempt, sqliteTime));
-        if (!attempt.failure) {
-          finishEvent.run("delivered", at, null, seq);
-          continue;
-        }
-        let channel = flags.get(attempt.channelId);
-        if (!channel) {
-          const row = channelFlags.get(attempt.channelId) as Record<keyof ChannelFlags, number> | undefined;
-          channel = {
-            errorStatisticsAggregation: row?.errorStatisticsAggregation === 1,
-            webhookRedelivery: row?.webhookRedelivery === 1,
-            errorNotification: row?.errorNotification === 1,
-          };
-          flags.set(attempt.channelId, channel);
-        }
-        if (channel.errorStatisticsAggregation) addToGroups(groups, attempt);
-        if (channel.errorNotification) addNotice(notices, attempt, "error");
-        // attemptsBefore counts earlier sends: the first failure waits schedule[0], and so on.
-        const delay = channel.webhookRedelivery ? schedule[attemptsBefore] : undefined;
-        if (delay !== undefined) {
-          finishEvent.run("retrying", at, sqliteTime(now + delay), seq);
-        } else {
-          finishEvent.run("failed", at, null, seq);
-          if (channel.webhookRedelivery && channel.errorNotification) {
-            addNotice(notices, attempt, "redelivery_stopped");
-          }
-        }
-      }
-      for (const g of groups.values()) {
-        const windowStart = sqliteTime(g.windowStart);
-        const isNewRow = errorRowExists.get(g.channelId, windowStart, g.reason, g.detail) === undefined;
-        upsertErrors.run({ ...g, windowStart, firstAt: sqliteTime(g.firstAt), lastAt: sqliteTime(g.lastAt) });
-        const hourStart = sqliteTime(Math.floor(g.windowStart / HOUR_MS) * HOUR_MS);
-        upsertHour.run(g.channelId, hourStart, g.reason, g.detail, g.count, isNewRow ? 1 : 0);
-      }
-      for (const n of notices.values()) this.countNotice(n, now);
+      const flags = this.readFlags(channelsWithFailures(outcomes));
+      this.writePlan(planOutcomes(outcomes, flags, this.redeliverySchedule, now));
     }).immediate();
   }
 
-  /** Adds failures to the channel's open 5-minute notification group, or opens one. */
-  private countNotice(n: NoticeGroup, now: number): void {
+  private readFlags(channelIds: readonly string[]): Map<string, ChannelFlags> {
+    const flags = new Map<string, ChannelFlags>();
+    for (const channelId of channelIds) {
+      const row = this.statements.channelFlags.get(channelId) as Record<keyof ChannelFlags, number> | undefined;
+      if (!row) continue;
+      flags.set(channelId, {
+        errorStatisticsAggregation: row.errorStatisticsAggregation === 1,
+        webhookRedelivery: row.webhookRedelivery === 1,
+        errorNotification: row.errorNotification === 1,
+      });
+    }
+    return flags;
+  }
+
+  /** Writes a batch's plan; runs inside the batch's transaction. */
+  private writePlan(plan: OutcomePlan): void {
+    const { insertAttempt, finishEvent, upsertErrors, errorRowExists, upsertHour } = this.statements;
+    const at = sqliteTime(plan.now);
+    for (const attempt of plan.attempts) insertAttempt.run(sqliteAttemptValues(attempt));
+    for (const e of plan.events) {
+      finishEvent.run(e.status, at, e.nextAttemptAt === null ? null : sqliteTime(e.nextAttemptAt), e.seq);
+    }
+    const created = new Set<string>();
+    for (const g of plan.errorGroups) {
+      const windowStart = sqliteTime(g.windowStart);
+      if (errorRowExists.get(g.channelId, windowStart, g.reason, g.detail) === undefined) {
+        created.add(rowKey(g.channelId, g.windowStart, g.reason, g.detail));
+      }
+      upsertErrors.run({ ...g, windowStart, firstAt: sqliteTime(g.firstAt), lastAt: sqliteTime(g.lastAt) });
+    }
+    for (const h of plan.errorHours) {
+      upsertHour.run(h.channelId, sqliteTime(h.hourStart), h.reason, h.detail, h.count, rowsCreatedIn(h, created));
+    }
+    for (const n of plan.notices) this.countNotice(n, plan.now);
+  }
+
+  /** Adds failures to the channel's open notification group, or opens one. */
+  private countNotice(n: Notice, now: number): void {
     const { openGroup, addToGroup, newGroup } = this.statements;
-    const open = openGroup.get(n.channelId, n.kind, n.reason, n.detail, sqliteTime(n.firstAt - NOTIFICATION_GROUP_MS)) as
-      | number
-      | undefined;
-    if (open !== undefined) addToGroup.run(n.count, sqliteTime(n.lastAt), open);
-    else newGroup.run(n.channelId, n.kind, n.reason, n.detail, sqliteTime(n.firstAt), sqliteTime(Math.max(n.lastAt, now)), n.count);
+    const open = openGroup.get(n.channelId, n.kind, n.reason, n.detail, sqliteTime(joinableAfter(n.firstAt))) as number | undefined;
+    if (open !== undefined) {
+      addToGroup.run(n.count, sqliteTime(n.lastAt), open);
+      return;
+    }
+    const span = openedGroupSpan(n, now);
+    newGroup.run(n.channelId, n.kind, n.reason, n.detail, sqliteTime(span.openedAt), sqliteTime(span.lastAt), n.count);
   }
 
   async recordCheck(attempt: AttemptRecord): Promise<void> {
-    this.statements.insertAttempt.run(attemptRow(attempt, sqliteTime));
+    this.statements.insertAttempt.run(sqliteAttemptValues(attempt));
   }
 
   async heartbeat(holder: string, now: number, aliveMs: number): Promise<number> {
     const { heartbeat, forgetDispatchers, liveDispatchers } = this.statements;
     return this.db.transaction(() => {
       heartbeat.run(holder, sqliteTime(now));
-      forgetDispatchers.run(sqliteTime(now - 100 * aliveMs));
+      forgetDispatchers.run(sqliteTime(forgetDispatchersSeenBefore(now, aliveMs)));
       return liveDispatchers.get(sqliteTime(now - aliveMs)) as number;
     }).immediate();
   }
@@ -386,6 +381,4 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.db.close();
   }
 }
-
-type ChannelFlags = { errorStatisticsAggregation: boolean; webhookRedelivery: boolean; errorNotification: boolean };
 

@@ -73,11 +73,28 @@ export type AttemptRecord = {
 /** The outcome of sending one claimed event; `attemptsBefore` counts its earlier sends. */
 export type EventOutcome = { seq: number; attemptsBefore: number; attempt: AttemptRecord };
 
+/** Writes the outcomes of finished sends; the dispatcher may hand them to another thread. */
+export interface OutcomeRecorder {
+  /**
+   * Records sends in one transaction, as `planOutcomes` decides: the attempts, the events' new
+   * status, and, for channels whose aggregation is on, the 60-second error rows.
+   */
+  recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void>;
+}
+
+/** A dispatcher unseen for this many of its alive periods is forgotten. */
+const FORGET_DISPATCHER_AFTER_PERIODS = 100;
+
+/** Dispatchers last seen before this instant are deleted when another beats its heart. */
+export function forgetDispatchersSeenBefore(now: number, aliveMs: number): number {
+  return now - FORGET_DISPATCHER_AFTER_PERIODS * aliveMs;
+}
+
 /**
  * The delivery engine's storage: batched, and written with plain SQL, because the hot path
  * moves thousands of rows a second and an ORM round trip per row would be the bottleneck.
  */
-export interface DeliveryStore {
+export interface DeliveryStore extends OutcomeRecorder {
   /** Writes events in one transaction; returns once they are durable. */
   insertEvents(events: readonly NewEvent[]): Promise<void>;
   /** Channels that have pending events nobody holds. */
@@ -100,11 +117,6 @@ export interface DeliveryStore {
   release(seqs: readonly number[], workerId: string): Promise<void>;
   /** Marks a channel's pending events as skipped (Use webhook is off); returns how many. */
   skipPending(channelId: string, now: number): Promise<number>;
-  /**
-   * Records sends in one transaction: the attempts, the events' new status, and, for channels
-   * whose aggregation is on, the 60-second error rows.
-   */
-  recordOutcomes(outcomes: readonly EventOutcome[], now: number): Promise<void>;
   /** Records a Verify or test send, which is never counted in statistics. */
   recordCheck(attempt: AttemptRecord): Promise<void>;
   /**

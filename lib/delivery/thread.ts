@@ -13,14 +13,14 @@ const data = workerData as ThreadData;
 if (data?.role === "writer") {
   serveOutcomeWrites(data.port, deliveryStore());
 } else {
-  startDispatcher(env().databaseKind === "sqlite" ? withOutcomeWriter() : deliveryStore());
+  startDispatcher(deliveryStore(), env().databaseKind === "sqlite" ? outcomeWriter() : undefined);
   parentPort.on("message", (message: { notify?: string }) => {
     if (typeof message.notify === "string") notifyDispatcher(message.notify);
   });
 }
 
-/** The delivery store with its outcome batches written on a writer thread. */
-function withOutcomeWriter(): OutcomeWriterClient {
+/** Outcome batches written on a writer thread. */
+function outcomeWriter(): OutcomeWriterClient {
   const { port1, port2 } = new MessageChannel();
   const writer = new Worker(dispatcherThreadEntry(), {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
@@ -33,5 +33,5 @@ function withOutcomeWriter(): OutcomeWriterClient {
     console.error(`outcome writer thread: exited with ${code}`);
     process.exit(1);
   });
-  return new OutcomeWriterClient(port1, deliveryStore());
+  return new OutcomeWriterClient(port1);
 }

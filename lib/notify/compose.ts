@@ -3,9 +3,8 @@
  * imports it through plain Node, and the unit tests check every line without a database.
  */
 import { formatUtc9 } from "../time";
+import { NOTIFICATION_GROUP_MINUTES, type NotificationKind } from "./notice-groups";
 
-/** What a notification group is about: failed sends, or redelivery giving up on events. */
-export type NotificationKind = "error" | "redelivery_stopped";
 
 export function isNotificationKind(value: string): value is NotificationKind {
   return value === "error" || value === "redelivery_stopped";
@@ -80,7 +79,7 @@ export function composeNotificationEmail(input: NotificationEmailInput): Compose
     "",
     ...fields.map(([label, value]) => `${label}: ${value}`),
     "",
-    "Errors with the same reason and detail within 5 minutes are counted in one email.",
+    `Errors with the same reason and detail within ${NOTIFICATION_GROUP_MINUTES} minutes are counted in one email.`,
     "",
   ].join("\n");
   const rows = fields
@@ -95,7 +94,7 @@ export function composeNotificationEmail(input: NotificationEmailInput): Compose
     '<body style="font-family:sans-serif;font-size:14px">',
     `<p>${escapeHtml(introduction(input.kind))}</p>`,
     `<table>\n${rows}\n</table>`,
-    "<p>Errors with the same reason and detail within 5 minutes are counted in one email.</p>",
+    `<p>Errors with the same reason and detail within ${NOTIFICATION_GROUP_MINUTES} minutes are counted in one email.</p>`,
     "</body></html>",
     "",
   ].join("\n");

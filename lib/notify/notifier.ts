@@ -5,7 +5,7 @@
  */
 import { createTransport } from "nodemailer";
 import { db, transaction } from "../db";
-import { NOTIFICATION_GROUP_MS } from "../delivery/outcomes";
+import { closedGroupsOpenedBy } from "./notice-groups";
 import { env } from "../env";
 import { composeNotificationEmail, isNotificationKind, notificationRecipients } from "./compose";
 import { MAX_SEND_ATTEMPTS, sendBackoffMs } from "./outbox-status";
@@ -30,7 +30,7 @@ const SEND_LEASE_MS = 15 * 60_000;
  */
 export async function processDueNotifications(now: number): Promise<number> {
   const due = await db().notificationGroup.findMany({
-    where: { emailedAt: null, openedAt: { lte: new Date(now - NOTIFICATION_GROUP_MS) } },
+    where: { emailedAt: null, openedAt: { lte: new Date(closedGroupsOpenedBy(now)) } },
     orderBy: { openedAt: "asc" },
     select: { id: true },
     take: 500,

@@ -28,14 +28,17 @@ afterAll(async () => {
   await Promise.all(stores.map((s) => s.close().catch(() => {})));
 });
 
-/** A client and the writer it talks to, over a real message channel, each with its own store. */
+/**
+ * A client and the writer it talks to, over a real message channel, and a store of the client's
+ * own for claiming, as the dispatcher thread has.
+ */
 function writerPair(writerStore: DeliveryStore) {
   const channel = new MessageChannel();
   channels.push(channel);
   serveOutcomeWrites(channel.port2, writerStore);
   const own = openDeliveryStore();
   stores.push(own);
-  return new OutcomeWriterClient(channel.port1, own);
+  return { client: new OutcomeWriterClient(channel.port1), store: own };
 }
 
 /** A channel with `n` accepted events, claimed; returns their outcomes as a send would record them. */
@@ -67,9 +70,9 @@ describe("the outcome writer", () => {
   test("writes the batches a dispatcher sends it, in order, and answers once each is written", async () => {
     const writerStore = openDeliveryStore();
     stores.push(writerStore);
-    const client = writerPair(writerStore);
-    const delivered = await claimedOutcomes(client, "Written", 6, 200);
-    const failed = await claimedOutcomes(client, "Written too", 2, 500);
+    const { client, store } = writerPair(writerStore);
+    const delivered = await claimedOutcomes(store, "Written", 6, 200);
+    const failed = await claimedOutcomes(store, "Written too", 2, 500);
     await Promise.all([client.recordOutcomes(delivered.slice(0, 3), Date.now()), client.recordOutcomes(delivered.slice(3), Date.now())]);
     await client.recordOutcomes(failed, Date.now());
     const events = await db().webhookEvent.findMany({
@@ -88,8 +91,8 @@ describe("the outcome writer", () => {
   test("passes the writer's failure back, so the dispatcher keeps the batch and tries again", async () => {
     const broken = openDeliveryStore();
     await broken.close();
-    const client = writerPair(broken);
-    const outcomes = await claimedOutcomes(client, "Not written", 1, 200);
+    const { client, store } = writerPair(broken);
+    const outcomes = await claimedOutcomes(store, "Not written", 1, 200);
     await expect(client.recordOutcomes(outcomes, Date.now())).rejects.toThrow();
     const event = await db().webhookEvent.findFirstOrThrow({ where: { seq: outcomes[0].seq } });
     expect(event.status).toBe("sending");
