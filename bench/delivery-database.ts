@@ -2,7 +2,7 @@
 // and PostgreSQL (pg). Plain SQL on the delivery tables; channels are made through lib/.
 import Database from "better-sqlite3";
 import pg from "pg";
-import { sqliteTime } from "../lib/delivery/sqlite-time";
+import { sqliteTime } from "../lib/sqlite-time";
 
 /** An event run's sends, for the exactly-once check. */
 export type DeliveryCounts = {

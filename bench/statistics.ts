@@ -109,7 +109,7 @@ async function main() {
   const channels = await import("../lib/channels");
   const { db } = await import("../lib/db");
   const { SqliteDeliveryStore } = await import("../lib/delivery/sqlite-store");
-  const { sqliteTime } = await import("../lib/delivery/sqlite-time");
+  const { sqliteTime } = await import("../lib/sqlite-time");
   const queries = await import("../lib/statistics/queries");
   const { parseWebhookErrorsSearch } = await import("../lib/statistics/search-params");
   const { windowStartOf } = await import("../lib/statistics/window");

@@ -18,7 +18,7 @@ import pg from "pg";
 import { HOUR_MS } from "../lib/statistics/utc9";
 import { PgDeliveryStore } from "../lib/delivery/pg-store";
 import { SqliteDeliveryStore } from "../lib/delivery/sqlite-store";
-import { sqliteTime } from "../lib/delivery/sqlite-time";
+import { sqliteTime } from "../lib/sqlite-time";
 import type { DeliveryStore, EventOutcome } from "../lib/delivery/store";
 import { migratePostgres, migrateSqlite } from "../lib/migrate";
 import { WINDOW_MS, windowStartOf } from "../lib/statistics/window";

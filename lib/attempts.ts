@@ -2,7 +2,7 @@ import "server-only";
 import { getRoleOrThrow } from "./channels";
 import { db } from "./db";
 import { NotFoundError } from "./errors";
-import { REQUEST_EXCERPT_BYTES } from "./delivery/dispatcher";
+import { REQUEST_EXCERPT_LENGTH } from "./delivery/attempt-record";
 import { canReadSettings } from "./roles";
 import { storedEventBody } from "./webhook/payload";
 
@@ -79,6 +79,6 @@ async function withEventRequests(channelId: string, attempts: AttemptView[]): Pr
   return attempts.map((a) => {
     const event = rebuilt(a) ? byId.get(a.webhookEventId!) : undefined;
     if (event === undefined) return a;
-    return { ...a, requestExcerpt: storedEventBody(channel.botUserId, event, a.isRedelivery).slice(0, REQUEST_EXCERPT_BYTES) };
+    return { ...a, requestExcerpt: storedEventBody(channel.botUserId, event, a.isRedelivery).slice(0, REQUEST_EXCERPT_LENGTH) };
   });
 }

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import { sendWebhook } from "../webhook/sender";
 import type { Reason } from "../webhook/reasons";
-import { attemptFromResult } from "./dispatcher";
+import { attemptFromResult } from "./attempt-record";
 import { deliveryStore, sendSettings } from "./runtime";
 
 /** The outcome of a Verify or an API test: a signed request with no events. */

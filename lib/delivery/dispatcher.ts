@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
-import type { AttemptRecord, ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome, OutcomeRecorder } from "./store";
+import { attemptFromResult } from "./attempt-record";
+import { ChannelLane } from "./channel-lane";
+import type { ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome, OutcomeRecorder } from "./store";
 
 export type DispatcherOptions = {
   store: DeliveryStore;
@@ -25,38 +27,20 @@ export type DispatcherOptions = {
   log?: (message: string) => void;
 };
 
-export const REQUEST_EXCERPT_BYTES = 2048;
-const RESPONSE_EXCERPT_BYTES = 1024;
-const DEFAULT_CHANNEL_LEASE_MS = 10_000;
-
-/** One channel's queue: events start in arrival order, at most `concurrency` at a time. */
-class ChannelLane {
-  queue: ClaimedEvent[] = [];
-  inFlight = 0;
-  claiming = false;
-  /** New events were announced while a claim ran: claim again when it ends. */
-  newsWhileClaiming = false;
-  /** The last claim found fewer events than it asked for: wait for news before asking again. */
-  exhausted = false;
-  /** The next claim also takes over events whose dispatcher's lease ran out (set by the scan). */
-  reclaim = true;
-  /** This dispatcher holds the channel's lease: only the holder claims the channel's events. */
-  held = false;
-  /** Giving the channel up to another dispatcher: no more claims, the lease goes once sends end. */
-  leaving = false;
-  /** The highest seq of the fresh events taken since the lease was taken (see `ClaimOptions.after`). */
-  cursor = 0;
-  /**
-   * The lease was just taken: outcomes this dispatcher may still hold for the channel, from an
-   * earlier lease, are written before its events are read afresh from the start.
-   */
-  newlyHeld = true;
-  constructor(readonly channelId: string) {}
-
-  get idle(): boolean {
-    return this.inFlight === 0 && this.queue.length === 0 && !this.claiming;
-  }
-}
+export const DEFAULT_CHANNEL_LEASE_MS = 10_000;
+/** How often the database is searched for work by default. */
+const DEFAULT_POLL_MS = 500;
+/** How long finished sends wait by default before their outcomes are written together. */
+const DEFAULT_FLUSH_MS = 50;
+/** A batch of this many finished sends is written at once, without waiting. */
+const FLUSH_AT_OUTCOMES = 512;
+/** After a failed write, outcomes wait this long before the next try. */
+const FLUSH_RETRY_MS = 1000;
+/**
+ * A lane claims in chunks of at least a round of its slots when its queue runs low, and never
+ * more than can be sent well within the lease: this many rounds queued at most.
+ */
+const QUEUED_ROUNDS = 4;
 
 /**
  * Sends accepted events to bot servers. Each channel has its own lane with bounded concurrency,
@@ -71,6 +55,10 @@ class ChannelLane {
 export class Dispatcher {
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly lanes = new Map<string, ChannelLane>();
+  /** Channels whose lease is being given up: not to be taken again meanwhile. */
+  private readonly releasing = new Set<string>();
+  /** Each held channel's URL, secret and switches, as its lane's last claim read them. */
+  private readonly channelCache = new Map<string, ChannelDelivery>();
   private outcomes: EventOutcome[] = [];
   private readonly flushes = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -96,7 +84,7 @@ export class Dispatcher {
       if (!this.running) return;
       void this.scan().finally(() => {
         // Not unref'd: a standalone worker has nothing else keeping it alive.
-        if (this.running) this.pollTimer = setTimeout(poll, this.options.pollMs ?? 500);
+        if (this.running) this.pollTimer = setTimeout(poll, this.options.pollMs ?? DEFAULT_POLL_MS);
       });
     };
     poll();
@@ -113,7 +101,7 @@ export class Dispatcher {
     await this.whenIdle();
     await this.flush();
     await Promise.all(this.flushes);
-    for (const lane of this.lanes.values()) lane.held = false;
+    for (const lane of this.lanes.values()) lane.loseLease();
     try {
       await this.options.store.retireDispatcher(this.workerId);
     } catch (error) {
@@ -125,7 +113,7 @@ export class Dispatcher {
   notify(channelId: string): void {
     if (!this.running) return;
     const lane = this.lane(channelId);
-    if (lane.held) this.pump(lane, true);
+    if (lane.isHeld) this.pump(lane, true);
     else this.requestScan();
   }
 
@@ -137,7 +125,7 @@ export class Dispatcher {
 
   private isIdle(): boolean {
     if (this.scanning) return false;
-    for (const lane of this.lanes.values()) if (!lane.idle) return false;
+    for (const lane of this.lanes.values()) if (!lane.isIdle) return false;
     return true;
   }
 
@@ -175,7 +163,7 @@ export class Dispatcher {
     const now = this.now();
     const live = await store.heartbeat(this.workerId, now, this.channelLeaseMs);
     const pending = await store.channelsWithPendingEvents(now);
-    const busy = [...this.lanes.values()].filter((lane) => lane.held && !lane.idle).map((lane) => lane.channelId);
+    const busy = [...this.lanes.values()].filter((lane) => lane.isHeld && !lane.isIdle).map((lane) => lane.channelId);
     // Channels this dispatcher is busy with come first, so that renewing them is never crowded out.
     const wanted = [...new Set([...busy, ...pending])].filter((channelId) => !this.releasing.has(channelId));
     const share = Math.max(1, Math.ceil(wanted.length / Math.max(1, live)));
@@ -185,33 +173,24 @@ export class Dispatcher {
     const toRelease: string[] = [];
     let keeping = 0;
     for (const lane of this.lanes.values()) {
-      if (!lane.held) continue;
-      if (!held.has(lane.channelId)) {
-        lane.held = false;
-        lane.leaving = false;
-        if (wantedSet.has(lane.channelId)) {
-          // Another dispatcher took the channel after our lease ran out: stop sending its events.
-          await this.releaseEvents(lane.queue.splice(0));
-        } else if (lane.idle) {
-          toRelease.push(lane.channelId);
-        }
+      if (!lane.isHeld || held.has(lane.channelId)) continue;
+      lane.loseLease();
+      if (wantedSet.has(lane.channelId)) {
+        // Another dispatcher took the channel after our lease ran out: stop sending its events.
+        await this.releaseEvents(lane.queue.splice(0));
+      } else if (lane.isIdle) {
+        toRelease.push(lane.channelId);
       }
     }
+    const pendingSet = new Set(pending);
     for (const channelId of held) {
       const lane = this.lane(channelId);
-      const wasHeld = lane.held;
-      lane.held = true;
+      const isNewlyHeld = !lane.isHeld;
+      lane.holdLease(pendingSet.has(channelId));
       // Over our share (another dispatcher started): hand the extra channels over once they drain.
-      if (keeping >= share && !lane.leaving) this.leave(lane);
-      if (!lane.leaving) keeping += 1;
-      if (!wasHeld) {
-        lane.cursor = 0;
-        lane.newlyHeld = true;
-      }
-      if (!wasHeld || pending.includes(channelId)) {
-        lane.reclaim = true;
-        this.pump(lane, true);
-      }
+      if (keeping >= share && !lane.isLeaving) this.leave(lane);
+      if (!lane.isLeaving) keeping += 1;
+      if (isNewlyHeld || pendingSet.has(channelId)) this.pump(lane, true);
       this.finishLeaving(lane);
     }
     await store.releaseChannels(this.workerId, toRelease);
@@ -219,19 +198,13 @@ export class Dispatcher {
 
   /** Starts handing a channel over: queued events go back, sends in flight finish. */
   private leave(lane: ChannelLane): void {
-    lane.leaving = true;
-    void this.releaseEvents(lane.queue.splice(0));
+    void this.releaseEvents(lane.startLeaving());
     this.finishLeaving(lane);
   }
 
-  /** Channels whose lease is being given up: not to be taken again meanwhile. */
-  private readonly releasing = new Set<string>();
-
   /** Gives up a leaving channel's lease once its sends are over and their outcomes written. */
   private finishLeaving(lane: ChannelLane): void {
-    if (!lane.leaving || !lane.idle) return;
-    lane.leaving = false;
-    lane.held = false;
+    if (!lane.finishLeaving()) return;
     this.releasing.add(lane.channelId);
     void (async () => {
       await this.flush();
@@ -264,20 +237,13 @@ export class Dispatcher {
 
   /** Tops up a lane's queue from the database and starts as many sends as it may. */
   private pump(lane: ChannelLane, hasNews = false): void {
-    if (!this.running || !lane.held) return;
-    if (hasNews) {
-      lane.exhausted = false;
-      if (lane.claiming) lane.newsWhileClaiming = true;
-    }
+    if (!this.running || !lane.isHeld) return;
+    if (hasNews) lane.hearNews();
     const concurrency = this.options.channelConcurrency;
-    // Claim in chunks of at least a round of the lane's slots when the queue runs low, and never
-    // more than can be sent well within the lease: four rounds queued at most.
-    if (!lane.leaving && !lane.exhausted && !lane.claiming && lane.queue.length < concurrency) {
-      const room = concurrency * 4 - lane.queue.length;
-      void this.claimInto(lane, room).then((got) => {
-        if (got < room && !lane.newsWhileClaiming) lane.exhausted = true;
-        lane.newsWhileClaiming = false;
-        if (!lane.exhausted) this.pump(lane);
+    if (lane.canClaim(concurrency)) {
+      const room = QUEUED_ROUNDS * concurrency - lane.queue.length;
+      void this.claimInto(lane, room).then(() => {
+        if (lane.claiming === "ready") this.pump(lane);
         else this.startSends(lane);
       });
     }
@@ -285,48 +251,48 @@ export class Dispatcher {
   }
 
   /** Claims up to `room` events into the lane; returns how many it got. */
-  private async claimInto(lane: ChannelLane, room: number): Promise<number> {
-    const { store, leaseMs } = this.options;
-    lane.claiming = true;
+  private async claimInto(lane: ChannelLane, room: number): Promise<void> {
+    lane.claimStarted();
+    let got = 0;
     try {
-      const channel = await store.channel(lane.channelId);
-      if (!channel) return 0;
-      if (!channel.useWebhook) {
-        await store.skipPending(lane.channelId, this.now());
-        return 0;
-      }
-      if (lane.newlyHeld) {
-        await this.flush();
-        await Promise.all(this.flushes);
-        lane.newlyHeld = false;
-      }
-      const claimed = await store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs, {
-        reclaimExpired: lane.reclaim,
-        after: lane.cursor,
-      });
-      lane.reclaim = false;
-      if (!this.running || !lane.held || lane.leaving) {
-        // The channel went elsewhere, or we are stopping, while the claim ran.
-        await this.releaseEvents(claimed);
-        return 0;
-      }
-      for (const event of claimed) {
-        lane.queue.push(event);
-        if (event.fresh && event.seq > lane.cursor) lane.cursor = event.seq;
-      }
-      this.channelCache.set(lane.channelId, channel);
-      return claimed.length;
+      got = await this.claimOnce(lane, room);
     } catch (error) {
       this.log(`dispatcher: cannot claim events of channel ${lane.channelId}: ${String(error)}`);
-      return 0;
     } finally {
-      lane.claiming = false;
+      lane.claimEnded(got, room);
       this.finishLeaving(lane);
       this.resolveIdle();
     }
   }
 
-  private readonly channelCache = new Map<string, ChannelDelivery>();
+  /** One claim for a lane: skips the channel's events while Use webhook is off; returns how many it queued. */
+  private async claimOnce(lane: ChannelLane, room: number): Promise<number> {
+    const { store, leaseMs } = this.options;
+    const channel = await store.channel(lane.channelId);
+    if (!channel) return 0;
+    if (!channel.useWebhook) {
+      await store.skipPending(lane.channelId, this.now());
+      return 0;
+    }
+    if (lane.shouldFlushFirst) {
+      await this.flush();
+      await Promise.all(this.flushes);
+      lane.flushDone();
+    }
+    const claimed = await store.claim(lane.channelId, this.workerId, room, this.now(), leaseMs, {
+      reclaimExpired: lane.shouldReclaim,
+      after: lane.cursor,
+    });
+    lane.reclaimDone();
+    if (!this.running || lane.ownership !== "held") {
+      // The channel went elsewhere, or we are stopping, while the claim ran.
+      await this.releaseEvents(claimed);
+      return 0;
+    }
+    lane.enqueue(claimed);
+    this.channelCache.set(lane.channelId, channel);
+    return claimed.length;
+  }
 
   private startSends(lane: ChannelLane): void {
     const channel = this.channelCache.get(lane.channelId);
@@ -335,7 +301,7 @@ export class Dispatcher {
       lane.inFlight += 1;
       void this.sendOne(channel, event).finally(() => {
         lane.inFlight -= 1;
-        if (lane.leaving) this.finishLeaving(lane);
+        if (lane.isLeaving) this.finishLeaving(lane);
         else if (this.running) this.pump(lane);
         this.resolveIdle();
       });
@@ -378,12 +344,12 @@ export class Dispatcher {
   }
 
   private scheduleFlush(): void {
-    if (this.outcomes.length >= 512) {
+    if (this.outcomes.length >= FLUSH_AT_OUTCOMES) {
       void this.flush();
       return;
     }
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => void this.flush(), this.options.flushMs ?? 50);
+    this.flushTimer = setTimeout(() => void this.flush(), this.options.flushMs ?? DEFAULT_FLUSH_MS);
   }
 
   /** Writes finished sends in one transaction. On a database error they wait for the next try. */
@@ -399,44 +365,10 @@ export class Dispatcher {
         this.log(`dispatcher: cannot record ${batch.length} outcomes, will retry: ${String(error)}`);
         this.outcomes = batch.concat(this.outcomes);
         clearTimeout(this.flushTimer);
-        this.flushTimer = setTimeout(() => void this.flush(), 1000);
+        this.flushTimer = setTimeout(() => void this.flush(), FLUSH_RETRY_MS);
       })
       .finally(() => this.flushes.delete(writing));
     this.flushes.add(writing);
     return writing;
   }
-}
-
-/**
- * The attempt-log row for a send's result. `body` is kept as the request excerpt; an event send
- * passes none, because its body is rebuilt from the stored event when the log is shown.
- */
-export function attemptFromResult(
-  result: SendResult,
-  base: Pick<AttemptRecord, "channelId" | "webhookEventId" | "kind" | "isRedelivery" | "url" | "startedAt"> & {
-    body?: string;
-  },
-): AttemptRecord {
-  const { timings } = result;
-  return {
-    channelId: base.channelId,
-    webhookEventId: base.webhookEventId,
-    kind: base.kind,
-    isRedelivery: base.isRedelivery,
-    url: base.url,
-    startedAt: base.startedAt,
-    durationMs: timings.total,
-    dnsMs: timings.dns,
-    connectMs: timings.connect,
-    tlsMs: timings.tls,
-    firstByteMs: timings.firstByte,
-    httpVersion: result.httpVersion,
-    statusCode: result.statusCode,
-    failure: result.ok ? null : { reason: result.reason, detail: result.detail },
-    requestExcerpt: base.body === undefined ? "" : base.body.slice(0, REQUEST_EXCERPT_BYTES),
-    responseExcerpt:
-      result.responseExcerpt === undefined || result.responseExcerpt.length <= RESPONSE_EXCERPT_BYTES
-        ? result.responseExcerpt
-        : result.responseExcerpt.slice(0, RESPONSE_EXCERPT_BYTES),
-  };
 }

@@ -2,7 +2,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { env } from "../env";
 import type { SendWebhookOptions } from "../webhook/sender";
-import { Dispatcher } from "./dispatcher";
+import { DEFAULT_CHANNEL_LEASE_MS, Dispatcher } from "./dispatcher";
 import { PgDeliveryStore } from "./pg-store";
 import { SqliteDeliveryStore } from "./sqlite-store";
 import type { DeliveryStore, OutcomeRecorder } from "./store";
@@ -65,7 +65,7 @@ export function startDispatcher(store: DeliveryStore = deliveryStore(), outcomes
       channelConcurrency: config.webhookChannelConcurrency,
       leaseMs: config.webhookLeaseMs,
       // A dead dispatcher's channels go to the others no later than its events' leases run out.
-      channelLeaseMs: Math.min(10_000, config.webhookLeaseMs),
+      channelLeaseMs: Math.min(DEFAULT_CHANNEL_LEASE_MS, config.webhookLeaseMs),
       send: sendSettings(),
     });
     runtime.dispatcher.start();

@@ -6,7 +6,7 @@ import { claimInOrder, type LeaseKinds } from "./claim-order";
 import { isUnfinished, SqlStatus } from "./lifecycle";
 import { channelsWithFailures, planOutcomes, type ChannelFlags, type OutcomePlan } from "./outcome-plan";
 import { CheckpointThread } from "./sqlite-checkpoints";
-import { sqliteTime } from "./sqlite-time";
+import { sqliteTime } from "../sqlite-time";
 import {
   forgetDispatchersSeenBefore,
   type AttemptRecord,

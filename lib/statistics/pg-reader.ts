@@ -4,7 +4,7 @@ import type { StoredErrorRow } from "./rows";
 import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
 
 /**
- * A time as the SQLite store writes it (`2026-11-23T18:30:36.139+00:00`, lib/delivery/sqlite-time.ts),
+ * A time as the SQLite store writes it (`2026-11-23T18:30:36.139+00:00`, lib/sqlite-time.ts),
  * so that the TSV reads PostgreSQL's rows by position exactly as SQLite's.
  */
 const storeText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"')`;

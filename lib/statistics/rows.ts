@@ -15,7 +15,7 @@ export type ErrorRow = {
 
 /**
  * An error row as SQLite holds it: times as ISO text in the store's exact form,
- * `2026-11-23T18:30:36.139+00:00` (lib/delivery/sqlite-time.ts).
+ * `2026-11-23T18:30:36.139+00:00` (lib/sqlite-time.ts).
  */
 export type StoredErrorRow = [windowStart: string, reason: string, detail: string, firstAt: string, lastAt: string, count: number];
 

@@ -33,7 +33,7 @@ export interface ErrorStatSource {
   recentStamp(channelId: string, since: number): Promise<string>;
   /**
    * The rows of a filter, newest window first, then by reason and detail in byte order, as the
-   * store holds them (times in the form of lib/delivery/sqlite-time.ts whatever the database).
+   * store holds them (times in the form of lib/sqlite-time.ts whatever the database).
    * `close` must be called once they are read or abandoned.
    */
   openStoredRows(filter: ErrorRowFilter): StoredErrorRows;

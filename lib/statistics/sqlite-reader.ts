@@ -1,10 +1,10 @@
 import Database from "better-sqlite3";
-import { sqliteTime } from "../delivery/sqlite-time";
+import { sqliteTime } from "../sqlite-time";
 import type { ErrorCell } from "./chart";
 import type { StoredErrorRow } from "./rows";
 import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
 
-// Windows are compared as ISO text, exactly as the store writes them (lib/delivery/sqlite-time.ts).
+// Windows are compared as ISO text, exactly as the store writes them (lib/sqlite-time.ts).
 const ROWS_SQL = `
   SELECT "windowStart", "reason", "detail", "firstAt", "lastAt", "count" FROM "ErrorStat"
   WHERE "channelId" = @channelId AND "windowStart" >= @from AND "windowStart" < @to

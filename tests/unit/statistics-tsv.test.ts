@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { sqliteTime } from "@/lib/delivery/sqlite-time";
+import { sqliteTime } from "@/lib/sqlite-time";
 import { errorRowCells, storedRowCells, type ErrorRow, type StoredErrorRow } from "@/lib/statistics/rows";
 import { createTsvStream, escapeTsvValue, formatTsvLine, TSV_HEADER, tsvFilename } from "@/lib/statistics/tsv";
 

@@ -1,0 +1,43 @@
+import type { SendResult } from "../webhook/sender";
+import type { AttemptRecord } from "./store";
+
+/**
+ * How much of a request and of a response the attempt log keeps, in UTF-16 code units (what
+ * `String.slice` counts), not bytes.
+ */
+export const REQUEST_EXCERPT_LENGTH = 2048;
+const RESPONSE_EXCERPT_LENGTH = 1024;
+
+/**
+ * The attempt-log row for a send's result. `body` is kept as the request excerpt; an event send
+ * passes none, because its body is rebuilt from the stored event when the log is shown.
+ */
+export function attemptFromResult(
+  result: SendResult,
+  base: Pick<AttemptRecord, "channelId" | "webhookEventId" | "kind" | "isRedelivery" | "url" | "startedAt"> & {
+    body?: string;
+  },
+): AttemptRecord {
+  const { timings } = result;
+  return {
+    channelId: base.channelId,
+    webhookEventId: base.webhookEventId,
+    kind: base.kind,
+    isRedelivery: base.isRedelivery,
+    url: base.url,
+    startedAt: base.startedAt,
+    durationMs: timings.total,
+    dnsMs: timings.dns,
+    connectMs: timings.connect,
+    tlsMs: timings.tls,
+    firstByteMs: timings.firstByte,
+    httpVersion: result.httpVersion,
+    statusCode: result.statusCode,
+    failure: result.ok ? null : { reason: result.reason, detail: result.detail },
+    requestExcerpt: base.body === undefined ? "" : base.body.slice(0, REQUEST_EXCERPT_LENGTH),
+    responseExcerpt:
+      result.responseExcerpt === undefined || result.responseExcerpt.length <= RESPONSE_EXCERPT_LENGTH
+        ? result.responseExcerpt
+        : result.responseExcerpt.slice(0, RESPONSE_EXCERPT_LENGTH),
+  };
+}
