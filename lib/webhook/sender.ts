@@ -9,7 +9,7 @@ import { classifyFailure, errorMessage, SEND_ERROR_CODES, SendStageError, type S
 import { createPhasedConnector, type ConnectionAttempt, type ConnectorSettings } from "./connector";
 import { statusCodeFailure, type Reason } from "./reasons";
 import { signBody } from "./signature";
-import { webhookTargetOf, type WebhookTarget } from "./url";
+import { webhookTargetOf, type WebhookTarget, type WebhookTargetCheck } from "./url";
 
 /** LINE's response deadline: a 2xx must be complete within 2 seconds of the send starting. */
 export const RESPONSE_TIMEOUT_MS = 2000;
@@ -94,7 +94,7 @@ export class WebhookSender {
   /** The pool found last, and the settings (as passed, by identity) it was found for. */
   private lastAgent: ({ agent: Agent } & ConnectionOptions) | undefined;
   /** The URL parsed last: a dispatcher sends one channel's events to the same URL again and again. */
-  private lastTarget: { raw: string; target: WebhookTarget } | undefined;
+  private lastTarget: { raw: string; found: WebhookTargetCheck } | undefined;
   /**
    * The send whose dispatch is running right now. undici's connector is told nothing of the
    * request it connects for, but undici calls it synchronously from `dispatch()` when a request
@@ -136,11 +136,12 @@ export class WebhookSender {
     await Promise.all(all.map((agent) => agent.destroy()));
   }
 
-  private targetOf(raw: string): ReturnType<typeof webhookTargetOf> {
+  private targetOf(raw: string): WebhookTargetCheck {
     const last = this.lastTarget;
-    if (last?.raw === raw) return { ok: true, target: last.target };
+    if (last?.raw === raw) return last.found;
     const found = webhookTargetOf(raw);
-    if (found.ok) this.lastTarget = { raw, target: found.target };
+    // A refused URL is not kept: it fails before the network, and must not evict a good one.
+    if (found.ok) this.lastTarget = { raw, found };
     return found;
   }
 

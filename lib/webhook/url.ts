@@ -9,6 +9,9 @@ export type UrlCheck = { ok: true; url: string } | { ok: false; error: string };
 /** Where a request goes, as undici takes it: the origin, and the path with its query. */
 export type WebhookTarget = { origin: string; path: string };
 
+/** Where a Webhook URL sends to, or why nothing can be sent to it. */
+export type WebhookTargetCheck = { ok: true; target: WebhookTarget } | { ok: false; error: string };
+
 /** The Webhook URL parsed, or why it cannot be used. */
 type ParsedWebhookUrl = { ok: true; value: string; url: URL } | { ok: false; error: string };
 
@@ -37,7 +40,7 @@ export function checkWebhookUrl(input: string, policy: UrlPolicy): UrlCheck {
  * the policy, which governs what may be saved, not what can be sent): a URL the console would
  * refuse is never sent to, even if it reached the database some other way.
  */
-export function webhookTargetOf(input: string): { ok: true; target: WebhookTarget } | { ok: false; error: string } {
+export function webhookTargetOf(input: string): WebhookTargetCheck {
   const parsed = parseWebhookUrl(input);
   if (!parsed.ok) return parsed;
   // The fragment stays with the client, as in any HTTP request.
