@@ -6,11 +6,49 @@ export type UrlPolicy = "local" | "line";
 
 export type UrlCheck = { ok: true; url: string } | { ok: false; error: string };
 
+/** Where a request goes, as undici takes it: the origin, and the path with its query. */
+export type WebhookTarget = { origin: string; path: string };
+
+/** Where a Webhook URL sends to, or why nothing can be sent to it. */
+export type WebhookTargetCheck = { ok: true; target: WebhookTarget } | { ok: false; error: string };
+
+/** The Webhook URL parsed, or why it cannot be used. */
+type ParsedWebhookUrl = { ok: true; value: string; url: URL } | { ok: false; error: string };
+
 /**
  * Checks a Webhook URL before it is saved. Under the "line" policy it also applies LINE's rules
  * for a shared deployment: https only, and no loopback, private or link-local hosts.
  */
 export function checkWebhookUrl(input: string, policy: UrlPolicy): UrlCheck {
+  const parsed = parseWebhookUrl(input);
+  if (!parsed.ok) return parsed;
+  const { value, url } = parsed;
+  if (policy === "line") {
+    if (url.protocol !== "https:") return { ok: false, error: "The Webhook URL must use https://." };
+    if (isPrivateHost(url.hostname)) {
+      return {
+        ok: false,
+        error: "The Webhook URL must point at a public host, not a loopback or private address.",
+      };
+    }
+  }
+  return { ok: true, url: value };
+}
+
+/**
+ * Where a webhook for this URL goes, by the same rules `checkWebhookUrl` saves it by (whatever
+ * the policy, which governs what may be saved, not what can be sent): a URL the console would
+ * refuse is never sent to, even if it reached the database some other way.
+ */
+export function webhookTargetOf(input: string): WebhookTargetCheck {
+  const parsed = parseWebhookUrl(input);
+  if (!parsed.ok) return parsed;
+  // The fragment stays with the client, as in any HTTP request.
+  return { ok: true, target: { origin: parsed.url.origin, path: `${parsed.url.pathname}${parsed.url.search}` } };
+}
+
+/** The rules every Webhook URL meets under any policy: http or https, a host, no spaces or credentials. */
+function parseWebhookUrl(input: string): ParsedWebhookUrl {
   const value = input.trim();
   if (value === "") return { ok: false, error: "Enter a Webhook URL." };
   if (value.length > WEBHOOK_URL_MAX_LENGTH) {
@@ -33,16 +71,7 @@ export function checkWebhookUrl(input: string, policy: UrlPolicy): UrlCheck {
   if (url.username || url.password) {
     return { ok: false, error: "The Webhook URL must not contain a user name or password." };
   }
-  if (policy === "line") {
-    if (url.protocol !== "https:") return { ok: false, error: "The Webhook URL must use https://." };
-    if (isPrivateHost(url.hostname)) {
-      return {
-        ok: false,
-        error: "The Webhook URL must point at a public host, not a loopback or private address.",
-      };
-    }
-  }
-  return { ok: true, url: value };
+  return { ok: true, value, url };
 }
 
 /** Loopback, private, link-local and unspecified addresses, and names that mean this machine. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { checkWebhookUrl, isPrivateHost, WEBHOOK_URL_MAX_LENGTH } from "@/lib/webhook/url";
+import { checkWebhookUrl, isPrivateHost, WEBHOOK_URL_MAX_LENGTH, webhookTargetOf } from "@/lib/webhook/url";
 
 describe("checkWebhookUrl", () => {
   test.each([
@@ -43,6 +43,47 @@ describe("checkWebhookUrl", () => {
     expect(checkWebhookUrl(at, "line").ok).toBe(true);
     const over = checkWebhookUrl(`${at}a`, "line");
     expect(over).toEqual({ ok: false, error: "The Webhook URL must be at most 500 characters (it has 501)." });
+  });
+});
+
+describe("webhookTargetOf", () => {
+  test.each([
+    ["https://example.com/callback", "https://example.com", "/callback"],
+    ["http://127.0.0.1:3001/webhook?x=1", "http://127.0.0.1:3001", "/webhook?x=1"],
+    ["https://Bot.Example.com:443/line#top", "https://bot.example.com", "/line"],
+    ["  https://example.com/padded  ", "https://example.com", "/padded"],
+    ["https://example.com", "https://example.com", "/"],
+    ["https://example.com/caf%C3%A9?q=%20", "https://example.com", "/caf%C3%A9?q=%20"],
+  ])("sends %j to %s with path %s", (url, origin, path) => {
+    expect(webhookTargetOf(url)).toEqual({ ok: true, target: { origin, path } });
+  });
+
+  // The sender and the saver read a URL by one set of rules: what the console refuses to save is
+  // never sent to, and what it saves can be sent to under either policy.
+  test.each([
+    ["https://user:pass@example.com/callback", false],
+    ["https://user@example.com/callback", false],
+    ["https://:pass@example.com/callback", false],
+    ["https://example.com/call back", false],
+    ["https://example.com/callback?q=a b", false],
+    ["https://exa mple.com/", false],
+    ["https://example.com/call\tback", false],
+    ["https://example.com/call\nback", false],
+    ["https://example.com/callback#a b", false],
+    [`https://example.com/${"a".repeat(WEBHOOK_URL_MAX_LENGTH)}`, false],
+    ["ftp://example.com/callback", false],
+    ["http://", false],
+    ["", false],
+    ["https://example.com/callback", true],
+    ["https://example.com/%20callback", true],
+    ["http://localhost:8080/callback", true],
+    ["\u00a0https://example.com/callback\u00a0", true],
+  ])("%j is sendable: %s, as the saver sees it", (url, sendable) => {
+    const check = checkWebhookUrl(url, "local");
+    const target = webhookTargetOf(url);
+    expect(target.ok).toBe(sendable);
+    expect(check.ok).toBe(sendable);
+    if (!target.ok && !check.ok) expect(target.error).toBe(check.error);
   });
 });
 
