@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -22,10 +22,16 @@ const TYPES: Record<LineApi, string[]> = {
 };
 
 /**
- * What LINE's OpenAPI files state and the SDK's TypeScript types cannot say (a TypeScript
- * `number` is no integer, a `string` has no pattern), put back so that the checks are as strict
- * as LINE's schema. A constraint on a union (Event) applies to each of its members. A name that
- * the SDK no longer has fails the checker's creation, so no constraint is dropped in silence.
+ * Where the SDK's types are looser than LINE's OpenAPI files, LINE's constraint is put back here:
+ * a TypeScript `number` is no integer (event timestamps, `statusCode`, `expires_in`) and a
+ * `string` has no pattern or format (the destination `U` + 32 hex, the endpoint's URI). A
+ * constraint on a union (Event) applies to each of its members. A name the SDK no longer has
+ * fails the checker's creation, so no constraint is dropped in silence.
+ *
+ * Everything else the console sends is declared alike in both: the required fields (`type`,
+ * `mode`, `timestamp`, `webhookEventId`, `deliveryContext`; `replyToken` on follow events,
+ * optional on message and postback events; `quoteToken` on text), `mode`'s two values, the
+ * optional `source` and the user source's optional `userId`.
  */
 const LINE_CONSTRAINTS: Record<LineApi, Array<[typeName: string, property: string, constraint: Definition]>> = {
   webhook: [
@@ -82,11 +88,13 @@ function sdkDefinitions(api: LineApi): Definitions {
   }
 
   mkdirSync(CACHE_DIR, { recursive: true });
+  // Schemas of older versions are never read again.
   for (const file of readdirSync(CACHE_DIR)) {
-    if (file.startsWith(`${api}-`) && file.endsWith(".json")) rmSync(path.join(CACHE_DIR, file), { force: true });
+    const isOlder = file.startsWith(`${api}-`) && file.endsWith(".json") && file !== path.basename(cached);
+    if (isOlder) rmSync(path.join(CACHE_DIR, file), { force: true });
   }
   // Test files run in parallel workers: each writes its own file and renames it into place.
-  const partial = `${cached}.${process.pid}`;
+  const partial = `${cached}.${randomUUID()}`;
   writeFileSync(partial, JSON.stringify(definitions));
   renameSync(partial, cached);
   return definitions;
@@ -151,16 +159,15 @@ const checks = new Map<LineApi, SchemaCheck>();
 /**
  * A checker for one API's types, as `@line/bot-sdk` declares them: LINE generates the SDK from
  * the same OpenAPI files as its reference, so these are LINE's shapes, installed by `npm install`.
- *
- * Where the two differ: the SDK's objects are closed (`additionalProperties: false`) where LINE's
- * schema leaves them open, so a field LINE does not define fails here, which is stricter; and
- * LINE_CONSTRAINTS puts back what the types cannot carry. Errors read
- * `<type> <path in the data> <message>`, the type being the schema that failed.
+ * Stricter than LINE's files in one way: the SDK's objects are closed (`additionalProperties:
+ * false`) where LINE's schemas leave them open, so a field the SDK does not know fails here.
+ * Looser in the ways LINE_CONSTRAINTS puts right. Errors read `<type> <path in the data>
+ * <message>`, the type being the schema that failed.
  */
 export function createLineSchemaCheck(api: LineApi): SchemaCheck {
   const known = checks.get(api);
   if (known) return known;
-  const definitions = structuredClone(sdkDefinitions(api));
+  const definitions = sdkDefinitions(api);
   discriminateUnions(definitions);
   addLineConstraints(api, definitions);
 
