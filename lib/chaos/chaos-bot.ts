@@ -71,7 +71,7 @@ const MALFORMED_HEADERS = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConten
 const NOT_HTTP = Buffer.concat([Buffer.from("SSH-2.0-OpenSSH_9.6 chaos\r\n"), Buffer.from([0, 0, 1, 0x14, 0x0a, 0x14, 0xff, 0xfe])]);
 
 /**
- * Starts one local server per failure of SPEC §4 (and two healthy bots), and lists each URL with
+ * Starts a local server per failure in docs/line-behaviour.md#classification (and two healthy bots), lists each URL with
  * the (reason, detail) a send to it must produce. Tests and `scripts/chaos-bot.ts` share it.
  */
 export async function startChaosBot(options: ChaosBotOptions): Promise<ChaosBot> {

@@ -15,7 +15,7 @@ import { validateSignature } from "@line/bot-sdk";
 import type { TestCertificate } from "./certificates";
 
 /**
- * Small misbehaving servers, one per failure LINE classifies (SPEC §4). Each listens on its own
+ * Small misbehaving servers, one per failure in docs/line-behaviour.md#classification. Each listens on its own
  * port; `port: 0` picks a free one. Every server forgets its open connections on close, so a
  * hanging request never keeps the process (or a test run) alive.
  */

@@ -1,5 +1,5 @@
 /**
- * The error notification email (SPEC §7), built from one notification group. Pure: the worker
+ * The error notification email (docs/line-behaviour.md#notifications), built from one notification group. Pure: the worker
  * imports it through plain Node, and the unit tests check every line without a database.
  */
 import { formatUtc9 } from "../time";

@@ -1,7 +1,7 @@
 import { failureOf, type Failure, type FixedDetail } from "./reasons";
 
 /**
- * Maps whatever a failed send threw to LINE's (reason, detail), SPEC §4. The same error code
+ * Maps what a failed send threw to LINE's (reason, detail), docs/line-behaviour.md#classification. The same error code
  * means different things at different moments (ECONNREFUSED from a DNS server is not a refused
  * bot), so the sender wraps what its own code throws in a `SendStageError` saying where it
  * happened; anything else comes from undici after the connection was made.

@@ -2,8 +2,8 @@ import { randomInt } from "node:crypto";
 import { randomBytesPooled, ulid } from "../random";
 
 /**
- * Webhook events as LINE sends them (SPEC §3; spec/line-openapi/webhook.yml is the schema the
- * tests validate against). Only the one-to-one chat source and the four event types the product
+ * Webhook events as LINE sends them (docs/line-behaviour.md#webhook-request; the tests check them
+ * against @line/bot-sdk's webhook types). Only the one-to-one chat source and the four event types the product
  * simulates are modelled.
  */
 

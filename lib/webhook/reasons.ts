@@ -1,5 +1,5 @@
 /**
- * LINE's vocabulary for failed webhook sends (SPEC §4). The strings are LINE's, exact, case
+ * LINE's words for failed webhook sends (docs/line-behaviour.md#classification). The strings are LINE's, exact, case
  * included; the UI, the TSV, the emails and the Messaging API all read them from here.
  */
 

@@ -17,7 +17,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 export const DEFAULT_DNS_TIMEOUT_MS = 3000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
-/** The headers LINE sends (SPEC §3), besides `x-line-signature`. */
+/** The headers LINE sends (docs/line-behaviour.md#webhook-request), besides `x-line-signature`. */
 export const WEBHOOK_CONTENT_TYPE = "application/json; charset=utf-8";
 export const WEBHOOK_USER_AGENT = "LineBotWebhook/2.0";
 

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startChaosBot, type ChaosBot } from "@/lib/chaos/chaos-bot";
 import { apiReason } from "@/lib/webhook/reasons";
 import { startBot, type TestBot } from "../support/bots";
-import { createOpenApiValidator } from "../support/openapi";
+import { createLineSchemaCheck } from "../support/line-schemas";
 import { arrange } from "./arrange";
 
 // A script written for LINE, with only the base URL changed: @line/bot-sdk's own clients against
 // the running app, a bot built on the SDK's middleware, and the chaos bot's misbehaving servers.
 
 const baseURL = inject("baseUrl");
-const messagingSchema = createOpenApiValidator("messaging-api.yml");
-const tokenSchema = createOpenApiValidator("channel-access-token.yml");
+const messagingSchema = createLineSchemaCheck("messaging-api");
+const tokenSchema = createLineSchemaCheck("channel-access-token");
 
 type Channel = { id: string; channelSecret: string; botUserId: string };
 type SdkBot = { url: string; received: unknown[]; rejected: string[]; close(): Promise<void> };

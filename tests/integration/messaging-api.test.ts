@@ -19,10 +19,10 @@ import { createUser } from "@/lib/users";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { signBody } from "@/lib/webhook/signature";
 import { startBot, type TestBot } from "../support/bots";
-import { createOpenApiValidator } from "../support/openapi";
+import { createLineSchemaCheck } from "../support/line-schemas";
 
 const ORIGIN = "http://localhost:3000";
-const schema = createOpenApiValidator("messaging-api.yml");
+const schema = createLineSchemaCheck("messaging-api");
 let admin: string;
 let member: string;
 let tester: string;
@@ -72,6 +72,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(bots.map((b) => b.close()));
   await closeWebhookConnections();
+});
+
+describe("the response checks", () => {
+  test("are not vacuous: they reject what LINE's schema forbids", () => {
+    const answer = { success: true, timestamp: "2025-01-02T03:04:05.000Z", statusCode: 200, reason: "OK", detail: "200" };
+    expect(schema("TestWebhookEndpointResponse", answer)).toEqual([]);
+    expect(schema("TestWebhookEndpointResponse", { ...answer, timestamp: "yesterday" })).not.toEqual([]);
+    expect(schema("TestWebhookEndpointResponse", { ...answer, statusCode: 200.5 })).not.toEqual([]);
+    expect(schema("GetWebhookEndpointResponse", { endpoint: "not a URL", active: true })).not.toEqual([]);
+    expect(schema("ErrorResponse", { details: [{ message: "May not be empty" }] })).not.toEqual([]);
+  });
 });
 
 describe("the webhook endpoint, in lib", () => {

@@ -40,7 +40,7 @@ function failureOf(result: SendResult): Failure | "success" {
   return result.ok ? "success" : { reason: result.reason, detail: result.detail };
 }
 
-// Every row of SPEC §4, each reproduced by its own server. The strings are LINE's, exact.
+// Every row of docs/line-behaviour.md#classification, each reproduced by its own server. LINE's exact strings.
 const FAILURES: Array<[name: string, reason: Failure["reason"], detail: string]> = [
   ["refused", "could_not_connect", "Connection failed"],
   ["h2-goaway", "could_not_connect", "Connection failed (received GOAWAY)"],
@@ -63,7 +63,7 @@ const FAILURES: Array<[name: string, reason: Failure["reason"], detail: string]>
 ];
 
 describe("the chaos bot", () => {
-  test("has a behaviour for every detail of SPEC §4, and for error_status_code", () => {
+  test("has a behaviour for every detail LINE classifies, and for error_status_code", () => {
     const details = new Set(bot.behaviours.flatMap((b) => (b.expected === "success" ? [] : [b.expected.detail])));
     for (const detail of Object.keys(DETAILS)) expect(details).toContain(detail);
     expect(details).toContain("500");

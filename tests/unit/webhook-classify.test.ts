@@ -110,7 +110,7 @@ describe("classifyFailure", () => {
 });
 
 describe("reasons table", () => {
-  test("has LINE's 14 fixed details, with the reasons of SPEC §4", () => {
+  test("has LINE's 14 fixed details, each with its reason", () => {
     expect(Object.keys(DETAILS)).toHaveLength(14);
     expect(Object.entries(DETAILS).map(([detail, { reason }]) => `${reason}: ${detail}`)).toMatchInlineSnapshot(`
       [

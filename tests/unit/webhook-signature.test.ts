@@ -6,7 +6,7 @@ const SECRET = "8c570fa6dd201bb328f1c1eac23a96d8";
 const BODY = '{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[]}';
 
 describe("signBody", () => {
-  test("matches LINE's test vector (SPEC §3)", () => {
+  test("matches LINE's test vector (docs/line-behaviour.md#signature)", () => {
     expect(signBody(SECRET, BODY)).toBe("GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs=");
   });
 
