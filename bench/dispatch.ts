@@ -286,7 +286,7 @@ async function main() {
     const databaseUrl = scratch?.url ?? `file:${sqliteFile}`;
     process.env.DATA_DIR = dataDir;
     process.env.DATABASE_URL = databaseUrl;
-    const channels = await import("../lib/channels");
+    const channels = await import("../lib/console/channels");
     const { db } = await import("../lib/db");
 
     async function makeChannel(base: string, name: string, url: string): Promise<Channel> {

@@ -106,7 +106,7 @@ function outcome(channelId: string, failure: Failure, detectedAt: number): Event
 
 async function main() {
   const { prepareDatabase } = await import("../lib/startup");
-  const channels = await import("../lib/channels");
+  const channels = await import("../lib/console/channels");
   const { db } = await import("../lib/db");
   const { SqliteDeliveryStore } = await import("../lib/delivery/sqlite-store");
   const { sqliteTime } = await import("../lib/delivery/sqlite-time");

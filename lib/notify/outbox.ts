@@ -1,9 +1,9 @@
 import "server-only";
 import { db } from "../db";
-import { getRoleOrThrow } from "../channels";
+import { getRoleOrThrow } from "../console/channels";
 import { env } from "../env";
 import { NotFoundError } from "../errors";
-import { canManageChannel } from "../roles";
+import { canManageChannel } from "../console/roles";
 import { outboxStatus, type OutboxStatus } from "./outbox-status";
 
 /** One line of a channel's Outbox. */

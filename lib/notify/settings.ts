@@ -1,8 +1,8 @@
 import "server-only";
 import { db } from "../db";
-import { getRoleOrThrow } from "../channels";
+import { getRoleOrThrow } from "../console/channels";
 import { ForbiddenError, InputError } from "../errors";
-import { canManageChannel } from "../roles";
+import { canManageChannel } from "../console/roles";
 
 /**
  * Turns a channel's Error notification on or off (Admins). Groups already counted while it was on

@@ -3,7 +3,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { NotFoundError } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
-import { canSeeWebhookErrors, isRole } from "../roles";
+import { canSeeWebhookErrors, isRole } from "../console/roles";
 import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
 import { PgErrorStatReader } from "./pg-reader";
 import { storedRowCells, type ErrorRow } from "./rows";

@@ -27,7 +27,7 @@ function sdkClient(channelAccessToken: string) {
 
 beforeAll(async () => {
   const setup = await arrange();
-  const { addMember } = await import("@/lib/members");
+  const { addMember } = await import("@/lib/console/members");
   bot = await startBot();
   channelId = (await setup.channelFor("Token bot", bot.url)).id;
   for (const [role, email] of [

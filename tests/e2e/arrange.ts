@@ -8,7 +8,7 @@ import { inject } from "vitest";
 export async function arrange() {
   process.env.DATA_DIR = inject("dataDir");
   process.env.DATABASE_URL = inject("databaseUrl");
-  const channels = await import("@/lib/channels");
+  const channels = await import("@/lib/console/channels");
   const { db } = await import("@/lib/db");
   const admin = await db().user.findUniqueOrThrow({ where: { email: inject("admin").email } });
   const provider = await db().provider.findFirstOrThrow({ where: { createdById: admin.id } });

@@ -8,12 +8,12 @@ import {
   setWebhookSetting,
   updateBasicSettings,
   updateWebhookUrl,
-} from "@/lib/channels";
+} from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { ForbiddenError, InputError, NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/members";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { addMember } from "@/lib/console/members";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 
 let admin: string;
 let member: string;

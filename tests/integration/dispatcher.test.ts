@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { listAttempts } from "@/lib/attempts";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { listAttempts } from "@/lib/console/attempts";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { Dispatcher } from "@/lib/delivery/dispatcher";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { deliveryStore } from "@/lib/delivery/runtime";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { signBody } from "@/lib/webhook/signature";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { startBot, type TestBot } from "../support/bots";

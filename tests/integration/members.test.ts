@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { addMember, changeRole, listMembers, removeMember } from "@/lib/members";
-import { createProvider, listProviders } from "@/lib/providers";
-import { authenticate, createUser } from "@/lib/users";
+import { addMember, changeRole, listMembers, removeMember } from "@/lib/console/members";
+import { createProvider, listProviders } from "@/lib/console/providers";
+import { authenticate, createUser } from "@/lib/auth/users";
 
 let admin: string;
 let channelId: string;

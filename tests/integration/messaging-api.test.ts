@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { GET as getEndpoint, PUT as putEndpoint, POST as postEndpoint } from "@/app/v2/bot/channel/webhook/endpoint/route";
 import { POST as postTest } from "@/app/v2/bot/channel/webhook/test/route";
-import { createChannel, setWebhookSetting } from "@/lib/channels";
+import { createChannel, setWebhookSetting } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { ForbiddenError } from "@/lib/errors";
-import { addMember } from "@/lib/members";
-import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/messaging-api";
-import { createProvider } from "@/lib/providers";
+import { addMember } from "@/lib/console/members";
+import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/http/messaging-api";
+import { createProvider } from "@/lib/console/providers";
 import {
   channelForToken,
   issueAccessToken,
@@ -14,8 +14,8 @@ import {
   listAccessTokens,
   revokeAccessToken,
   SHORT_LIVED_TOKEN_SECONDS,
-} from "@/lib/tokens";
-import { createUser } from "@/lib/users";
+} from "@/lib/console/tokens";
+import { createUser } from "@/lib/auth/users";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { signBody } from "@/lib/webhook/signature";
 import { startBot, type TestBot } from "../support/bots";

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore } from "@/lib/delivery/store";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/members";
+import { addMember } from "@/lib/console/members";
 import { startNotifier, stopNotifier } from "@/lib/notify/notifier";
 import { getOutboxMessageOrThrow, listOutbox } from "@/lib/notify/outbox";
 import { setErrorNotification } from "@/lib/notify/settings";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 
 let admin: string;
 let member: string;

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { env } from "@/lib/env";
-import { addMember } from "@/lib/members";
+import { addMember } from "@/lib/console/members";
 import { deliverOutbox, processDueNotifications } from "@/lib/notify/notifier";
-import { createProvider } from "@/lib/providers";
+import { createProvider } from "@/lib/console/providers";
 import { formatUtc9 } from "@/lib/time";
-import { createUser } from "@/lib/users";
+import { createUser } from "@/lib/auth/users";
 import type { Failure } from "@/lib/webhook/reasons";
 
 const MIN = 60_000;

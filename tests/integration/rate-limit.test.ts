@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { hitWindow, RATE_LIMITS, type RateLimit } from "@/lib/rate-limit";
+import { hitWindow, RATE_LIMITS, type RateLimit } from "@/lib/http/rate-limit";
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.UTC(2025, 0, 1, 9, 30);

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/members";
-import { createProvider } from "@/lib/providers";
+import { addMember } from "@/lib/console/members";
+import { createProvider } from "@/lib/console/providers";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows, openErrorTsv, type ErrorRowsPage } from "@/lib/statistics/queries";
 import { errorRowCells } from "@/lib/statistics/rows";
 import { parseWebhookErrorsSearch, type WebhookErrorsQuery } from "@/lib/statistics/search-params";
 import { formatTsvLine, TSV_HEADER } from "@/lib/statistics/tsv";
-import { createUser } from "@/lib/users";
+import { createUser } from "@/lib/auth/users";
 import type { Failure } from "@/lib/webhook/reasons";
 
 let admin: string;

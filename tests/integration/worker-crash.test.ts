@@ -1,10 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, test } from "vitest";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { startBot, type TestBot } from "../support/bots";
 import { killHard, startWorker, waitUntil } from "../support/processes";
 

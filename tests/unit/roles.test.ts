@@ -6,7 +6,7 @@ import {
   canSeeWebhookErrors,
   keepsAnAdmin,
   type Role,
-} from "@/lib/roles";
+} from "@/lib/console/roles";
 
 describe("what each role may do", () => {
   test.each([

@@ -1,4 +1,4 @@
-import { apiRoute, notFound } from "@/lib/api";
+import { apiRoute, notFound } from "@/lib/http/api";
 
 // Scripts written for LINE may call APIs this console does not have (push, reply, ...): they get
 // LINE's JSON 404 with a request ID, not an HTML page.

@@ -10,14 +10,14 @@ import {
   updateWebhookUrl,
   verifyWebhook,
   type BasicSettings,
-} from "@/lib/channels";
+} from "@/lib/console/channels";
 import { InputError } from "@/lib/errors";
-import { redeliverEvent } from "@/lib/events";
-import { addMember, changeRole, removeMember } from "@/lib/members";
+import { redeliverEvent } from "@/lib/console/events";
+import { addMember, changeRole, removeMember } from "@/lib/console/members";
 import { setErrorNotification } from "@/lib/notify/settings";
-import { requireUser } from "@/lib/session";
-import { createSimulatedUser, sendSimulatedEvent } from "@/lib/simulator";
-import { issueAccessToken, revokeAccessToken } from "@/lib/tokens";
+import { requireUser } from "@/lib/auth/session";
+import { createSimulatedUser, sendSimulatedEvent } from "@/lib/console/simulator";
+import { issueAccessToken, revokeAccessToken } from "@/lib/console/tokens";
 
 function refresh(channelId: string) {
   revalidatePath(`/channels/${channelId}`, "layout");

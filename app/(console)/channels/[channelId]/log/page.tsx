@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AttemptOutcome } from "@/components/channel/attempt-outcome";
 import { notFound } from "next/navigation";
-import { listAttempts } from "@/lib/attempts";
-import { loadChannelPage } from "@/lib/channel-page";
-import { canReadSettings } from "@/lib/roles";
+import { listAttempts } from "@/lib/console/attempts";
+import { loadChannelPage } from "@/lib/console/channel-page";
+import { canReadSettings } from "@/lib/console/roles";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Delivery log" };

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { AccessTokens } from "@/components/channel/access-tokens";
 import { WebhookSettings } from "@/components/channel/webhook-settings";
-import { loadChannelPage } from "@/lib/channel-page";
-import { listAggregationPeriods } from "@/lib/channels";
-import { canManageChannel, canReadSettings } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/channel-page";
+import { listAggregationPeriods } from "@/lib/console/channels";
+import { canManageChannel, canReadSettings } from "@/lib/console/roles";
 import { env } from "@/lib/env";
 import { formatDelay, formatUtc9 } from "@/lib/time";
-import { listAccessTokens } from "@/lib/tokens";
+import { listAccessTokens } from "@/lib/console/tokens";
 
 export const metadata: Metadata = { title: "Messaging API" };
 

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { OutboxStatusBadge } from "@/components/notify/outbox-status-badge";
-import { loadChannelPage } from "@/lib/channel-page";
+import { loadChannelPage } from "@/lib/console/channel-page";
 import { isSmtpConfigured, listOutbox } from "@/lib/notify/outbox";
-import { canManageChannel } from "@/lib/roles";
+import { canManageChannel } from "@/lib/console/roles";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Outbox" };

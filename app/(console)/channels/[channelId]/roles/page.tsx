@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { RolesTable } from "@/components/channel/roles-table";
-import { loadChannelPage } from "@/lib/channel-page";
-import { listMembers } from "@/lib/members";
-import { canManageChannel } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/channel-page";
+import { listMembers } from "@/lib/console/members";
+import { canManageChannel } from "@/lib/console/roles";
 
 export const metadata: Metadata = { title: "Roles" };
 

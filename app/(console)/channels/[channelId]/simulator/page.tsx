@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SimulatorPanel } from "@/components/simulator/simulator-panel";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
-import { loadChannelPage } from "@/lib/channel-page";
+import { loadChannelPage } from "@/lib/console/channel-page";
 import { EventStatus, isAwaitingFirstOutcome } from "@/lib/delivery/lifecycle";
-import { canReadSettings } from "@/lib/roles";
-import { listRecentSimulatorEvents, listSimulatedUsers, type RecentEvent } from "@/lib/simulator";
+import { canReadSettings } from "@/lib/console/roles";
+import { listRecentSimulatorEvents, listSimulatedUsers, type RecentEvent } from "@/lib/console/simulator";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Simulator" };

@@ -7,8 +7,8 @@ import { ErrorRows } from "@/components/webhook-errors/error-rows";
 import { LiveUpdates } from "@/components/webhook-errors/live-updates";
 import { AggregationOffNotice, ChartEmptyState, InvalidViewNotice } from "@/components/webhook-errors/notices";
 import { RangeSummary } from "@/components/webhook-errors/range-summary";
-import { loadChannelPage } from "@/lib/channel-page";
-import { canManageChannel, canReadSettings } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/channel-page";
+import { canManageChannel, canReadSettings } from "@/lib/console/roles";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows } from "@/lib/statistics/queries";
 import { REASON_ORDER } from "@/lib/statistics/reason-colors";
 import {

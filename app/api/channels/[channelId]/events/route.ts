@@ -1,4 +1,4 @@
-import { ApiError, apiRoute, jsonResponse, otherMethods, readJsonBody, requireChannelToken } from "@/lib/api";
+import { ApiError, apiRoute, jsonResponse, otherMethods, readJsonBody, requireChannelToken } from "@/lib/http/api";
 import { getDeliveryChannel } from "@/lib/delivery/channels";
 import { acceptEvents, describeIssue, eventBatchSchema } from "@/lib/delivery/ingest";
 

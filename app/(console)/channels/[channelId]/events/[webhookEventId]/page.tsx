@@ -4,10 +4,10 @@ import { AttemptOutcome } from "@/components/channel/attempt-outcome";
 import { notFound } from "next/navigation";
 import { RedeliverButton } from "@/components/channel/redeliver-button";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
-import { loadChannelPage } from "@/lib/channel-page";
+import { loadChannelPage } from "@/lib/console/channel-page";
 import { EVENT_STATUS_LABELS, EventStatus, isUnfinished } from "@/lib/delivery/lifecycle";
 import { NotFoundError } from "@/lib/errors";
-import { getEventHistory } from "@/lib/events";
+import { getEventHistory } from "@/lib/console/events";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Webhook event" };

@@ -1,6 +1,6 @@
 import { getRecentErrorsStamp } from "@/lib/statistics/queries";
 import { DAY_MS } from "@/lib/statistics/utc9";
-import { textResponse, webhookErrorsRoute } from "../handler";
+import { textResponse, webhookErrorsRoute } from "../../../../../../lib/http/session-route";
 
 /**
  * What the open tab polls: a stamp of the errors in windows from `since` (epoch ms) on. The tab

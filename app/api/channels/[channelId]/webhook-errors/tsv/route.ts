@@ -1,7 +1,7 @@
 import { openErrorTsv, requireWebhookErrorsAccess } from "@/lib/statistics/queries";
 import { parseWebhookErrorsSearch } from "@/lib/statistics/search-params";
 import { TSV_CONTENT_TYPE } from "@/lib/statistics/tsv";
-import { textResponse, webhookErrorsRoute } from "../handler";
+import { textResponse, webhookErrorsRoute } from "../../../../../../lib/http/session-route";
 
 /**
  * Download TSV file: the rows of the tab's range and filters (the same search params as the page),

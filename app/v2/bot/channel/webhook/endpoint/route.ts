@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { channelApiRoute, invalidWebhookEndpoint, notFound, otherMethods } from "@/lib/api";
-import { getWebhookEndpoint, setWebhookEndpoint } from "@/lib/messaging-api";
+import { channelApiRoute, invalidWebhookEndpoint, notFound, otherMethods } from "@/lib/http/api";
+import { getWebhookEndpoint, setWebhookEndpoint } from "@/lib/http/messaging-api";
 
 // LINE's words for a missing or mistyped property.
 const setWebhookEndpointRequest = z.object(

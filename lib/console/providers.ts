@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { db } from "./db";
-import { InputError, NotFoundError } from "./errors";
+import { db } from "../db";
+import { InputError, NotFoundError } from "../errors";
 import { isRole, type Role } from "./roles";
 
 export type ProviderView = {

@@ -1,8 +1,8 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { getRoleOrThrow } from "./channels";
-import { db, transaction } from "./db";
-import { ForbiddenError, NotFoundError } from "./errors";
+import { db, transaction } from "../db";
+import { ForbiddenError, NotFoundError } from "../errors";
 import { canManageChannel, canReadSettings } from "./roles";
 
 /** Short-lived tokens from client credentials last 30 days, as LINE's do. */

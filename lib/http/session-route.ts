@@ -1,5 +1,5 @@
 import { NotFoundError } from "@/lib/errors";
-import { getSessionUser } from "@/lib/session";
+import { getSessionUser } from "@/lib/auth/session";
 
 /** A plain-text answer: these endpoints are read by the tab and by people, never by the LINE SDK. */
 export function textResponse(status: number, text: string): Response {

@@ -1,13 +1,13 @@
 import "server-only";
-import { EVENT_TRANSITIONS } from "./delivery/lifecycle";
+import { EVENT_TRANSITIONS } from "../delivery/lifecycle";
 import { z } from "zod";
-import { db, transaction } from "./db";
-import { env } from "./env";
-import { ForbiddenError, InputError, NotFoundError } from "./errors";
-import { newBotUserId, newChannelId, newChannelSecret } from "./ids";
+import { db, transaction } from "../db";
+import { env } from "../env";
+import { ForbiddenError, InputError, NotFoundError } from "../errors";
+import { newBotUserId, newChannelId, newChannelSecret } from "../ids";
 import { canManageChannel, canSeeSecret, isRole, type Role } from "./roles";
-import { checkWebhookEndpoint, type CheckResult } from "./delivery/check";
-import { checkWebhookUrl } from "./webhook/url";
+import { checkWebhookEndpoint, type CheckResult } from "../delivery/check";
+import { checkWebhookUrl } from "../webhook/url";
 
 /** A channel as one member sees it: the secret only for those allowed to see it. */
 export type ChannelView = {

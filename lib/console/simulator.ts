@@ -1,11 +1,11 @@
 import "server-only";
-import { parseEventStatus, type EventStatus } from "./delivery/lifecycle";
+import { parseEventStatus, type EventStatus } from "../delivery/lifecycle";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
-import { acceptEvents, describeIssue, eventSpecSchema, type AcceptedEvents } from "./delivery/ingest";
-import { InputError, NotFoundError } from "./errors";
+import { db } from "../db";
+import { acceptEvents, describeIssue, eventSpecSchema, type AcceptedEvents } from "../delivery/ingest";
+import { InputError, NotFoundError } from "../errors";
 import type { Role } from "./roles";
 
 export type SimulatedUserView = { id: string; displayName: string };

@@ -1,10 +1,10 @@
 import "server-only";
 import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
-import { NotFoundError } from "./errors";
-import { REQUEST_EXCERPT_BYTES } from "./delivery/dispatcher";
+import { db } from "../db";
+import { NotFoundError } from "../errors";
+import { REQUEST_EXCERPT_BYTES } from "../delivery/dispatcher";
 import { canReadSettings } from "./roles";
-import { storedEventBody } from "./webhook/payload";
+import { storedEventBody } from "../webhook/payload";
 
 export type AttemptView = {
   id: number;

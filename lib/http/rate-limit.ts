@@ -3,7 +3,7 @@
  * fixed-window counters: a window opens with a channel's first request and lasts `windowMs`; at
  * most `limit` requests are let through in it.
  */
-import { db } from "./db";
+import { db } from "../db";
 
 /** How many requests one channel may make to one class of endpoint in one window. */
 export type RateLimit = { limit: number; windowMs: number };

@@ -1,10 +1,10 @@
 import "server-only";
 import { listAttempts, type AttemptView } from "./attempts";
 import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
-import { canTransition, EVENT_TRANSITIONS, EventStatus, parseEventStatus } from "./delivery/lifecycle";
-import { notifyDispatcher } from "./delivery/runtime";
-import { ForbiddenError, InputError, NotFoundError } from "./errors";
+import { db } from "../db";
+import { canTransition, EVENT_TRANSITIONS, EventStatus, parseEventStatus } from "../delivery/lifecycle";
+import { notifyDispatcher } from "../delivery/runtime";
+import { ForbiddenError, InputError, NotFoundError } from "../errors";
 import { canManageChannel, canReadSettings } from "./roles";
 
 export type EventHistory = {

@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { getRoleOrThrow } from "./channels";
-import { db, transaction } from "./db";
-import { ForbiddenError, InputError, NotFoundError } from "./errors";
+import { db, transaction } from "../db";
+import { ForbiddenError, InputError, NotFoundError } from "../errors";
 import { canManageChannel, isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
-import { createUser } from "./users";
+import { createUser } from "../auth/users";
 
 export type MemberView = { userId: string; email: string; name: string; role: Role; since: Date };
 

@@ -2,8 +2,8 @@ import "server-only";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getChannel, type ChannelView } from "./channels";
-import { requireUser } from "./session";
-import type { SessionUser } from "./users";
+import { requireUser } from "../auth/session";
+import type { SessionUser } from "../auth/users";
 
 /**
  * The signed-in user and the channel a page is about, read once per request. Anyone who is not

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { hitRateLimit, type RateLimitClass } from "./rate-limit";
-import { channelForToken } from "./tokens";
+import { channelForToken } from "../console/tokens";
 
 /** One problem with a request, in LINE's error shape: `{message, details: [{property, message}]}`. */
 export type ApiErrorDetail = { property?: string; message: string };
