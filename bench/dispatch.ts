@@ -293,9 +293,10 @@ async function main() {
       const admin = await db().user.findFirstOrThrow();
       const provider = await db().provider.findFirstOrThrow();
       const { id } = await channels.createChannel(admin.id, provider.id, { name, description: "", email: "" });
-      await channels.updateWebhookUrl(admin.id, id, url);
-      await channels.setWebhookSetting(admin.id, id, "useWebhook", true);
-      await channels.setWebhookSetting(admin.id, id, "errorStatisticsAggregation", true);
+      const access = await channels.getChannelAccess(admin, id);
+      await channels.updateWebhookUrl(access, url);
+      await channels.setWebhookSetting(access, "useWebhook", true);
+      await channels.setWebhookSetting(access, "errorStatisticsAggregation", true);
       const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id } });
       const response = await fetch(`${base}/v2/oauth/accessToken`, {
         method: "POST",

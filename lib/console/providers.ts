@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
-import { InputError, NotFoundError } from "../errors";
+import { NotFoundError, parseInput } from "../errors";
 import { isRole, type Role } from "./roles";
 
 export type ProviderView = {
@@ -58,7 +58,5 @@ const providerName = z
 
 /** Creates a provider owned by the user. */
 export async function createProvider(userId: string, name: string): Promise<{ id: string }> {
-  const parsed = providerName.safeParse(name);
-  if (!parsed.success) throw new InputError(parsed.error.issues[0].message);
-  return db().provider.create({ data: { name: parsed.data, createdById: userId }, select: { id: true } });
+  return db().provider.create({ data: { name: parseInput(providerName, name), createdById: userId }, select: { id: true } });
 }

@@ -1,7 +1,10 @@
-import { NotFoundError } from "@/lib/errors";
-import { getSessionUser } from "@/lib/auth/session";
+import "server-only";
+import { getSessionUser } from "../auth/session";
+import type { ChannelAccess } from "../console/access";
+import { getChannelAccess } from "../console/channels";
+import { NotFoundError } from "../errors";
 
-/** A plain-text answer: these endpoints are read by the tab and by people, never by the LINE SDK. */
+/** A plain-text answer: these endpoints are read by the console's own pages and by people, never by the LINE SDK. */
 export function textResponse(status: number, text: string): Response {
   return new Response(`${text}\n`, {
     status,
@@ -10,19 +13,20 @@ export function textResponse(status: number, text: string): Response {
 }
 
 /**
- * The one wrapper for the Webhook errors tab's endpoints: the signed-in session decides, with the
- * tab's own rules (lib/statistics/queries.ts). No session is 401; a channel the user may not see
- * this tab of is 404, exactly like the page.
+ * The one wrapper for the console's internal endpoints under a channel: the signed-in session's
+ * access to the channel, resolved as a page resolves it, goes to the handler, which checks what it
+ * needs with the access rule. No session is 401; a channel the user may not see, or something their
+ * role may not see in it, is 404, exactly like the page.
  */
-export function webhookErrorsRoute(
-  handler: (req: Request, args: { userId: string; channelId: string }) => Promise<Response>,
+export function sessionRoute(
+  handler: (req: Request, access: ChannelAccess) => Promise<Response>,
 ): (req: Request, ctx: { params: Promise<{ channelId: string }> }) => Promise<Response> {
   return async (req, ctx) => {
     const { channelId } = await ctx.params;
     const user = await getSessionUser();
-    if (!user) return textResponse(401, "Sign in to see webhook errors.");
+    if (!user) return textResponse(401, "Sign in to see this.");
     try {
-      return await handler(req, { userId: user.id, channelId });
+      return await handler(req, await getChannelAccess(user, channelId));
     } catch (error) {
       if (error instanceof NotFoundError) return textResponse(404, "This page does not exist.");
       console.error(error);

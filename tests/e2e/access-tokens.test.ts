@@ -34,7 +34,7 @@ beforeAll(async () => {
     ["MEMBER", accounts.member],
     ["TESTER", accounts.tester],
   ] as const) {
-    const { createdPassword } = await addMember(setup.adminId, channelId, { email, role });
+    const { createdPassword } = await addMember(await setup.accessOf(setup.adminId, channelId), { email, role });
     if (!createdPassword) throw new Error(`${email} already had an account; this test needs a fresh one.`);
     passwords[email] = createdPassword;
   }

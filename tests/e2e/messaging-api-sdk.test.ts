@@ -143,9 +143,9 @@ describe("MessagingApiClient pointed at the console", () => {
     expect(messagingSchema("GetWebhookEndpointResponse", got.body)).toEqual([]);
 
     // An Admin turns Use webhook off in the console: the API says the endpoint is inactive.
-    await channels.setWebhookSetting(setup.adminId, main.id, "useWebhook", false);
+    await channels.setWebhookSetting(await setup.accessOf(setup.adminId, main.id), "useWebhook", false);
     expect(await client.getWebhookEndpoint()).toEqual({ endpoint: sdkBot.url, active: false });
-    await channels.setWebhookSetting(setup.adminId, main.id, "useWebhook", true);
+    await channels.setWebhookSetting(await setup.accessOf(setup.adminId, main.id), "useWebhook", true);
     expect((await setup.db().channel.findUniqueOrThrow({ where: { id: main.id } })).webhookUrl).toBe(sdkBot.url);
   });
 

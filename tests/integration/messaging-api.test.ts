@@ -3,7 +3,7 @@ import { GET as getEndpoint, PUT as putEndpoint, POST as postEndpoint } from "@/
 import { POST as postTest } from "@/app/v2/bot/channel/webhook/test/route";
 import { createChannel, setWebhookSetting } from "@/lib/console/channels";
 import { db } from "@/lib/db";
-import { ForbiddenError } from "@/lib/errors";
+import { NotFoundError } from "@/lib/errors";
 import { addMember } from "@/lib/console/members";
 import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/http/messaging-api";
 import { createProvider } from "@/lib/console/providers";
@@ -20,6 +20,7 @@ import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { signBody } from "@/lib/webhook/signature";
 import { startBot, type TestBot } from "../support/bots";
 import { createOpenApiValidator } from "../support/openapi";
+import { accessOf } from "../support/access";
 
 const ORIGIN = "http://localhost:3000";
 const schema = createOpenApiValidator("messaging-api.yml");
@@ -83,7 +84,7 @@ describe("the webhook endpoint, in lib", () => {
       value: "https://bot.example.com/callback",
     });
     expect(await getWebhookEndpoint(channel.id)).toEqual({ endpoint: "https://bot.example.com/callback", active: false });
-    await setWebhookSetting(admin, channel.id, "useWebhook", true);
+    await setWebhookSetting(await accessOf(admin, channel.id), "useWebhook", true);
     expect(await getWebhookEndpoint(channel.id)).toEqual({ endpoint: "https://bot.example.com/callback", active: true });
   });
 
@@ -127,8 +128,8 @@ describe("the webhook endpoint, in lib", () => {
     const target = await bot((_req, res) => void res.writeHead(500).end());
     const channel = await newChannel("Never counted");
     await setWebhookEndpoint(channel.id, target.url);
-    await setWebhookSetting(admin, channel.id, "useWebhook", true);
-    await setWebhookSetting(admin, channel.id, "errorStatisticsAggregation", true);
+    await setWebhookSetting(await accessOf(admin, channel.id), "useWebhook", true);
+    await setWebhookSetting(await accessOf(admin, channel.id), "errorStatisticsAggregation", true);
     for (let i = 0; i < 3; i++) {
       expect(await testWebhookEndpoint(channel.id)).toMatchObject({ ok: true, value: { reason: "ERROR_STATUS_CODE", detail: "500" } });
     }
@@ -140,9 +141,9 @@ describe("the webhook endpoint, in lib", () => {
 describe("the route handlers' one wrapper", () => {
   test("answers 401 in LINE's shape for a missing, unknown or revoked token", async () => {
     const channel = await newChannel("Auth");
-    const { token, id } = await issueAccessToken(admin, channel.id, "to revoke");
+    const { token, id } = await issueAccessToken(await accessOf(admin, channel.id), "to revoke");
     expect((await call(getEndpoint, token, { method: "GET" })).status).toBe(404);
-    await revokeAccessToken(admin, channel.id, id);
+    await revokeAccessToken(await accessOf(admin, channel.id), id);
     for (const bearer of [null, "not-a-token", token]) {
       const response = await call(getEndpoint, bearer, { method: "GET" });
       expect(response.status).toBe(401);
@@ -152,7 +153,7 @@ describe("the route handlers' one wrapper", () => {
 
   test("names the property at fault in a bad body, and saves nothing", async () => {
     const channel = await newChannel("Bodies");
-    const { token } = await issueAccessToken(admin, channel.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
     const cases: [string | undefined, { message: string; details: { property?: string; message: string }[] }][] = [
       ["{}", { message: "The request body has 1 error(s)", details: [{ property: "endpoint", message: "must be specified" }] }],
       ['{"endpoint":5}', { message: "The request body has 1 error(s)", details: [{ property: "endpoint", message: "must be a string" }] }],
@@ -174,7 +175,7 @@ describe("the route handlers' one wrapper", () => {
 
   test("PUT answers {} and GET then reads it back, with a request ID on each", async () => {
     const channel = await newChannel("Round trip");
-    const { token } = await issueAccessToken(admin, channel.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
     const put = await call(putEndpoint, token, { method: "PUT", body: '{"endpoint":"https://bot.example.com/hook"}' });
     expect(put.status).toBe(200);
     expect(put.headers.get("x-line-request-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -187,7 +188,7 @@ describe("the route handlers' one wrapper", () => {
 
   test("answers a method the endpoint does not have with 405 in LINE's shape", async () => {
     const channel = await newChannel("Methods");
-    const { token } = await issueAccessToken(admin, channel.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
     const response = await call(postEndpoint, token, { method: "POST" });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("GET, PUT, HEAD, OPTIONS");
@@ -197,8 +198,8 @@ describe("the route handlers' one wrapper", () => {
   test("lets a channel read and set its endpoint 1,000 times a minute, then answers 429", async () => {
     const channel = await newChannel("Busy");
     const other = await newChannel("Quiet");
-    const { token } = await issueAccessToken(admin, channel.id);
-    const { token: otherToken } = await issueAccessToken(admin, other.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    const { token: otherToken } = await issueAccessToken(await accessOf(admin, other.id));
     for (let i = 0; i < 1000; i++) {
       const response =
         i % 2 === 0
@@ -222,27 +223,27 @@ describe("channel access tokens, by role", () => {
 
   beforeAll(async () => {
     channelId = (await newChannel("Roles")).id;
-    await addMember(admin, channelId, { email: "api-member@example.com", role: "MEMBER" });
-    await addMember(admin, channelId, { email: "api-tester@example.com", role: "TESTER" });
+    await addMember(await accessOf(admin, channelId), { email: "api-member@example.com", role: "MEMBER" });
+    await addMember(await accessOf(admin, channelId), { email: "api-tester@example.com", role: "TESTER" });
     member = (await db().user.findUniqueOrThrow({ where: { email: "api-member@example.com" } })).id;
     tester = (await db().user.findUniqueOrThrow({ where: { email: "api-tester@example.com" } })).id;
   });
 
   test("Admins issue and revoke; Members only list; Testers see none", async () => {
-    const issued = await issueAccessToken(admin, channelId, "CI");
+    const issued = await issueAccessToken(await accessOf(admin, channelId), "CI");
     expect(await channelForToken(issued.token)).toBe(channelId);
-    expect((await listAccessTokens(member, channelId)).map((t) => t.label)).toContain("CI");
-    await expect(listAccessTokens(tester, channelId)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(issueAccessToken(member, channelId, "mine")).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(revokeAccessToken(member, channelId, issued.id)).rejects.toBeInstanceOf(ForbiddenError);
-    await revokeAccessToken(admin, channelId, issued.id);
+    expect((await listAccessTokens(await accessOf(member, channelId))).map((t) => t.label)).toContain("CI");
+    await expect(accessOf(tester, channelId).then((access) => listAccessTokens(access))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(member, channelId).then((access) => issueAccessToken(access, "mine"))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(member, channelId).then((access) => revokeAccessToken(access, issued.id))).rejects.toBeInstanceOf(NotFoundError);
+    await revokeAccessToken(await accessOf(admin, channelId), issued.id);
     expect(await channelForToken(issued.token)).toBeNull();
-    expect(await listAccessTokens(admin, channelId)).toEqual([]);
+    expect(await listAccessTokens(await accessOf(admin, channelId))).toEqual([]);
   });
 
   test("a channel keeps its 30 newest short-lived tokens; expired ones go; long-lived ones stay", async () => {
     const channel = await newChannel("Many scripts");
-    const longLived = await issueAccessToken(admin, channel.id, "CI");
+    const longLived = await issueAccessToken(await accessOf(admin, channel.id), "CI");
     const start = Date.now();
     const issued: string[] = [];
     for (let i = 0; i < 32; i++) {
@@ -253,7 +254,7 @@ describe("channel access tokens, by role", () => {
     const working = await Promise.all(issued.map((t) => channelForToken(t, new Date(start + 40_000))));
     expect(working.map((c) => c !== null)).toEqual([false, false, ...Array(30).fill(true)]);
     expect(await channelForToken(longLived.token)).toBe(channel.id);
-    const listed = await listAccessTokens(admin, channel.id);
+    const listed = await listAccessTokens(await accessOf(admin, channel.id));
     expect(listed.filter((t) => t.expiresAt !== null)).toHaveLength(30);
     expect(listed.filter((t) => t.expiresAt === null).map((t) => t.label)).toEqual(["CI"]);
 

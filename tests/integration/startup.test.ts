@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, test } from "vitest";
-import { getChannelOrThrow } from "@/lib/console/channels";
+import { getChannelAccess } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { migrateDatabase, migratePostgres, migrateSqlite } from "@/lib/migrate";
@@ -30,7 +30,7 @@ describe("first start", () => {
     expect(user).not.toBeNull();
     const [provider] = await listProviders(user!.id);
     expect(provider.channels).toEqual([{ id: demoChannelId, name: "Demo bot", role: "ADMIN" }]);
-    const channel = await getChannelOrThrow(user!.id, demoChannelId);
+    const { channel } = await getChannelAccess(user!, demoChannelId);
     expect(channel.channelSecret).toBe(demoChannelSecret);
 
     // A second start finds the data and prints nothing.

@@ -7,6 +7,7 @@ import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
 import { startBot, type TestBot } from "../support/bots";
 import { killHard, startWorker, waitUntil } from "../support/processes";
+import { accessOf } from "../support/access";
 
 const EVENTS = 3000;
 let bot: TestBot | undefined;
@@ -29,8 +30,8 @@ describe("a worker killed mid-run", () => {
     const admin = (await createUser("crash@example.com", "pw")).user.id;
     const provider = await createProvider(admin, "Crash");
     const { id } = await createChannel(admin, provider.id, { name: "Crash bot", description: "", email: "" });
-    await updateWebhookUrl(admin, id, bot.url);
-    await setWebhookSetting(admin, id, "useWebhook", true);
+    await updateWebhookUrl(await accessOf(admin, id), bot.url);
+    await setWebhookSetting(await accessOf(admin, id), "useWebhook", true);
     const channel = { id, useWebhook: true };
     const specs: EventSpec[] = Array.from({ length: EVENTS }, (_, i) => ({
       type: "message",

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { NavLink } from "@/components/ui/nav-link";
-import { loadChannelPage } from "@/lib/console/channel-page";
+import { loadChannelPage } from "@/lib/console/request";
 import { canManageChannel, canReadSettings, canSeeWebhookErrors, ROLE_LABELS } from "@/lib/console/roles";
 
 export default async function ChannelLayout({
