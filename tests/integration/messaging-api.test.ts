@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { GET as getEndpoint, PUT as putEndpoint, POST as postEndpoint } from "@/app/v2/bot/channel/webhook/endpoint/route";
 import { POST as postTest } from "@/app/v2/bot/channel/webhook/test/route";
+import { POST as postEvents } from "@/app/api/channels/[channelId]/events/route";
 import { createChannel, setWebhookSetting } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { addMember } from "@/lib/console/members";
 import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/http/messaging-api";
+import { hitRateLimit, RATE_LIMITS } from "@/lib/http/rate-limit";
 import { createProvider } from "@/lib/console/providers";
 import {
   channelForToken,
@@ -215,6 +217,62 @@ describe("the route handlers' one wrapper", () => {
     expect((await call(getEndpoint, otherToken, { method: "GET" })).status).toBe(404);
     const test = await call(postTest, token, { method: "POST", path: "/v2/bot/channel/webhook/test", body: '{"endpoint":"ftp://x"}' });
     expect(test.status).toBe(400);
+  });
+});
+
+describe("the script endpoint", () => {
+  const USER = `U${"a".repeat(32)}`;
+
+  function send(channelId: string, token: string, body: string) {
+    const req = new Request(`${ORIGIN}/api/channels/${channelId}/events`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body,
+    });
+    return postEvents(req, { params: Promise.resolve({ channelId }) });
+  }
+
+  test("answers 202 with the stored events, and 404 to a token of another channel", async () => {
+    const channel = await newChannel("Script");
+    const other = await newChannel("Script neighbour");
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    const { token: otherToken } = await issueAccessToken(await accessOf(admin, other.id));
+    const body = JSON.stringify({ events: [{ type: "follow", userId: USER }] });
+    const accepted = await send(channel.id, token, body);
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toMatchObject({ accepted: 1, willSend: false });
+    const stranger = await send(channel.id, otherToken, body);
+    expect(stranger.status).toBe(404);
+    expect((await stranger.json()).message).toBe("Not found: no channel with this ID for this access token.");
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id } })).toBe(1);
+  });
+
+  test("lists every problem of a bad batch, with the real count, and stores none of it", async () => {
+    const channel = await newChannel("Script errors");
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    const response = await send(
+      channel.id,
+      token,
+      JSON.stringify({ events: [{ type: "message", userId: USER }, { type: "follow", userId: "bob" }] }),
+    );
+    expect(response.status).toBe(400);
+    const error = await response.json();
+    expect(error.message).toBe("The request body has 2 error(s)");
+    expect(error.details.map((d: { property: string }) => d.property)).toEqual(["events[0].text", "events[1].userId"]);
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id } })).toBe(0);
+  });
+
+  test("has the token endpoints' rate limit: 1,000 requests a minute per channel, then 429", async () => {
+    const channel = await newChannel("Script busy");
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    expect(RATE_LIMITS.scriptEvents).toEqual({ limit: 1000, windowMs: 60_000 });
+    for (let i = 0; i < 999; i++) await hitRateLimit(channel.id, "scriptEvents");
+    const body = JSON.stringify({ events: [{ type: "unfollow", userId: USER }] });
+    expect((await send(channel.id, token, body)).status).toBe(202);
+    const refused = await send(channel.id, token, body);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id } })).toBe(1);
   });
 });
 

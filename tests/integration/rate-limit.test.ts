@@ -22,6 +22,7 @@ describe("LINE's limits", () => {
   test("the test endpoint: 60 per hour; the others: 1,000 per minute", () => {
     expect(RATE_LIMITS.webhookTest).toEqual({ limit: 60, windowMs: HOUR });
     expect(RATE_LIMITS.webhookEndpoint).toEqual({ limit: 1000, windowMs: 60_000 });
+    expect(RATE_LIMITS.scriptEvents).toEqual({ limit: 1000, windowMs: 60_000 });
   });
 });
 
