@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db";
 import { NotFoundError, parseInput } from "../errors";
-import { isRole, type Role } from "./roles";
+import { canManageChannel, isRole, type Role } from "./roles";
 
 export type ProviderView = {
   id: string;
@@ -37,7 +37,8 @@ export async function listProviders(userId: string): Promise<ProviderView[]> {
     return {
       id: p.id,
       name: p.name,
-      canCreateChannels: p.createdById === userId || channels.some((c) => c.role === "ADMIN"),
+      // An Admin of any of its channels may add channels to the provider, as its creator may.
+      canCreateChannels: p.createdById === userId || channels.some((c) => canManageChannel(c.role)),
       channels,
     };
   });
