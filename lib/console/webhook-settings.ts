@@ -4,6 +4,7 @@ import type { CheckResult } from "../delivery/check";
 export const WEBHOOK_SETTINGS = ["useWebhook", "webhookRedelivery", "errorStatisticsAggregation"] as const;
 export type WebhookSetting = (typeof WEBHOOK_SETTINGS)[number];
 
+/** Whether a value from the client names one of the switches. */
 export function isWebhookSetting(value: unknown): value is WebhookSetting {
   return typeof value === "string" && (WEBHOOK_SETTINGS as readonly string[]).includes(value);
 }

@@ -117,6 +117,20 @@ describe("who may read webhook errors", () => {
     }
   });
 
+  test("a render reads the role once: the access it started with decides its reads", async () => {
+    const access = await accessOf(member, channelId);
+    // Made a Tester mid-render: the render's reads still go by the role it resolved, and the
+    // next request's access is refused.
+    await db().channelMember.update({ where: { channelId_userId: { channelId, userId: member } }, data: { role: "TESTER" } });
+    try {
+      const query = view(RANGE);
+      await expect(Promise.all([getErrorChart(access, query), listErrorRows(access, query), getRecentErrorsStamp(access, 0)])).resolves.toHaveLength(3);
+      await expect(accessOf(member, channelId).then((next) => getErrorChart(next, query))).rejects.toThrow(NotFoundError);
+    } finally {
+      await db().channelMember.update({ where: { channelId_userId: { channelId, userId: member } }, data: { role: "MEMBER" } });
+    }
+  });
+
   test("nobody may while aggregation is off", async () => {
     await setWebhookSetting(await accessOf(admin, otherChannelId), "errorStatisticsAggregation", false);
     await expect(accessOf(admin, otherChannelId).then((access) => getErrorChart(access, view(RANGE)))).rejects.toThrow(NotFoundError);
