@@ -286,16 +286,17 @@ async function main() {
     const databaseUrl = scratch?.url ?? `file:${sqliteFile}`;
     process.env.DATA_DIR = dataDir;
     process.env.DATABASE_URL = databaseUrl;
-    const channels = await import("../lib/channels");
+    const channels = await import("../lib/console/channels");
     const { db } = await import("../lib/db");
 
     async function makeChannel(base: string, name: string, url: string): Promise<Channel> {
       const admin = await db().user.findFirstOrThrow();
       const provider = await db().provider.findFirstOrThrow();
       const { id } = await channels.createChannel(admin.id, provider.id, { name, description: "", email: "" });
-      await channels.updateWebhookUrl(admin.id, id, url);
-      await channels.setWebhookSetting(admin.id, id, "useWebhook", true);
-      await channels.setWebhookSetting(admin.id, id, "errorStatisticsAggregation", true);
+      const access = await channels.getChannelAccess(admin, id);
+      await channels.updateWebhookUrl(access, url);
+      await channels.setWebhookSetting(access, "useWebhook", true);
+      await channels.setWebhookSetting(access, "errorStatisticsAggregation", true);
       const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id } });
       const response = await fetch(`${base}/v2/oauth/accessToken`, {
         method: "POST",

@@ -106,7 +106,7 @@ function outcome(channelId: string, failure: Failure, detectedAt: number): Event
 
 async function main() {
   const { prepareDatabase } = await import("../lib/startup");
-  const channels = await import("../lib/channels");
+  const channels = await import("../lib/console/channels");
   const { db } = await import("../lib/db");
   const { SqliteDeliveryStore } = await import("../lib/delivery/sqlite-store");
   const { sqliteTime } = await import("../lib/sqlite-time");
@@ -115,7 +115,7 @@ async function main() {
   const { windowStartOf } = await import("../lib/statistics/window");
 
   await prepareDatabase();
-  const admin = await db().user.findFirstOrThrow({ select: { id: true, email: true } });
+  const admin = await db().user.findFirstOrThrow({ select: { id: true, email: true, name: true } });
   const provider = await db().provider.findFirstOrThrow({ select: { id: true } });
   const now = Date.now();
   const start = now - 30 * DAY;
@@ -128,9 +128,14 @@ async function main() {
     const existing = await db().channel.findFirst({ where: { name }, select: { id: true } });
     if (existing) return { id: existing.id, loaded: 0, seconds: 0 };
     const { id } = await channels.createChannel(admin.id, provider.id, { name, description: "", email: "" });
-    await channels.updateWebhookUrl(admin.id, id, "https://bot.example.com/callback");
-    await channels.setWebhookSetting(admin.id, id, "useWebhook", true, new Date(start - DAY));
-    await channels.setWebhookSetting(admin.id, id, "errorStatisticsAggregation", true, new Date(start - MINUTE));
+    await channels.updateWebhookUrl(await channels.getChannelAccess(admin, id), "https://bot.example.com/callback");
+    await channels.setWebhookSetting(await channels.getChannelAccess(admin, id), "useWebhook", true, new Date(start - DAY));
+    await channels.setWebhookSetting(
+      await channels.getChannelAccess(admin, id),
+      "errorStatisticsAggregation",
+      true,
+      new Date(start - MINUTE),
+    );
     const store = new SqliteDeliveryStore(dbFile);
     const t0 = performance.now();
     const loaded = await load(id, store);
@@ -210,6 +215,8 @@ async function main() {
       .get(channelId, sqliteTime(q30.range.from), sqliteTime(q30.range.to)) as number;
   const mainRows = rowsIn(main.id);
   const tsvRows = rowsIn(tsv.id);
+  const mainAccess = await channels.getChannelAccess(admin, main.id);
+  const tsvAccess = await channels.getChannelAccess(admin, tsv.id);
 
   // Baselines: plain better-sqlite3 reads of the same rows, no grouping, no formatting.
   const plainSelect = sqlite.prepare(
@@ -236,11 +243,11 @@ async function main() {
   async function pageData(search: Record<string, string>) {
     // What the page reads per request: the channel and role, then chart, rows and stamp in parallel.
     const query = view(search);
-    await channels.getChannel(admin.id, main.id);
+    const access = await channels.getChannelAccess(admin, main.id);
     return Promise.all([
-      queries.getErrorChart(admin.id, main.id, query),
-      queries.listErrorRows(admin.id, main.id, query),
-      queries.getRecentErrorsStamp(admin.id, main.id, query.range.chartEnd - 2 * MINUTE),
+      queries.getErrorChart(access, query),
+      queries.listErrorRows(access, query),
+      queries.getRecentErrorsStamp(access, query.range.chartEnd - 2 * MINUTE),
     ]);
   }
 
@@ -248,7 +255,7 @@ async function main() {
   const coldPage: number[] = [];
   for (let i = 0; i < 3; i++) {
     await resetCache();
-    coldChart.push((await timeIt(() => queries.getErrorChart(admin.id, main.id, view({ range: "30d" }))))[0]);
+    coldChart.push((await timeIt(() => queries.getErrorChart(mainAccess, view({ range: "30d" }))))[0]);
     await resetCache();
     coldPage.push((await timeIt(() => pageData({ range: "30d" })))[0]);
   }
@@ -257,7 +264,7 @@ async function main() {
     for (let i = 0; i < RUNS; i++) samples.push((await timeIt(f))[0]);
     return stats(samples);
   };
-  const chart30 = await warm(() => queries.getErrorChart(admin.id, main.id, view({ range: "30d" })));
+  const chart30 = await warm(() => queries.getErrorChart(mainAccess, view({ range: "30d" })));
   const page30 = await warm(() => pageData({ range: "30d" }));
   const page7 = await warm(() => pageData({ range: "7d" }));
   const page24 = await warm(() => pageData({ range: "24h" }));
@@ -276,7 +283,7 @@ async function main() {
   let bytes = 0;
   let lines = 0;
   const [tsvMs] = await timeIt(async () => {
-    const { stream } = await queries.openErrorTsv(admin.id, tsv.id, q30);
+    const { stream } = await queries.openErrorTsv(tsvAccess, q30);
     const reader = stream.getReader();
     for (;;) {
       const { done, value } = await reader.read();
@@ -288,7 +295,7 @@ async function main() {
   });
   const tsvDataRows = lines - 1;
   const [mainTsvMs] = await timeIt(async () => {
-    const { stream } = await queries.openErrorTsv(admin.id, main.id, q30);
+    const { stream } = await queries.openErrorTsv(mainAccess, q30);
     const reader = stream.getReader();
     while (!(await reader.read()).done) {
       // drained as a client would read it

@@ -4,7 +4,7 @@ import { startDispatcher, startDispatcherThreads } from "./delivery/runtime";
 import { env } from "./env";
 import { CHANNEL_ID_PATTERN, CHANNEL_SECRET_PATTERN, newBotUserId, newChannelId, newChannelSecret } from "./ids";
 import { migrateDatabase } from "./migrate";
-import { createUser } from "./users";
+import { createUser } from "./auth/users";
 
 export type InitialData = {
   adminEmail: string;

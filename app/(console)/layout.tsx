@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { NavLink } from "@/components/ui/nav-link";
-import { listProviders } from "@/lib/providers";
-import { requireUser } from "@/lib/session";
+import { listProviders } from "@/lib/console/providers";
+import { requireUser } from "@/lib/auth/session";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();

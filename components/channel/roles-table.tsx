@@ -7,7 +7,7 @@ import {
   changeRoleAction,
   removeMemberAction,
 } from "@/app/(console)/channels/[channelId]/actions";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/roles";
+import { ROLE_LABELS, ROLES, type Role } from "@/lib/console/roles";
 
 type Member = { userId: string; email: string; name: string; role: Role };
 

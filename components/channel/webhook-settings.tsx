@@ -8,6 +8,7 @@ import {
   verifyWebhookAction,
 } from "@/app/(console)/channels/[channelId]/actions";
 import { Switch } from "@/components/ui/switch";
+import type { VerifyResult, WebhookSetting as SettingKey } from "@/lib/console/webhook-settings";
 
 type Settings = {
   webhookUrl: string | null;
@@ -16,11 +17,7 @@ type Settings = {
   errorStatisticsAggregation: boolean;
 };
 
-type Verification =
-  | { ok: true; success: boolean; message: string; reason: string | null; detail: string; statusCode: number }
-  | { ok: false; error: string };
-
-type SettingKey = "useWebhook" | "webhookRedelivery" | "errorStatisticsAggregation";
+type Verification = ({ ok: true } & VerifyResult) | { ok: false; error: string };
 
 const SWITCHES: { key: SettingKey; label: string; help: string }[] = [
   {

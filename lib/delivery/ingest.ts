@@ -44,15 +44,6 @@ export const eventBatchSchema = z
   })
   .strict();
 
-/** The first problem of a zod error, as "events[2].text: too long". */
-export function describeIssue(error: z.ZodError): { field: string; message: string } {
-  const issue = error.issues[0];
-  const field = issue.path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
-    .join("");
-  return { field: field || "(body)", message: issue.message };
-}
-
 /** Builds the LINE event for a spec. */
 export function buildEvent(spec: EventSpec, timestamp: number): WebhookEvent {
   switch (spec.type) {

@@ -1,9 +1,8 @@
 import "server-only";
 import { db } from "../db";
-import { getRoleOrThrow } from "../channels";
+import { assertCan, type ChannelAccess } from "../console/access";
 import { env } from "../env";
 import { NotFoundError } from "../errors";
-import { canManageChannel } from "../roles";
 import { outboxStatus, type OutboxStatus } from "./outbox-status";
 
 /** One line of a channel's Outbox. */
@@ -33,18 +32,11 @@ const rowSelect = {
   lastError: true,
 } as const;
 
-// The Outbox holds the Admins' addresses and the channel's errors: like the settings they guard,
-// it is the Admins'. Anyone else is told it does not exist.
-async function requireOutboxReader(userId: string, channelId: string): Promise<void> {
-  const role = await getRoleOrThrow(userId, channelId);
-  if (!canManageChannel(role)) throw new NotFoundError("This channel does not exist.");
-}
-
 /** A channel's emails, newest first (Admins). */
-export async function listOutbox(userId: string, channelId: string, limit = 200): Promise<OutboxRow[]> {
-  await requireOutboxReader(userId, channelId);
+export async function listOutbox(access: ChannelAccess, limit = 200): Promise<OutboxRow[]> {
+  assertCan(access, "seeOutbox");
   const rows = await db().emailMessage.findMany({
-    where: { channelId },
+    where: { channelId: access.channel.id },
     orderBy: { id: "desc" },
     take: limit,
     select: rowSelect,
@@ -53,11 +45,11 @@ export async function listOutbox(userId: string, channelId: string, limit = 200)
 }
 
 /** One of a channel's emails (Admins), or a NotFoundError. */
-export async function getOutboxMessageOrThrow(userId: string, channelId: string, messageId: number): Promise<OutboxMessage> {
-  await requireOutboxReader(userId, channelId);
+export async function getOutboxMessageOrThrow(access: ChannelAccess, messageId: number): Promise<OutboxMessage> {
+  assertCan(access, "seeOutbox");
   const row = Number.isSafeInteger(messageId)
     ? await db().emailMessage.findFirst({
-        where: { id: messageId, channelId },
+        where: { id: messageId, channelId: access.channel.id },
         select: { ...rowSelect, text: true, html: true },
       })
     : null;

@@ -1,9 +1,8 @@
 import "server-only";
 import { db } from "../db";
 import { env } from "../env";
-import { NotFoundError } from "../errors";
+import { assertCan, type ChannelAccess } from "../console/access";
 import type { Prisma } from "../generated/prisma/client";
-import { canSeeWebhookErrors, isRole } from "../roles";
 import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
 import { PgErrorStatReader } from "./pg-reader";
 import { storedRowCells, type ErrorRow } from "./rows";
@@ -33,20 +32,6 @@ function statistics(): ErrorStatSource {
 }
 
 /**
- * Lets through Admins and Members of a channel whose aggregation is on; everyone else is told the
- * page does not exist, as the tab itself does (Testers and non-members never learn more).
- */
-export async function requireWebhookErrorsAccess(userId: string, channelId: string): Promise<void> {
-  const member = await db().channelMember.findUnique({
-    where: { channelId_userId: { channelId, userId } },
-    select: { role: true, channel: { select: { errorStatisticsAggregation: true } } },
-  });
-  if (!member || !isRole(member.role) || !canSeeWebhookErrors(member.role, member.channel.errorStatisticsAggregation)) {
-    throw new NotFoundError("This page does not exist.");
-  }
-}
-
-/**
  * Errors per (hour, reason, detail) over `[from, to)`: whole hours from the hourly sums the store
  * keeps, the partial hours at either end summed from the 60-second rows.
  */
@@ -73,8 +58,9 @@ async function partialHour(channelId: string, from: number, to: number): Promise
  * The chart of a view: errors per UTC+9 bucket stacked by reason, the details behind each bar, the
  * legend's totals, and the stretches when aggregation was off (Admins and Members).
  */
-export async function getErrorChart(userId: string, channelId: string, query: WebhookErrorsQuery): Promise<ErrorChart> {
-  await requireWebhookErrorsAccess(userId, channelId);
+export async function getErrorChart(access: ChannelAccess, query: WebhookErrorsQuery): Promise<ErrorChart> {
+  assertCan(access, "seeErrors");
+  const channelId = access.channel.id;
   const { from, chartEnd: to, unit } = query.range;
   const [periods, cells] = await Promise.all([
     db().aggregationPeriod.findMany({
@@ -127,13 +113,9 @@ function pageWhere(cursor: RowCursor, direction: "older" | "newer"): Prisma.Erro
 }
 
 /** The error rows of a view, newest first, `limit` at a time (Admins and Members). */
-export async function listErrorRows(
-  userId: string,
-  channelId: string,
-  query: WebhookErrorsQuery,
-  limit = 50,
-): Promise<ErrorRowsPage> {
-  await requireWebhookErrorsAccess(userId, channelId);
+export async function listErrorRows(access: ChannelAccess, query: WebhookErrorsQuery, limit = 50): Promise<ErrorRowsPage> {
+  assertCan(access, "seeErrors");
+  const channelId = access.channel.id;
   const { from, to } = query.range;
   const direction = query.page?.direction ?? "older";
   const order = direction === "older" ? ("asc" as const) : ("desc" as const);
@@ -174,9 +156,9 @@ export async function listErrorRows(
  * A token that changes when errors arrive in windows from `since` on; the open tab polls it and
  * refreshes only when it changes (Admins and Members).
  */
-export async function getRecentErrorsStamp(userId: string, channelId: string, since: number): Promise<string> {
-  await requireWebhookErrorsAccess(userId, channelId);
-  return statistics().recentStamp(channelId, since);
+export async function getRecentErrorsStamp(access: ChannelAccess, since: number): Promise<string> {
+  assertCan(access, "seeErrors");
+  return statistics().recentStamp(access.channel.id, since);
 }
 
 /**
@@ -184,11 +166,11 @@ export async function getRecentErrorsStamp(userId: string, channelId: string, si
  * then one line per row, newest first, in UTC+9 (Admins and Members).
  */
 export async function openErrorTsv(
-  userId: string,
-  channelId: string,
+  access: ChannelAccess,
   query: WebhookErrorsQuery,
 ): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
-  await requireWebhookErrorsAccess(userId, channelId);
+  assertCan(access, "seeErrors");
+  const channelId = access.channel.id;
   const { from, to } = query.range;
   const { rows, close } = statistics().openStoredRows({
     channelId,

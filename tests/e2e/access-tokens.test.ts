@@ -27,14 +27,14 @@ function sdkClient(channelAccessToken: string) {
 
 beforeAll(async () => {
   const setup = await arrange();
-  const { addMember } = await import("@/lib/members");
+  const { addMember } = await import("@/lib/console/members");
   bot = await startBot();
   channelId = (await setup.channelFor("Token bot", bot.url)).id;
   for (const [role, email] of [
     ["MEMBER", accounts.member],
     ["TESTER", accounts.tester],
   ] as const) {
-    const { createdPassword } = await addMember(setup.adminId, channelId, { email, role });
+    const { createdPassword } = await addMember(await setup.accessOf(setup.adminId, channelId), { email, role });
     if (!createdPassword) throw new Error(`${email} already had an account; this test needs a fresh one.`);
     passwords[email] = createdPassword;
   }

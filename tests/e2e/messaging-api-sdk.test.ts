@@ -19,7 +19,7 @@ type Channel = { id: string; channelSecret: string; botUserId: string };
 type SdkBot = { url: string; received: unknown[]; rejected: string[]; close(): Promise<void> };
 
 let setup: Awaited<ReturnType<typeof arrange>>;
-let channels: typeof import("@/lib/channels");
+let channels: typeof import("@/lib/console/channels");
 let chaos: ChaosBot;
 let sdkBot: SdkBot;
 let strangerBot: SdkBot;
@@ -96,7 +96,7 @@ function behaviour(name: string) {
 
 beforeAll(async () => {
   setup = await arrange();
-  channels = await import("@/lib/channels");
+  channels = await import("@/lib/console/channels");
   fastBot = await startBot();
   main = await setup.channelFor("SDK bot", fastBot.url, { aggregation: true });
   // A bot that checks signatures with this channel's secret, and a stranger's with another one.
@@ -143,9 +143,9 @@ describe("MessagingApiClient pointed at the console", () => {
     expect(messagingSchema("GetWebhookEndpointResponse", got.body)).toEqual([]);
 
     // An Admin turns Use webhook off in the console: the API says the endpoint is inactive.
-    await channels.setWebhookSetting(setup.adminId, main.id, "useWebhook", false);
+    await channels.setWebhookSetting(await setup.accessOf(setup.adminId, main.id), "useWebhook", false);
     expect(await client.getWebhookEndpoint()).toEqual({ endpoint: sdkBot.url, active: false });
-    await channels.setWebhookSetting(setup.adminId, main.id, "useWebhook", true);
+    await channels.setWebhookSetting(await setup.accessOf(setup.adminId, main.id), "useWebhook", true);
     expect((await setup.db().channel.findUniqueOrThrow({ where: { id: main.id } })).webhookUrl).toBe(sdkBot.url);
   });
 

@@ -66,9 +66,9 @@ beforeAll(async () => {
   failing = await startBot((_req, res) => void res.writeHead(500).end("Internal Server Error"));
   hanging = await startBot(() => "hang");
   channel = await setup.channelFor("Errors journey", failing.url);
-  const { addMember } = await import("@/lib/members");
+  const { addMember } = await import("@/lib/console/members");
   const email = "errors-tester@example.com";
-  const { createdPassword } = await addMember(setup.adminId, channel.id, { email, role: "TESTER" });
+  const { createdPassword } = await addMember(await setup.accessOf(setup.adminId, channel.id), { email, role: "TESTER" });
   tester = { email, password: createdPassword ?? "" };
   browser = await launchBrowser();
   const admin = inject("admin");

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore } from "@/lib/delivery/store";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 
 const USER = `U${"b".repeat(32)}`;
 let admin: string;

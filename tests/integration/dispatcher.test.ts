@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { listAttempts } from "@/lib/attempts";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { listAttempts } from "@/lib/console/attempts";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { Dispatcher } from "@/lib/delivery/dispatcher";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { deliveryStore } from "@/lib/delivery/runtime";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { signBody } from "@/lib/webhook/signature";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { startBot, type TestBot } from "../support/bots";
+import { accessOf } from "../support/access";
 
 let admin: string;
 let providerId: string;
@@ -18,9 +19,9 @@ const USER = `U${"a".repeat(32)}`;
 
 async function newChannel(name: string, url: string, settings: { aggregation?: boolean; use?: boolean } = {}) {
   const { id } = await createChannel(admin, providerId, { name, description: "", email: "" });
-  await updateWebhookUrl(admin, id, url);
-  if (settings.use !== false) await setWebhookSetting(admin, id, "useWebhook", true);
-  if (settings.aggregation) await setWebhookSetting(admin, id, "errorStatisticsAggregation", true);
+  await updateWebhookUrl(await accessOf(admin, id), url);
+  if (settings.use !== false) await setWebhookSetting(await accessOf(admin, id), "useWebhook", true);
+  if (settings.aggregation) await setWebhookSetting(await accessOf(admin, id), "errorStatisticsAggregation", true);
   return db().channel.findUniqueOrThrow({ where: { id } });
 }
 
@@ -75,7 +76,7 @@ describe("the dispatcher", () => {
     const events = await db().webhookEvent.findMany({ where: { channelId: channel.id } });
     expect(events.every((e) => e.status === "delivered" && e.attempts === 1)).toBe(true);
     // The log shows each request exactly as the bot got it.
-    const logged = await listAttempts(admin, channel.id, { limit: 50 });
+    const logged = await listAttempts(await accessOf(admin, channel.id), { limit: 50 });
     const sentById = new Map(bodies.map((b, i) => [b.events[0].webhookEventId as string, bot.received[i].body]));
     expect(logged).toHaveLength(50);
     for (const a of logged) expect(a.requestExcerpt).toBe(sentById.get(a.webhookEventId!));
@@ -105,7 +106,7 @@ describe("the dispatcher", () => {
     const [retrying, delivered] = await db().webhookEvent.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" } });
     await db().webhookEvent.update({ where: { seq: retrying.seq }, data: { status: "retrying", attempts: 1, nextAttemptAt: new Date() } });
     await db().webhookEvent.update({ where: { seq: delivered.seq }, data: { status: "delivered", attempts: 1 } });
-    await setWebhookSetting(admin, channel.id, "useWebhook", false);
+    await setWebhookSetting(await accessOf(admin, channel.id), "useWebhook", false);
     const d = dispatcher();
     d.start();
     await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: channel.id, status: "skipped" } })) === 3);

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { addMember, changeRole, listMembers, removeMember } from "@/lib/members";
-import { createProvider, listProviders } from "@/lib/providers";
-import { authenticate, createUser } from "@/lib/users";
+import { createChannel } from "@/lib/console/channels";
+import { NotFoundError } from "@/lib/errors";
+import { addMember, changeRole, listMembers, removeMember } from "@/lib/console/members";
+import { createProvider, listProviders } from "@/lib/console/providers";
+import { authenticate, createUser } from "@/lib/auth/users";
+import { accessOf } from "../support/access";
 
 let admin: string;
 let channelId: string;
@@ -15,13 +16,13 @@ beforeAll(async () => {
 });
 
 const roleOf = async (email: string) =>
-  (await listMembers(admin, channelId)).find((m) => m.email === email)?.role;
+  (await listMembers(await accessOf(admin, channelId))).find((m) => m.email === email)?.role;
 const idOf = async (email: string) =>
-  (await listMembers(admin, channelId)).find((m) => m.email === email)!.userId;
+  (await listMembers(await accessOf(admin, channelId))).find((m) => m.email === email)!.userId;
 
 describe("roles", () => {
   test("adding a new email creates an account whose password works once passed on", async () => {
-    const { createdPassword } = await addMember(admin, channelId, { email: "New.Person@Example.com", role: "TESTER" });
+    const { createdPassword } = await addMember(await accessOf(admin, channelId), { email: "New.Person@Example.com", role: "TESTER" });
     expect(createdPassword).toMatch(/^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
     expect(await roleOf("new.person@example.com")).toBe("TESTER");
     expect(await authenticate("new.person@example.com", createdPassword!)).toMatchObject({
@@ -32,19 +33,19 @@ describe("roles", () => {
 
   test("adding an existing account creates no password", async () => {
     await createUser("existing@example.com", "pw");
-    expect(await addMember(admin, channelId, { email: "existing@example.com", role: "MEMBER" })).toEqual({
+    expect(await addMember(await accessOf(admin, channelId), { email: "existing@example.com", role: "MEMBER" })).toEqual({
       createdPassword: null,
     });
   });
 
   test("refuses duplicates, bad emails and unknown roles", async () => {
-    await expect(addMember(admin, channelId, { email: "existing@example.com", role: "ADMIN" })).rejects.toThrow(
+    await expect(accessOf(admin, channelId).then((access) => addMember(access, { email: "existing@example.com", role: "ADMIN" }))).rejects.toThrow(
       "already a member",
     );
-    await expect(addMember(admin, channelId, { email: "nope", role: "ADMIN" })).rejects.toThrow(
+    await expect(accessOf(admin, channelId).then((access) => addMember(access, { email: "nope", role: "ADMIN" }))).rejects.toThrow(
       "Enter a valid email address.",
     );
-    await expect(addMember(admin, channelId, { email: "x@example.com", role: "OWNER" })).rejects.toThrow(
+    await expect(accessOf(admin, channelId).then((access) => addMember(access, { email: "x@example.com", role: "OWNER" }))).rejects.toThrow(
       "Choose Admin, Member or Tester.",
     );
     expect(await roleOf("existing@example.com")).toBe("MEMBER");
@@ -54,34 +55,34 @@ describe("roles", () => {
   test("Members and Testers cannot manage roles", async () => {
     const member = await idOf("existing@example.com");
     const tester = await idOf("new.person@example.com");
-    await expect(changeRole(member, channelId, tester, "ADMIN")).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(removeMember(tester, channelId, member)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(addMember(member, channelId, { email: "y@example.com", role: "ADMIN" })).rejects.toBeInstanceOf(
-      ForbiddenError,
+    await expect(accessOf(member, channelId).then((access) => changeRole(access, tester, "ADMIN"))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(tester, channelId).then((access) => removeMember(access, member))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(member, channelId).then((access) => addMember(access, { email: "y@example.com", role: "ADMIN" }))).rejects.toBeInstanceOf(
+      NotFoundError,
     );
     expect(await roleOf("new.person@example.com")).toBe("TESTER");
   });
 
   test("the last Admin can be neither demoted nor removed", async () => {
-    await expect(changeRole(admin, channelId, admin, "MEMBER")).rejects.toThrow("at least one Admin");
-    await expect(removeMember(admin, channelId, admin)).rejects.toThrow("last Admin");
+    await expect(accessOf(admin, channelId).then((access) => changeRole(access, admin, "MEMBER"))).rejects.toThrow("at least one Admin");
+    await expect(accessOf(admin, channelId).then((access) => removeMember(access, admin))).rejects.toThrow("last Admin");
     expect(await roleOf("owner@example.com")).toBe("ADMIN");
   });
 
   test("with a second Admin, the first can step down", async () => {
     const second = await idOf("existing@example.com");
-    await changeRole(admin, channelId, second, "ADMIN");
-    await changeRole(admin, channelId, admin, "MEMBER");
+    await changeRole(await accessOf(admin, channelId), second, "ADMIN");
+    await changeRole(await accessOf(admin, channelId), admin, "MEMBER");
     expect(await roleOf("owner@example.com")).toBe("MEMBER");
-    await changeRole(second, channelId, admin, "ADMIN");
-    await removeMember(admin, channelId, second);
+    await changeRole(await accessOf(second, channelId), admin, "ADMIN");
+    await removeMember(await accessOf(admin, channelId), second);
     expect(await roleOf("existing@example.com")).toBeUndefined();
   });
 
   test("a removed member no longer finds the channel", async () => {
     const tester = await idOf("new.person@example.com");
-    await removeMember(admin, channelId, tester);
-    await expect(listMembers(tester, channelId)).rejects.toBeInstanceOf(NotFoundError);
+    await removeMember(await accessOf(admin, channelId), tester);
+    await expect(accessOf(tester, channelId).then((access) => listMembers(access))).rejects.toBeInstanceOf(NotFoundError);
     expect((await listProviders(tester)).flatMap((p) => p.channels)).toEqual([]);
   });
 });

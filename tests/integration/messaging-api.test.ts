@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { GET as getEndpoint, PUT as putEndpoint, POST as postEndpoint } from "@/app/v2/bot/channel/webhook/endpoint/route";
 import { POST as postTest } from "@/app/v2/bot/channel/webhook/test/route";
-import { createChannel, setWebhookSetting } from "@/lib/channels";
+import { POST as postEvents } from "@/app/api/channels/[channelId]/events/route";
+import { createChannel, setWebhookSetting } from "@/lib/console/channels";
 import { db } from "@/lib/db";
-import { ForbiddenError } from "@/lib/errors";
-import { addMember } from "@/lib/members";
-import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/messaging-api";
-import { createProvider } from "@/lib/providers";
+import { NotFoundError } from "@/lib/errors";
+import { addMember } from "@/lib/console/members";
+import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/http/messaging-api";
+import { hitRateLimit, RATE_LIMITS } from "@/lib/http/rate-limit";
+import { createProvider } from "@/lib/console/providers";
 import {
   channelForToken,
   issueAccessToken,
@@ -14,12 +16,13 @@ import {
   listAccessTokens,
   revokeAccessToken,
   SHORT_LIVED_TOKEN_SECONDS,
-} from "@/lib/tokens";
-import { createUser } from "@/lib/users";
+} from "@/lib/console/tokens";
+import { createUser } from "@/lib/auth/users";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { signBody } from "@/lib/webhook/signature";
 import { startBot, type TestBot } from "../support/bots";
 import { createLineSchemaCheck } from "../support/line-schemas";
+import { accessOf } from "../support/access";
 
 const ORIGIN = "http://localhost:3000";
 const schema = createLineSchemaCheck("messaging-api");
@@ -94,7 +97,7 @@ describe("the webhook endpoint, in lib", () => {
       value: "https://bot.example.com/callback",
     });
     expect(await getWebhookEndpoint(channel.id)).toEqual({ endpoint: "https://bot.example.com/callback", active: false });
-    await setWebhookSetting(admin, channel.id, "useWebhook", true);
+    await setWebhookSetting(await accessOf(admin, channel.id), "useWebhook", true);
     expect(await getWebhookEndpoint(channel.id)).toEqual({ endpoint: "https://bot.example.com/callback", active: true });
   });
 
@@ -138,8 +141,8 @@ describe("the webhook endpoint, in lib", () => {
     const target = await bot((_req, res) => void res.writeHead(500).end());
     const channel = await newChannel("Never counted");
     await setWebhookEndpoint(channel.id, target.url);
-    await setWebhookSetting(admin, channel.id, "useWebhook", true);
-    await setWebhookSetting(admin, channel.id, "errorStatisticsAggregation", true);
+    await setWebhookSetting(await accessOf(admin, channel.id), "useWebhook", true);
+    await setWebhookSetting(await accessOf(admin, channel.id), "errorStatisticsAggregation", true);
     for (let i = 0; i < 3; i++) {
       expect(await testWebhookEndpoint(channel.id)).toMatchObject({ ok: true, value: { reason: "ERROR_STATUS_CODE", detail: "500" } });
     }
@@ -151,9 +154,9 @@ describe("the webhook endpoint, in lib", () => {
 describe("the route handlers' one wrapper", () => {
   test("answers 401 in LINE's shape for a missing, unknown or revoked token", async () => {
     const channel = await newChannel("Auth");
-    const { token, id } = await issueAccessToken(admin, channel.id, "to revoke");
+    const { token, id } = await issueAccessToken(await accessOf(admin, channel.id), "to revoke");
     expect((await call(getEndpoint, token, { method: "GET" })).status).toBe(404);
-    await revokeAccessToken(admin, channel.id, id);
+    await revokeAccessToken(await accessOf(admin, channel.id), id);
     for (const bearer of [null, "not-a-token", token]) {
       const response = await call(getEndpoint, bearer, { method: "GET" });
       expect(response.status).toBe(401);
@@ -163,7 +166,7 @@ describe("the route handlers' one wrapper", () => {
 
   test("names the property at fault in a bad body, and saves nothing", async () => {
     const channel = await newChannel("Bodies");
-    const { token } = await issueAccessToken(admin, channel.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
     const cases: [string | undefined, { message: string; details: { property?: string; message: string }[] }][] = [
       ["{}", { message: "The request body has 1 error(s)", details: [{ property: "endpoint", message: "must be specified" }] }],
       ['{"endpoint":5}', { message: "The request body has 1 error(s)", details: [{ property: "endpoint", message: "must be a string" }] }],
@@ -185,7 +188,7 @@ describe("the route handlers' one wrapper", () => {
 
   test("PUT answers {} and GET then reads it back, with a request ID on each", async () => {
     const channel = await newChannel("Round trip");
-    const { token } = await issueAccessToken(admin, channel.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
     const put = await call(putEndpoint, token, { method: "PUT", body: '{"endpoint":"https://bot.example.com/hook"}' });
     expect(put.status).toBe(200);
     expect(put.headers.get("x-line-request-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -198,7 +201,7 @@ describe("the route handlers' one wrapper", () => {
 
   test("answers a method the endpoint does not have with 405 in LINE's shape", async () => {
     const channel = await newChannel("Methods");
-    const { token } = await issueAccessToken(admin, channel.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
     const response = await call(postEndpoint, token, { method: "POST" });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("GET, PUT, HEAD, OPTIONS");
@@ -208,8 +211,8 @@ describe("the route handlers' one wrapper", () => {
   test("lets a channel read and set its endpoint 1,000 times a minute, then answers 429", async () => {
     const channel = await newChannel("Busy");
     const other = await newChannel("Quiet");
-    const { token } = await issueAccessToken(admin, channel.id);
-    const { token: otherToken } = await issueAccessToken(admin, other.id);
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    const { token: otherToken } = await issueAccessToken(await accessOf(admin, other.id));
     for (let i = 0; i < 1000; i++) {
       const response =
         i % 2 === 0
@@ -228,32 +231,88 @@ describe("the route handlers' one wrapper", () => {
   });
 });
 
+describe("the script endpoint", () => {
+  const USER = `U${"a".repeat(32)}`;
+
+  function send(channelId: string, token: string, body: string) {
+    const req = new Request(`${ORIGIN}/api/channels/${channelId}/events`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body,
+    });
+    return postEvents(req, { params: Promise.resolve({ channelId }) });
+  }
+
+  test("answers 202 with the stored events, and 404 to a token of another channel", async () => {
+    const channel = await newChannel("Script");
+    const other = await newChannel("Script neighbour");
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    const { token: otherToken } = await issueAccessToken(await accessOf(admin, other.id));
+    const body = JSON.stringify({ events: [{ type: "follow", userId: USER }] });
+    const accepted = await send(channel.id, token, body);
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toMatchObject({ accepted: 1, willSend: false });
+    const stranger = await send(channel.id, otherToken, body);
+    expect(stranger.status).toBe(404);
+    expect((await stranger.json()).message).toBe("Not found: no channel with this ID for this access token.");
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id } })).toBe(1);
+  });
+
+  test("lists every problem of a bad batch, with the real count, and stores none of it", async () => {
+    const channel = await newChannel("Script errors");
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    const response = await send(
+      channel.id,
+      token,
+      JSON.stringify({ events: [{ type: "message", userId: USER }, { type: "follow", userId: "bob" }] }),
+    );
+    expect(response.status).toBe(400);
+    const error = await response.json();
+    expect(error.message).toBe("The request body has 2 error(s)");
+    expect(error.details.map((d: { property: string }) => d.property)).toEqual(["events[0].text", "events[1].userId"]);
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id } })).toBe(0);
+  });
+
+  test("has the token endpoints' rate limit: 1,000 requests a minute per channel, then 429", async () => {
+    const channel = await newChannel("Script busy");
+    const { token } = await issueAccessToken(await accessOf(admin, channel.id));
+    expect(RATE_LIMITS.scriptEvents).toEqual({ limit: 1000, windowMs: 60_000 });
+    for (let i = 0; i < 999; i++) await hitRateLimit(channel.id, "scriptEvents");
+    const body = JSON.stringify({ events: [{ type: "unfollow", userId: USER }] });
+    expect((await send(channel.id, token, body)).status).toBe(202);
+    const refused = await send(channel.id, token, body);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id } })).toBe(1);
+  });
+});
+
 describe("channel access tokens, by role", () => {
   let channelId: string;
 
   beforeAll(async () => {
     channelId = (await newChannel("Roles")).id;
-    await addMember(admin, channelId, { email: "api-member@example.com", role: "MEMBER" });
-    await addMember(admin, channelId, { email: "api-tester@example.com", role: "TESTER" });
+    await addMember(await accessOf(admin, channelId), { email: "api-member@example.com", role: "MEMBER" });
+    await addMember(await accessOf(admin, channelId), { email: "api-tester@example.com", role: "TESTER" });
     member = (await db().user.findUniqueOrThrow({ where: { email: "api-member@example.com" } })).id;
     tester = (await db().user.findUniqueOrThrow({ where: { email: "api-tester@example.com" } })).id;
   });
 
   test("Admins issue and revoke; Members only list; Testers see none", async () => {
-    const issued = await issueAccessToken(admin, channelId, "CI");
+    const issued = await issueAccessToken(await accessOf(admin, channelId), "CI");
     expect(await channelForToken(issued.token)).toBe(channelId);
-    expect((await listAccessTokens(member, channelId)).map((t) => t.label)).toContain("CI");
-    await expect(listAccessTokens(tester, channelId)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(issueAccessToken(member, channelId, "mine")).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(revokeAccessToken(member, channelId, issued.id)).rejects.toBeInstanceOf(ForbiddenError);
-    await revokeAccessToken(admin, channelId, issued.id);
+    expect((await listAccessTokens(await accessOf(member, channelId))).map((t) => t.label)).toContain("CI");
+    await expect(accessOf(tester, channelId).then((access) => listAccessTokens(access))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(member, channelId).then((access) => issueAccessToken(access, "mine"))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(member, channelId).then((access) => revokeAccessToken(access, issued.id))).rejects.toBeInstanceOf(NotFoundError);
+    await revokeAccessToken(await accessOf(admin, channelId), issued.id);
     expect(await channelForToken(issued.token)).toBeNull();
-    expect(await listAccessTokens(admin, channelId)).toEqual([]);
+    expect(await listAccessTokens(await accessOf(admin, channelId))).toEqual([]);
   });
 
   test("a channel keeps its 30 newest short-lived tokens; expired ones go; long-lived ones stay", async () => {
     const channel = await newChannel("Many scripts");
-    const longLived = await issueAccessToken(admin, channel.id, "CI");
+    const longLived = await issueAccessToken(await accessOf(admin, channel.id), "CI");
     const start = Date.now();
     const issued: string[] = [];
     for (let i = 0; i < 32; i++) {
@@ -264,7 +323,7 @@ describe("channel access tokens, by role", () => {
     const working = await Promise.all(issued.map((t) => channelForToken(t, new Date(start + 40_000))));
     expect(working.map((c) => c !== null)).toEqual([false, false, ...Array(30).fill(true)]);
     expect(await channelForToken(longLived.token)).toBe(channel.id);
-    const listed = await listAccessTokens(admin, channel.id);
+    const listed = await listAccessTokens(await accessOf(admin, channel.id));
     expect(listed.filter((t) => t.expiresAt !== null)).toHaveLength(30);
     expect(listed.filter((t) => t.expiresAt === null).map((t) => t.label)).toEqual(["CI"]);
 

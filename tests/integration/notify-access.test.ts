@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore } from "@/lib/delivery/store";
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/members";
+import { NotFoundError } from "@/lib/errors";
+import { addMember } from "@/lib/console/members";
 import { startNotifier, stopNotifier } from "@/lib/notify/notifier";
 import { getOutboxMessageOrThrow, listOutbox } from "@/lib/notify/outbox";
 import { setErrorNotification } from "@/lib/notify/settings";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
+import { accessOf } from "../support/access";
 
 let admin: string;
 let member: string;
@@ -23,8 +24,8 @@ beforeAll(async () => {
   outsider = (await createUser("access-outsider@example.com", "pw")).user.id;
   const provider = await createProvider(admin, "Access");
   channelId = (await createChannel(admin, provider.id, { name: "Access bot", description: "", email: "" })).id;
-  await addMember(admin, channelId, { email: "access-member@example.com", role: "MEMBER" });
-  await addMember(admin, channelId, { email: "access-tester@example.com", role: "TESTER" });
+  await addMember(await accessOf(admin, channelId), { email: "access-member@example.com", role: "MEMBER" });
+  await addMember(await accessOf(admin, channelId), { email: "access-tester@example.com", role: "TESTER" });
   const id = (email: string) => db().user.findUniqueOrThrow({ where: { email } }).then((u) => u.id);
   member = await id("access-member@example.com");
   tester = await id("access-tester@example.com");
@@ -40,11 +41,11 @@ describe("Error notification setting", () => {
   test("is off by default and only Admins change it", async () => {
     const flag = async () => (await db().channel.findUniqueOrThrow({ where: { id: channelId } })).errorNotification;
     expect(await flag()).toBe(false);
-    await expect(setErrorNotification(member, channelId, true)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(setErrorNotification(tester, channelId, true)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(setErrorNotification(outsider, channelId, true)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(member, channelId).then((access) => setErrorNotification(access, true))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(tester, channelId).then((access) => setErrorNotification(access, true))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(outsider, channelId).then((access) => setErrorNotification(access, true))).rejects.toBeInstanceOf(NotFoundError);
     expect(await flag()).toBe(false);
-    await setErrorNotification(admin, channelId, true);
+    await setErrorNotification(await accessOf(admin, channelId), true);
     expect(await flag()).toBe(true);
   });
 });
@@ -74,19 +75,19 @@ describe("the running notifier and the Outbox", () => {
       Date.now(),
     );
     startNotifier({ now: () => clock, transport: null, intervalMs: 20 });
-    await expect.poll(async () => (await listOutbox(admin, channelId)).length, { timeout: 5000 }).toBe(1);
+    await expect.poll(async () => (await listOutbox(await accessOf(admin, channelId))).length, { timeout: 5000 }).toBe(1);
     await stopNotifier();
 
-    const [row] = await listOutbox(admin, channelId);
+    const [row] = await listOutbox(await accessOf(admin, channelId));
     expect(row.subject).toBe("Messaging API: Your bot server returned no response or an error - Access bot");
     expect(row.status).toBe("in_outbox");
-    const message = await getOutboxMessageOrThrow(admin, channelId, row.id);
+    const message = await getOutboxMessageOrThrow(await accessOf(admin, channelId), row.id);
     expect(message.text).toContain("Detail for error: Connection failed\n");
 
     for (const who of [member, tester, outsider]) {
-      await expect(listOutbox(who, channelId)).rejects.toBeInstanceOf(NotFoundError);
-      await expect(getOutboxMessageOrThrow(who, channelId, row.id)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(accessOf(who, channelId).then((access) => listOutbox(access))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(accessOf(who, channelId).then((access) => getOutboxMessageOrThrow(access, row.id))).rejects.toBeInstanceOf(NotFoundError);
     }
-    await expect(getOutboxMessageOrThrow(admin, channelId, row.id + 1000)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(accessOf(admin, channelId).then((access) => getOutboxMessageOrThrow(access, row.id + 1000))).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { env } from "@/lib/env";
-import { addMember } from "@/lib/members";
+import { addMember } from "@/lib/console/members";
 import { deliverOutbox, processDueNotifications } from "@/lib/notify/notifier";
-import { createProvider } from "@/lib/providers";
+import { createProvider } from "@/lib/console/providers";
 import { formatUtc9 } from "@/lib/time";
-import { createUser } from "@/lib/users";
+import { createUser } from "@/lib/auth/users";
 import type { Failure } from "@/lib/webhook/reasons";
+import { accessOf } from "../support/access";
 
 const MIN = 60_000;
 const T0 = Date.parse("2025-06-30T23:58:00+09:00");
@@ -152,9 +153,9 @@ describe("error notification emails", () => {
 
   test("every Admin and the contact email receive it, Members and Testers do not", async () => {
     const channelId = await notifiedChannel("Team bot", { email: "team@example.com" });
-    await addMember(adminId, channelId, { email: "notify-admin2@example.com", role: "ADMIN" });
-    await addMember(adminId, channelId, { email: "notify-member@example.com", role: "MEMBER" });
-    await addMember(adminId, channelId, { email: "notify-tester@example.com", role: "TESTER" });
+    await addMember(await accessOf(adminId, channelId), { email: "notify-admin2@example.com", role: "ADMIN" });
+    await addMember(await accessOf(adminId, channelId), { email: "notify-member@example.com", role: "MEMBER" });
+    await addMember(await accessOf(adminId, channelId), { email: "notify-tester@example.com", role: "TESTER" });
     await recordFailures(channelId, E500, [T0]);
     await processDueNotifications(T0 + 10 * MIN);
     const [email] = await emailsOf(channelId);

@@ -3,14 +3,14 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import { createTransport } from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore } from "@/lib/delivery/store";
 import { deliverOutbox, processDueNotifications, transportFromEnv } from "@/lib/notify/notifier";
 import { MAX_SEND_ATTEMPTS, outboxStatus } from "@/lib/notify/outbox-status";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 
 const MIN = 60_000;
 const T0 = Date.parse("2025-07-01T08:30:00+09:00");

@@ -1,13 +1,13 @@
 import { MessageChannel } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { acceptEvents } from "@/lib/delivery/ingest";
 import { OutcomeWriterClient, serveOutcomeWrites } from "@/lib/delivery/outcome-writer";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 
 const USER = `U${"c".repeat(32)}`;
 let admin: string;

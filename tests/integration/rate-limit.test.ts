@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { hitWindow, RATE_LIMITS, type RateLimit } from "@/lib/rate-limit";
+import { hitWindow, RATE_LIMITS, type RateLimit } from "@/lib/http/rate-limit";
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.UTC(2025, 0, 1, 9, 30);
@@ -22,6 +22,7 @@ describe("LINE's limits", () => {
   test("the test endpoint: 60 per hour; the others: 1,000 per minute", () => {
     expect(RATE_LIMITS.webhookTest).toEqual({ limit: 60, windowMs: HOUR });
     expect(RATE_LIMITS.webhookEndpoint).toEqual({ limit: 1000, windowMs: 60_000 });
+    expect(RATE_LIMITS.scriptEvents).toEqual({ limit: 1000, windowMs: 60_000 });
   });
 });
 

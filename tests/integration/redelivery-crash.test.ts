@@ -1,12 +1,13 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, expect, test } from "vitest";
 import { FLAKY_FAILURES, startChaosBot, type ChaosBot } from "@/lib/chaos/chaos-bot";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { acceptEvents } from "@/lib/delivery/ingest";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { killHard, startWorker, waitUntil } from "../support/processes";
+import { accessOf } from "../support/access";
 
 const EVENTS = 20;
 let chaos: ChaosBot | undefined;
@@ -27,9 +28,9 @@ test("the chaos bot's flaky bot, killed worker and all: each event N+1 times, th
   const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id } });
   chaos = await startChaosBot({ secret: channelSecret });
   const flaky = chaos.behaviours.find((b) => b.name === "flaky")!;
-  await updateWebhookUrl(admin, id, flaky.url);
-  await setWebhookSetting(admin, id, "useWebhook", true);
-  await setWebhookSetting(admin, id, "webhookRedelivery", true);
+  await updateWebhookUrl(await accessOf(admin, id), flaky.url);
+  await setWebhookSetting(await accessOf(admin, id), "useWebhook", true);
+  await setWebhookSetting(await accessOf(admin, id), "webhookRedelivery", true);
   const accepted = (await acceptEvents(
     { id, useWebhook: true },
     Array.from({ length: EVENTS }, (_, i) => ({ type: "message" as const, userId: `U${"7".repeat(32)}`, text: `flaky ${i}` })),

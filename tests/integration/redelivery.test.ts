@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { listAttempts } from "@/lib/attempts";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { listAttempts } from "@/lib/console/attempts";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { Dispatcher } from "@/lib/delivery/dispatcher";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore } from "@/lib/delivery/store";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { startBot, type TestBot } from "../support/bots";
+import { accessOf } from "../support/access";
 
 const USER = `U${"9".repeat(32)}`;
 const SCHEDULE = [150, 300, 450];
@@ -20,9 +21,9 @@ const bots: TestBot[] = [];
 
 async function channelFor(url: string, redelivery = true) {
   const { id } = await createChannel(admin, providerId, { name: "Redelivery", description: "", email: "" });
-  await updateWebhookUrl(admin, id, url);
-  await setWebhookSetting(admin, id, "useWebhook", true);
-  if (redelivery) await setWebhookSetting(admin, id, "webhookRedelivery", true);
+  await updateWebhookUrl(await accessOf(admin, id), url);
+  await setWebhookSetting(await accessOf(admin, id), "useWebhook", true);
+  if (redelivery) await setWebhookSetting(await accessOf(admin, id), "webhookRedelivery", true);
   return { id, useWebhook: true };
 }
 
@@ -79,7 +80,7 @@ describe("webhook redelivery", () => {
       [true, true, 200],
     ]);
     // The log rebuilds each request, redelivery mark included, exactly as sent.
-    const logged = await listAttempts(admin, channel.id, { webhookEventId: id });
+    const logged = await listAttempts(await accessOf(admin, channel.id), { webhookEventId: id });
     expect(logged.map((a) => a.requestExcerpt).reverse()).toEqual(bot.received.map((r) => r.body));
   });
 
@@ -121,7 +122,7 @@ describe("webhook redelivery", () => {
     const d = new Dispatcher({ store: slow, channelConcurrency: 4, leaseMs: 30_000, pollMs: 25 });
     d.start();
     await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "retrying");
-    await setWebhookSetting(admin, channel.id, "webhookRedelivery", false);
+    await setWebhookSetting(await accessOf(admin, channel.id), "webhookRedelivery", false);
     await new Promise((r) => setTimeout(r, 800));
     await d.stop();
     await slow.close();

@@ -2,13 +2,14 @@ import type { ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, test } from "vitest";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { isPostgresRun } from "../support/database";
 import { killHard, startWorker, waitUntil } from "../support/processes";
+import { accessOf } from "../support/access";
 
 const EVENTS = 100_000;
 const CHANNELS = 8;
@@ -89,8 +90,8 @@ describe.skipIf(!isPostgresRun())("four workers sharing one PostgreSQL database"
     const channels: { id: string; useWebhook: boolean }[] = [];
     for (let i = 0; i < CHANNELS; i++) {
       const { id } = await createChannel(admin, provider.id, { name: `Scale ${i}`, description: "", email: "" });
-      await updateWebhookUrl(admin, id, bot.url);
-      await setWebhookSetting(admin, id, "useWebhook", true);
+      await updateWebhookUrl(await accessOf(admin, id), bot.url);
+      await setWebhookSetting(await accessOf(admin, id), "useWebhook", true);
       channels.push({ id, useWebhook: true });
     }
     const accepted = new Set<string>();

@@ -1,10 +1,10 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel } from "@/lib/channels";
+import { createChannel } from "@/lib/console/channels";
 import { db, transaction } from "@/lib/db";
 import { env } from "@/lib/env";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { isPostgresRun } from "../support/database";
 
 let admin: string;

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, test } from "vitest";
-import { getChannelOrThrow } from "@/lib/channels";
+import { getChannelAccess } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { migrateDatabase, migratePostgres, migrateSqlite } from "@/lib/migrate";
-import { listProviders } from "@/lib/providers";
+import { listProviders } from "@/lib/console/providers";
 import { describeInitialData, prepareDatabase } from "@/lib/startup";
-import { authenticate } from "@/lib/users";
+import { authenticate } from "@/lib/auth/users";
 import { createScratchDatabase, dropScratchDatabase } from "../../scripts/db-check";
 import { isPostgresRun, testPostgresUrl } from "../support/database";
 
@@ -30,7 +30,7 @@ describe("first start", () => {
     expect(user).not.toBeNull();
     const [provider] = await listProviders(user!.id);
     expect(provider.channels).toEqual([{ id: demoChannelId, name: "Demo bot", role: "ADMIN" }]);
-    const channel = await getChannelOrThrow(user!.id, demoChannelId);
+    const { channel } = await getChannelAccess(user!, demoChannelId);
     expect(channel.channelSecret).toBe(demoChannelSecret);
 
     // A second start finds the data and prints nothing.

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/members";
-import { createProvider } from "@/lib/providers";
+import { addMember } from "@/lib/console/members";
+import { createProvider } from "@/lib/console/providers";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows, openErrorTsv, type ErrorRowsPage } from "@/lib/statistics/queries";
 import { errorRowCells } from "@/lib/statistics/rows";
 import { parseWebhookErrorsSearch, type WebhookErrorsQuery } from "@/lib/statistics/search-params";
 import { formatTsvLine, TSV_HEADER } from "@/lib/statistics/tsv";
-import { createUser } from "@/lib/users";
+import { createUser } from "@/lib/auth/users";
 import type { Failure } from "@/lib/webhook/reasons";
+import { accessOf } from "../support/access";
 
 let admin: string;
 let member: string;
@@ -70,15 +71,15 @@ beforeAll(async () => {
   const provider = await createProvider(admin, "Statistics");
   async function channel(name: string) {
     const { id } = await createChannel(admin, provider.id, { name, description: "", email: "" });
-    await updateWebhookUrl(admin, id, "http://127.0.0.1:9/callback");
-    await setWebhookSetting(admin, id, "useWebhook", true, new Date(ON_AT - 1000));
-    await setWebhookSetting(admin, id, "errorStatisticsAggregation", true, new Date(ON_AT));
+    await updateWebhookUrl(await accessOf(admin, id), "http://127.0.0.1:9/callback");
+    await setWebhookSetting(await accessOf(admin, id), "useWebhook", true, new Date(ON_AT - 1000));
+    await setWebhookSetting(await accessOf(admin, id), "errorStatisticsAggregation", true, new Date(ON_AT));
     return id;
   }
   channelId = await channel("Errors bot");
   otherChannelId = await channel("Other bot");
-  await addMember(admin, channelId, { email: "stats-member@example.com", role: "MEMBER" });
-  await addMember(admin, channelId, { email: "stats-tester@example.com", role: "TESTER" });
+  await addMember(await accessOf(admin, channelId), { email: "stats-member@example.com", role: "MEMBER" });
+  await addMember(await accessOf(admin, channelId), { email: "stats-tester@example.com", role: "TESTER" });
   member = (await db().user.findUniqueOrThrow({ where: { email: "stats-member@example.com" } })).id;
   tester = (await db().user.findUniqueOrThrow({ where: { email: "stats-tester@example.com" } })).id;
 
@@ -106,26 +107,40 @@ afterAll(async () => {
 describe("who may read webhook errors", () => {
   test("Admins and Members may; Testers and non-members are told the page does not exist", async () => {
     const query = view(RANGE);
-    await expect(getErrorChart(admin, channelId, query)).resolves.toBeDefined();
-    await expect(listErrorRows(member, channelId, query)).resolves.toBeDefined();
+    await expect(getErrorChart(await accessOf(admin, channelId), query)).resolves.toBeDefined();
+    await expect(listErrorRows(await accessOf(member, channelId), query)).resolves.toBeDefined();
     for (const user of [tester, outsider]) {
-      await expect(getErrorChart(user, channelId, query)).rejects.toThrow(NotFoundError);
-      await expect(listErrorRows(user, channelId, query)).rejects.toThrow(NotFoundError);
-      await expect(openErrorTsv(user, channelId, query)).rejects.toThrow(NotFoundError);
-      await expect(getRecentErrorsStamp(user, channelId, 0)).rejects.toThrow(NotFoundError);
+      await expect(accessOf(user, channelId).then((access) => getErrorChart(access, query))).rejects.toThrow(NotFoundError);
+      await expect(accessOf(user, channelId).then((access) => listErrorRows(access, query))).rejects.toThrow(NotFoundError);
+      await expect(accessOf(user, channelId).then((access) => openErrorTsv(access, query))).rejects.toThrow(NotFoundError);
+      await expect(accessOf(user, channelId).then((access) => getRecentErrorsStamp(access, 0))).rejects.toThrow(NotFoundError);
+    }
+  });
+
+  test("a render reads the role once: the access it started with decides its reads", async () => {
+    const access = await accessOf(member, channelId);
+    // Made a Tester mid-render: the render's reads still go by the role it resolved, and the
+    // next request's access is refused.
+    await db().channelMember.update({ where: { channelId_userId: { channelId, userId: member } }, data: { role: "TESTER" } });
+    try {
+      const query = view(RANGE);
+      await expect(Promise.all([getErrorChart(access, query), listErrorRows(access, query), getRecentErrorsStamp(access, 0)])).resolves.toHaveLength(3);
+      await expect(accessOf(member, channelId).then((next) => getErrorChart(next, query))).rejects.toThrow(NotFoundError);
+    } finally {
+      await db().channelMember.update({ where: { channelId_userId: { channelId, userId: member } }, data: { role: "MEMBER" } });
     }
   });
 
   test("nobody may while aggregation is off", async () => {
-    await setWebhookSetting(admin, otherChannelId, "errorStatisticsAggregation", false);
-    await expect(getErrorChart(admin, otherChannelId, view(RANGE))).rejects.toThrow(NotFoundError);
-    await expect(openErrorTsv(admin, otherChannelId, view(RANGE))).rejects.toThrow(NotFoundError);
+    await setWebhookSetting(await accessOf(admin, otherChannelId), "errorStatisticsAggregation", false);
+    await expect(accessOf(admin, otherChannelId).then((access) => getErrorChart(access, view(RANGE)))).rejects.toThrow(NotFoundError);
+    await expect(accessOf(admin, otherChannelId).then((access) => openErrorTsv(access, view(RANGE)))).rejects.toThrow(NotFoundError);
   });
 });
 
 describe("the chart", () => {
   test("minute buckets in UTC+9, stacked by reason, with the details behind each bar", async () => {
-    const narrow = await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-06-30T23:57", to: "2025-07-01T00:04" }));
+    const narrow = await getErrorChart(await accessOf(admin, channelId), view({ range: "custom", from: "2025-06-30T23:57", to: "2025-07-01T00:04" }));
     expect(narrow.unit).toBe("minute");
     const bars = narrow.buckets.map((b) => [new Date(b.start).toISOString(), b.errors]);
     expect(bars).toEqual([
@@ -146,7 +161,7 @@ describe("the chart", () => {
   });
 
   test("hour buckets split at UTC+9 midnight; the hours before aggregation was turned on are not aggregated", async () => {
-    const chart = await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-06-30T18:00", to: "2025-07-01T02:00" }));
+    const chart = await getErrorChart(await accessOf(admin, channelId), view({ range: "custom", from: "2025-06-30T18:00", to: "2025-07-01T02:00" }));
     expect(chart.unit).toBe("hour");
     expect(chart.notAggregated).toEqual([{ start: T("2025-06-30T18:00:00"), end: ON_AT }]);
     expect(chart.buckets.slice(0, 2).map((b) => [b.coverage, b.errors])).toEqual([
@@ -157,13 +172,11 @@ describe("the chart", () => {
     expect(byHour["2025-06-30T14:00:00.000Z"]).toEqual({ could_not_connect: 0, request_timeout: 1, error_status_code: 5, unclassified: 0 });
     expect(byHour["2025-06-30T15:00:00.000Z"]).toEqual({ could_not_connect: 2, request_timeout: 2, error_status_code: 1, unclassified: 0 });
     // Read twice: the second time old hours come from the cache, and say the same.
-    expect(await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-06-30T18:00", to: "2025-07-01T02:00" }))).toEqual(chart);
+    expect(await getErrorChart(await accessOf(admin, channelId), view({ range: "custom", from: "2025-06-30T18:00", to: "2025-07-01T02:00" }))).toEqual(chart);
   });
 
   test("day buckets are UTC+9 days; filters narrow the bars but the detail list keeps every detail", async () => {
-    const chart = await getErrorChart(
-      admin,
-      channelId,
+    const chart = await getErrorChart(await accessOf(admin, channelId),
       view({ range: "custom", from: "2025-06-25T00:00", to: "2025-07-05T00:00", reason: "error_status_code", detail: "500" }),
     );
     expect(chart.unit).toBe("day");
@@ -177,7 +190,7 @@ describe("the chart", () => {
   });
 
   test("an empty range says so", async () => {
-    const chart = await getErrorChart(admin, channelId, view({ range: "custom", from: "2025-07-02T00:00", to: "2025-07-02T06:00" }));
+    const chart = await getErrorChart(await accessOf(admin, channelId), view({ range: "custom", from: "2025-07-02T00:00", to: "2025-07-02T06:00" }));
     expect(chart.totalErrors).toBe(0);
     expect(chart.buckets.every((b) => b.coverage === "full")).toBe(true);
   });
@@ -185,7 +198,7 @@ describe("the chart", () => {
 
 describe("the error rows", () => {
   test("one row per (reason, detail) per 60 seconds, newest first, in UTC+9", async () => {
-    const { rows } = await listErrorRows(admin, channelId, view(RANGE));
+    const { rows } = await listErrorRows(await accessOf(admin, channelId), view(RANGE));
     expect(rows.map(errorRowCells)).toEqual([
       ["2025-07-01", "00:02:00", "00:02:00", "error_status_code", "500", "1"],
       ["2025-07-01", "00:02:01", "00:02:59", "request_timeout", "Request timeout", "2"],
@@ -197,24 +210,24 @@ describe("the error rows", () => {
   });
 
   test("filters by reason and by detail", async () => {
-    const byReason = await listErrorRows(admin, channelId, view({ ...RANGE, reason: "error_status_code" }));
+    const byReason = await listErrorRows(await accessOf(admin, channelId), view({ ...RANGE, reason: "error_status_code" }));
     expect(byReason.rows.map((r) => r.detail)).toEqual(["500", "503", "500"]);
     expect(byReason.rows.map((r) => r.errors)).toEqual([1, 1, 4]);
-    const byDetail = await listErrorRows(admin, channelId, view({ ...RANGE, detail: "Request timeout" }));
+    const byDetail = await listErrorRows(await accessOf(admin, channelId), view({ ...RANGE, detail: "Request timeout" }));
     expect(byDetail.rows.map((r) => r.errors)).toEqual([2, 1]);
   });
 
   test("pages older and newer cover every row exactly once, in order", async () => {
-    const all = (await listErrorRows(admin, channelId, view(RANGE))).rows;
+    const all = (await listErrorRows(await accessOf(admin, channelId), view(RANGE))).rows;
     const seen: string[] = [];
     const key = (r: { windowStart: number; reason: string; detail: string }) => `${r.windowStart}/${r.reason}/${r.detail}`;
-    let page: ErrorRowsPage = await listErrorRows(admin, channelId, view(RANGE), 2);
+    let page: ErrorRowsPage = await listErrorRows(await accessOf(admin, channelId), view(RANGE), 2);
     const pages = [page];
     seen.push(...page.rows.map(key));
     expect(page.newer).toBeNull();
     while (page.older) {
       const query = { ...view(RANGE), page: { direction: "older" as const, cursor: page.older } };
-      page = await listErrorRows(admin, channelId, query, 2);
+      page = await listErrorRows(await accessOf(admin, channelId), query, 2);
       pages.push(page);
       seen.push(...page.rows.map(key));
     }
@@ -222,7 +235,7 @@ describe("the error rows", () => {
     expect(pages.map((p) => p.rows.length)).toEqual([2, 2, 2]);
     // And back: "newer" from the last page gives the page before it.
     const last = pages.at(-1)!;
-    const back = await listErrorRows(admin, channelId, { ...view(RANGE), page: { direction: "newer", cursor: last.newer! } }, 2);
+    const back = await listErrorRows(await accessOf(admin, channelId), { ...view(RANGE), page: { direction: "newer", cursor: last.newer! } }, 2);
     expect(back.rows.map(key)).toEqual(pages[1].rows.map(key));
     expect(back.newer).not.toBeNull();
   });
@@ -230,7 +243,7 @@ describe("the error rows", () => {
 
 describe("Download TSV file", () => {
   test("the exact bytes: header, rows newest first, UTC+9, UTF-8, the range and filters honoured", async () => {
-    const { filename, stream } = await openErrorTsv(admin, channelId, view(RANGE));
+    const { filename, stream } = await openErrorTsv(await accessOf(admin, channelId), view(RANGE));
     expect(filename).toBe(`webhook-errors-${channelId}-20250630T2300-20250701T0100.tsv`);
     const bytes = Buffer.from(await new Response(stream).arrayBuffer());
     expect(bytes.toString("utf8")).toBe(
@@ -245,7 +258,7 @@ describe("Download TSV file", () => {
         "",
       ].join("\n"),
     );
-    const filtered = await openErrorTsv(admin, channelId, view({ ...RANGE, from: "2025-07-01T00:00", reason: "could_not_connect" }));
+    const filtered = await openErrorTsv(await accessOf(admin, channelId), view({ ...RANGE, from: "2025-07-01T00:00", reason: "could_not_connect" }));
     expect(await new Response(filtered.stream).text()).toBe(
       "Date\tStart\tEnd\tReason\tDetail\tErrors\n2025-07-01\t00:00:00\t00:00:01\tcould_not_connect\tConnection failed\t2\n",
     );
@@ -253,7 +266,7 @@ describe("Download TSV file", () => {
 
   test("tabs and line breaks inside a detail are escaped, so each row stays one line", async () => {
     await recordFailures(channelId, [[failure("unclassified", "odd\tdetail\nwith breaks"), "2025-07-01T00:30:00.000"]]);
-    const { stream } = await openErrorTsv(admin, channelId, view({ ...RANGE, reason: "unclassified" }));
+    const { stream } = await openErrorTsv(await accessOf(admin, channelId), view({ ...RANGE, reason: "unclassified" }));
     expect(await new Response(stream).text()).toBe(
       "Date\tStart\tEnd\tReason\tDetail\tErrors\n2025-07-01\t00:30:00\t00:30:00\tunclassified\todd\\tdetail\\nwith breaks\t1\n",
     );
@@ -262,9 +275,9 @@ describe("Download TSV file", () => {
   test("a download of many pages has every row once, in the table's order", async () => {
     const provider = await createProvider(admin, "Paged");
     const { id } = await createChannel(admin, provider.id, { name: "Busy bot", description: "", email: "" });
-    await updateWebhookUrl(admin, id, "http://127.0.0.1:9/callback");
-    await setWebhookSetting(admin, id, "useWebhook", true, new Date(ON_AT - 1000));
-    await setWebhookSetting(admin, id, "errorStatisticsAggregation", true, new Date(ON_AT));
+    await updateWebhookUrl(await accessOf(admin, id), "http://127.0.0.1:9/callback");
+    await setWebhookSetting(await accessOf(admin, id), "useWebhook", true, new Date(ON_AT - 1000));
+    await setWebhookSetting(await accessOf(admin, id), "errorStatisticsAggregation", true, new Date(ON_AT));
     // 180 status codes a minute for half an hour: 5,400 rows, so that a database read a page of
     // 5,000 at a time turns the page in the middle of a minute.
     const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -278,20 +291,20 @@ describe("Download TSV file", () => {
       await recordFailures(id, sends);
     }
     const query = view({ range: "custom", from: "2025-07-03T10:00", to: "2025-07-03T11:00" });
-    const { rows } = await listErrorRows(admin, id, query, 10_000);
+    const { rows } = await listErrorRows(await accessOf(admin, id), query, 10_000);
     expect(rows).toHaveLength(5400);
-    const { stream } = await openErrorTsv(admin, id, query);
+    const { stream } = await openErrorTsv(await accessOf(admin, id), query);
     expect(await new Response(stream).text()).toBe(TSV_HEADER + rows.map((r) => formatTsvLine(errorRowCells(r))).join(""));
   });
 
   test("a download cancelled half way frees its connection", async () => {
-    const { stream } = await openErrorTsv(admin, channelId, view(RANGE));
+    const { stream } = await openErrorTsv(await accessOf(admin, channelId), view(RANGE));
     const reader = stream.getReader();
     await reader.read();
     await reader.cancel();
     // The database is still usable by everyone else (a leaked reader would hold a snapshot, not a lock).
     await recordFailures(channelId, [[E500, "2025-07-01T00:40:00.000"]]);
-    const { rows } = await listErrorRows(admin, channelId, view(RANGE));
+    const { rows } = await listErrorRows(await accessOf(admin, channelId), view(RANGE));
     expect(rows[0].windowStart).toBe(T("2025-07-01T00:40:00"));
   });
 });
@@ -299,10 +312,10 @@ describe("Download TSV file", () => {
 describe("live updates", () => {
   test("the stamp changes when an error is recorded in a recent window, and only then", async () => {
     const since = T("2025-07-01T00:00:00");
-    const before = await getRecentErrorsStamp(admin, channelId, since);
-    expect(await getRecentErrorsStamp(admin, channelId, since)).toBe(before);
+    const before = await getRecentErrorsStamp(await accessOf(admin, channelId), since);
+    expect(await getRecentErrorsStamp(await accessOf(admin, channelId), since)).toBe(before);
     await recordFailures(channelId, [[E500, "2025-07-01T00:02:30.000"]]);
-    const after = await getRecentErrorsStamp(admin, channelId, since);
+    const after = await getRecentErrorsStamp(await accessOf(admin, channelId), since);
     expect(after).not.toBe(before);
   });
 });

@@ -1,12 +1,13 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, test } from "vitest";
-import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/channels";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
-import { createProvider } from "@/lib/providers";
-import { createUser } from "@/lib/users";
+import { createProvider } from "@/lib/console/providers";
+import { createUser } from "@/lib/auth/users";
 import { startBot, type TestBot } from "../support/bots";
 import { killHard, startWorker, waitUntil } from "../support/processes";
+import { accessOf } from "../support/access";
 
 const EVENTS = 3000;
 let bot: TestBot | undefined;
@@ -29,8 +30,8 @@ describe("a worker killed mid-run", () => {
     const admin = (await createUser("crash@example.com", "pw")).user.id;
     const provider = await createProvider(admin, "Crash");
     const { id } = await createChannel(admin, provider.id, { name: "Crash bot", description: "", email: "" });
-    await updateWebhookUrl(admin, id, bot.url);
-    await setWebhookSetting(admin, id, "useWebhook", true);
+    await updateWebhookUrl(await accessOf(admin, id), bot.url);
+    await setWebhookSetting(await accessOf(admin, id), "useWebhook", true);
     const channel = { id, useWebhook: true };
     const specs: EventSpec[] = Array.from({ length: EVENTS }, (_, i) => ({
       type: "message",

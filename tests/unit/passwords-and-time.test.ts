@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { generatePassword, hashPassword, verifyPassword } from "@/lib/passwords";
+import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/passwords";
 import { formatUtc9 } from "@/lib/time";
 
 describe("passwords", () => {

@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/action-result";
-import { createChannel } from "@/lib/channels";
-import { createProvider } from "@/lib/providers";
-import { requireUser } from "@/lib/session";
+import { createChannel } from "@/lib/console/channels";
+import { createProvider } from "@/lib/console/providers";
+import { requireUser } from "@/lib/auth/session";
 
 export async function createProviderAction(name: string) {
   const user = await requireUser();

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateProviderForm } from "@/components/providers/create-provider-form";
-import { listProviders } from "@/lib/providers";
-import { ROLE_LABELS } from "@/lib/roles";
-import { requireUser } from "@/lib/session";
+import { listProviders } from "@/lib/console/providers";
+import { ROLE_LABELS } from "@/lib/console/roles";
+import { requireUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Providers" };
 

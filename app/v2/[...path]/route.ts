@@ -1,9 +1,9 @@
-import { apiRoute, notFound } from "@/lib/api";
+import { apiRoute, notFoundError } from "@/lib/http/api";
 
 // Scripts written for LINE may call APIs this console does not have (push, reply, ...): they get
 // LINE's JSON 404 with a request ID, not an HTML page.
 const unknownEndpoint = apiRoute<{ path: string[] }>(async () => {
-  throw notFound("Not found");
+  throw notFoundError("Not found");
 });
 
 export const GET = unknownEndpoint;

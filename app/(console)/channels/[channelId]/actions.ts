@@ -1,148 +1,142 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction } from "@/lib/action-result";
 import {
-  isWebhookSetting,
   reissueChannelSecret,
   setWebhookSetting,
   updateBasicSettings,
   updateWebhookUrl,
   verifyWebhook,
   type BasicSettings,
-} from "@/lib/channels";
+} from "@/lib/console/channels";
+import { redeliverEvent } from "@/lib/console/events";
+import { addMember, changeRole, removeMember } from "@/lib/console/members";
+import { channelAction } from "@/lib/console/request";
+import { createSimulatedUser, sendSimulatedEvent } from "@/lib/console/simulator";
+import { issueAccessToken, revokeAccessToken } from "@/lib/console/tokens";
+import { isWebhookSetting } from "@/lib/console/webhook-settings";
 import { InputError } from "@/lib/errors";
-import { redeliverEvent } from "@/lib/events";
-import { addMember, changeRole, removeMember } from "@/lib/members";
 import { setErrorNotification } from "@/lib/notify/settings";
-import { requireUser } from "@/lib/session";
-import { createSimulatedUser, sendSimulatedEvent } from "@/lib/simulator";
-import { issueAccessToken, revokeAccessToken } from "@/lib/tokens";
 
 function refresh(channelId: string) {
-  revalidatePath(`/channels/${channelId}`, "layout");
+  return () => revalidatePath(`/channels/${channelId}`, "layout");
+}
+
+function refreshPage(channelId: string, tab: string) {
+  return () => revalidatePath(`/channels/${channelId}/${tab}`);
 }
 
 export async function updateBasicSettingsAction(channelId: string, input: BasicSettings) {
-  const user = await requireUser();
-  const result = await runAction(() => updateBasicSettings(user.id, channelId, input));
-  if (result.ok) revalidatePath("/", "layout");
-  return result;
+  // The channel's name shows in the provider lists too.
+  return channelAction(channelId, (access) => updateBasicSettings(access, input), () => revalidatePath("/", "layout"));
 }
 
 export async function reissueChannelSecretAction(channelId: string) {
-  const user = await requireUser();
-  const result = await runAction(() => reissueChannelSecret(user.id, channelId));
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(channelId, reissueChannelSecret, refresh(channelId));
 }
 
 export async function updateWebhookUrlAction(channelId: string, url: string) {
-  const user = await requireUser();
-  const result = await runAction(() => updateWebhookUrl(user.id, channelId, url));
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(channelId, (access) => updateWebhookUrl(access, url), refresh(channelId));
 }
 
 export async function setWebhookSettingAction(channelId: string, setting: string, value: boolean) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    if (!isWebhookSetting(setting) || typeof value !== "boolean") throw new InputError("Unknown setting.");
-    await setWebhookSetting(user.id, channelId, setting, value);
-    return null;
-  });
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      if (!isWebhookSetting(setting) || typeof value !== "boolean") throw new InputError("Unknown setting.");
+      await setWebhookSetting(access, setting, value);
+      return null;
+    },
+    refresh(channelId),
+  );
 }
 
 export async function addMemberAction(channelId: string, input: { email: string; role: string }) {
-  const user = await requireUser();
-  const result = await runAction(() => addMember(user.id, channelId, input));
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(channelId, (access) => addMember(access, input), refresh(channelId));
 }
 
 export async function changeRoleAction(channelId: string, memberId: string, role: string) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    await changeRole(user.id, channelId, memberId, role);
-    return null;
-  });
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      await changeRole(access, memberId, role);
+      return null;
+    },
+    refresh(channelId),
+  );
 }
 
 export async function removeMemberAction(channelId: string, memberId: string) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    await removeMember(user.id, channelId, memberId);
-    return null;
-  });
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      await removeMember(access, memberId);
+      return null;
+    },
+    refresh(channelId),
+  );
 }
 
 export async function verifyWebhookAction(channelId: string) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    const check = await verifyWebhook(user.id, channelId);
-    return { ...check, timestamp: check.timestamp.toISOString() };
-  });
-  if (result.ok) revalidatePath(`/channels/${channelId}/log`);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      const check = await verifyWebhook(access);
+      return { ...check, timestamp: check.timestamp.toISOString() };
+    },
+    refreshPage(channelId, "log"),
+  );
 }
 
 export async function createSimulatedUserAction(channelId: string, displayName: string) {
-  const user = await requireUser();
-  const result = await runAction(() => createSimulatedUser(user.id, channelId, displayName));
-  if (result.ok) revalidatePath(`/channels/${channelId}/simulator`);
-  return result;
+  return channelAction(channelId, (access) => createSimulatedUser(access, displayName), refreshPage(channelId, "simulator"));
 }
 
 export async function sendSimulatedEventAction(channelId: string, spec: unknown) {
-  const user = await requireUser();
-  const result = await runAction(() => sendSimulatedEvent(user.id, channelId, spec));
-  if (result.ok) revalidatePath(`/channels/${channelId}/simulator`);
-  return result;
+  return channelAction(channelId, (access) => sendSimulatedEvent(access, spec), refreshPage(channelId, "simulator"));
 }
 
 export async function issueAccessTokenAction(channelId: string, label: string) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    if (typeof label !== "string") throw new InputError("The label must be text.");
-    return issueAccessToken(user.id, channelId, label);
-  });
-  if (result.ok) revalidatePath(`/channels/${channelId}/messaging-api`);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      if (typeof label !== "string") throw new InputError("The label must be text.");
+      return issueAccessToken(access, label);
+    },
+    refreshPage(channelId, "messaging-api"),
+  );
 }
 
 export async function revokeAccessTokenAction(channelId: string, tokenId: string) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    if (typeof tokenId !== "string") throw new InputError("Unknown token.");
-    await revokeAccessToken(user.id, channelId, tokenId);
-    return null;
-  });
-  if (result.ok) revalidatePath(`/channels/${channelId}/messaging-api`);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      if (typeof tokenId !== "string") throw new InputError("Unknown token.");
+      await revokeAccessToken(access, tokenId);
+      return null;
+    },
+    refreshPage(channelId, "messaging-api"),
+  );
 }
 
 export async function setErrorNotificationAction(channelId: string, value: boolean) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    await setErrorNotification(user.id, channelId, value);
-    return null;
-  });
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      await setErrorNotification(access, value);
+      return null;
+    },
+    refresh(channelId),
+  );
 }
 
 export async function redeliverEventAction(channelId: string, webhookEventId: string) {
-  const user = await requireUser();
-  const result = await runAction(async () => {
-    await redeliverEvent(user.id, channelId, webhookEventId);
-    return null;
-  });
-  if (result.ok) refresh(channelId);
-  return result;
+  return channelAction(
+    channelId,
+    async (access) => {
+      await redeliverEvent(access, webhookEventId);
+      return null;
+    },
+    refresh(channelId),
+  );
 }

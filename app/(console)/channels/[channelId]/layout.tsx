@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { NavLink } from "@/components/ui/nav-link";
-import { loadChannelPage } from "@/lib/channel-page";
-import { canManageChannel, canReadSettings, canSeeWebhookErrors, ROLE_LABELS } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/request";
+import { canManageChannel, canReadSettings, canSeeWebhookErrors, ROLE_LABELS } from "@/lib/console/roles";
 
 export default async function ChannelLayout({
   children,

@@ -3,9 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CreateChannelForm } from "@/components/providers/create-channel-form";
 import { NotFoundError } from "@/lib/errors";
-import { getProviderOrThrow } from "@/lib/providers";
-import { ROLE_LABELS } from "@/lib/roles";
-import { requireUser } from "@/lib/session";
+import { getProviderOrThrow } from "@/lib/console/providers";
+import { ROLE_LABELS } from "@/lib/console/roles";
+import { requireUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Provider" };
 

@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth";
+import { authOptions } from "@/lib/auth/options";
 
 const handler = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) =>
   NextAuth(authOptions())(req, ctx);

@@ -1,5 +1,5 @@
-import { apiRoute, jsonResponse, otherMethods, type ApiContext } from "@/lib/api";
-import { issueTokenForClientCredentials } from "@/lib/tokens";
+import { apiRoute, jsonResponse, otherMethods, type ApiContext } from "@/lib/http/api";
+import { issueTokenForClientCredentials } from "@/lib/console/tokens";
 
 // This endpoint answers errors in OAuth's shape, as channel-access-token.yml defines it.
 function oauthError(context: ApiContext, error: string, description: string) {

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { BasicSettingsForm } from "@/components/channel/basic-settings-form";
 import { ChannelSecret } from "@/components/channel/channel-secret";
 import { ErrorNotificationSwitch } from "@/components/notify/error-notification-switch";
-import { loadChannelPage } from "@/lib/channel-page";
-import { canManageChannel } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/request";
+import { canManageChannel } from "@/lib/console/roles";
 
 export const metadata: Metadata = { title: "Basic settings" };
 

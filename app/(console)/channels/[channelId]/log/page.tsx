@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AttemptOutcome } from "@/components/channel/attempt-outcome";
 import { notFound } from "next/navigation";
-import { listAttempts } from "@/lib/attempts";
-import { loadChannelPage } from "@/lib/channel-page";
-import { canReadSettings } from "@/lib/roles";
+import { listAttempts } from "@/lib/console/attempts";
+import { loadChannelPage } from "@/lib/console/request";
+import { can } from "@/lib/console/access";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Delivery log" };
@@ -24,10 +24,11 @@ export default async function DeliveryLogPage({
 }) {
   const { channelId } = await params;
   const { before } = await searchParams;
-  const { user, channel } = await loadChannelPage(channelId);
-  if (!canReadSettings(channel.role)) notFound();
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
+  if (!can(access, "read")) notFound();
   const beforeId = before && /^\d+$/.test(before) ? Number(before) : undefined;
-  const attempts = await listAttempts(user.id, channel.id, { before: beforeId, limit: 50 });
+  const attempts = await listAttempts(access, { before: beforeId, limit: 50 });
   return (
     <section className="card" aria-label="Delivery log">
       <h2>Delivery log</h2>

@@ -1,23 +1,25 @@
 import type { Metadata } from "next";
 import { AccessTokens } from "@/components/channel/access-tokens";
 import { WebhookSettings } from "@/components/channel/webhook-settings";
-import { loadChannelPage } from "@/lib/channel-page";
-import { listAggregationPeriods } from "@/lib/channels";
-import { canManageChannel, canReadSettings } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/request";
+import { listAggregationPeriods } from "@/lib/console/channels";
+import { can } from "@/lib/console/access";
+import { canManageChannel, canReadSettings } from "@/lib/console/roles";
 import { env } from "@/lib/env";
 import { formatDelay, formatUtc9 } from "@/lib/time";
-import { listAccessTokens } from "@/lib/tokens";
+import { listAccessTokens } from "@/lib/console/tokens";
 
 export const metadata: Metadata = { title: "Messaging API" };
 
 export default async function MessagingApiPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
-  const { user, channel } = await loadChannelPage(channelId);
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
   // Testers see nothing of the channel access tokens, not even that there are any.
-  const canSeeTokens = canReadSettings(channel.role);
+  const canSeeTokens = can(access, "read");
   const [periods, tokens] = await Promise.all([
-    listAggregationPeriods(user.id, channel.id),
-    canSeeTokens ? listAccessTokens(user.id, channel.id) : [],
+    listAggregationPeriods(access),
+    canSeeTokens ? listAccessTokens(access) : [],
   ]);
   return (
     <>

@@ -2,18 +2,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { OutboxStatusBadge } from "@/components/notify/outbox-status-badge";
-import { loadChannelPage } from "@/lib/channel-page";
+import { loadChannelPage } from "@/lib/console/request";
 import { isSmtpConfigured, listOutbox } from "@/lib/notify/outbox";
-import { canManageChannel } from "@/lib/roles";
+import { can } from "@/lib/console/access";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Outbox" };
 
 export default async function OutboxPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
-  const { user, channel } = await loadChannelPage(channelId);
-  if (!canManageChannel(channel.role)) notFound();
-  const messages = await listOutbox(user.id, channel.id);
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
+  if (!can(access, "seeOutbox")) notFound();
+  const messages = await listOutbox(access);
   return (
     <section className="card" aria-label="Outbox">
       <h2>Outbox</h2>

@@ -1,15 +1,16 @@
 import type { Metadata } from "next";
 import { RolesTable } from "@/components/channel/roles-table";
-import { loadChannelPage } from "@/lib/channel-page";
-import { listMembers } from "@/lib/members";
-import { canManageChannel } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/request";
+import { listMembers } from "@/lib/console/members";
+import { canManageChannel } from "@/lib/console/roles";
 
 export const metadata: Metadata = { title: "Roles" };
 
 export default async function RolesPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
-  const { user, channel } = await loadChannelPage(channelId);
-  const members = await listMembers(user.id, channel.id);
+  const access = await loadChannelPage(channelId);
+  const { user, channel } = access;
+  const members = await listMembers(access);
   return (
     <section className="card">
       <h2>Roles</h2>

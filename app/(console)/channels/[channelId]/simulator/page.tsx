@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SimulatorPanel } from "@/components/simulator/simulator-panel";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
-import { loadChannelPage } from "@/lib/channel-page";
+import { loadChannelPage } from "@/lib/console/request";
 import { EventStatus, isAwaitingFirstOutcome } from "@/lib/delivery/lifecycle";
-import { canReadSettings } from "@/lib/roles";
-import { listRecentSimulatorEvents, listSimulatedUsers, type RecentEvent } from "@/lib/simulator";
+import { can } from "@/lib/console/access";
+import { listRecentSimulatorEvents, listSimulatedUsers, type RecentEvent } from "@/lib/console/simulator";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Simulator" };
@@ -37,13 +37,11 @@ function Outcome({ event, showDetail }: { event: RecentEvent; showDetail: boolea
 
 export default async function SimulatorPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
-  const { user, channel } = await loadChannelPage(channelId);
-  const [users, recent] = await Promise.all([
-    listSimulatedUsers(user.id, channel.id),
-    listRecentSimulatorEvents(user.id, channel.id),
-  ]);
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
+  const [users, recent] = await Promise.all([listSimulatedUsers(access), listRecentSimulatorEvents(access)]);
   const names = new Map(users.map((u) => [u.id, u.displayName]));
-  const showDetail = canReadSettings(recent.role);
+  const showDetail = can(access, "read");
   return (
     <>
       {!channel.useWebhook && (

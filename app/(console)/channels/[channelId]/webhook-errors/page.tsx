@@ -7,8 +7,9 @@ import { ErrorRows } from "@/components/webhook-errors/error-rows";
 import { LiveUpdates } from "@/components/webhook-errors/live-updates";
 import { AggregationOffNotice, ChartEmptyState, InvalidViewNotice } from "@/components/webhook-errors/notices";
 import { RangeSummary } from "@/components/webhook-errors/range-summary";
-import { loadChannelPage } from "@/lib/channel-page";
-import { canManageChannel, canReadSettings } from "@/lib/roles";
+import { loadChannelPage } from "@/lib/console/request";
+import { can } from "@/lib/console/access";
+import { canManageChannel } from "@/lib/console/roles";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows } from "@/lib/statistics/queries";
 import { REASON_ORDER } from "@/lib/statistics/reason-colors";
 import {
@@ -31,8 +32,9 @@ export default async function WebhookErrorsPage({
   searchParams: Promise<SearchParamsInput>;
 }) {
   const [{ channelId }, search] = await Promise.all([params, searchParams]);
-  const { user, channel } = await loadChannelPage(channelId);
-  if (!canReadSettings(channel.role)) notFound();
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
+  if (!can(access, "read")) notFound();
   const basePath = `/channels/${channel.id}/webhook-errors`;
 
   if (!channel.errorStatisticsAggregation) {
@@ -46,9 +48,9 @@ export default async function WebhookErrorsPage({
   // that nothing written meanwhile is missed.
   const since = query.range.chartEnd - 2 * MINUTE_MS;
   const [chart, rows, stamp] = await Promise.all([
-    getErrorChart(user.id, channel.id, query),
-    listErrorRows(user.id, channel.id, query),
-    query.range.isLive ? getRecentErrorsStamp(user.id, channel.id, since) : Promise.resolve(null),
+    getErrorChart(access, query),
+    listErrorRows(access, query),
+    query.range.isLive ? getRecentErrorsStamp(access, since) : Promise.resolve(null),
   ]);
 
   return (

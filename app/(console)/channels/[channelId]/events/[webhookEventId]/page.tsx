@@ -4,10 +4,10 @@ import { AttemptOutcome } from "@/components/channel/attempt-outcome";
 import { notFound } from "next/navigation";
 import { RedeliverButton } from "@/components/channel/redeliver-button";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
-import { loadChannelPage } from "@/lib/channel-page";
+import { loadChannelPage } from "@/lib/console/request";
 import { EVENT_STATUS_LABELS, EventStatus, isUnfinished } from "@/lib/delivery/lifecycle";
 import { NotFoundError } from "@/lib/errors";
-import { getEventHistory } from "@/lib/events";
+import { getEventHistory } from "@/lib/console/events";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Webhook event" };
@@ -18,8 +18,9 @@ export default async function EventPage({
   params: Promise<{ channelId: string; webhookEventId: string }>;
 }) {
   const { channelId, webhookEventId } = await params;
-  const { user, channel } = await loadChannelPage(channelId);
-  const history = await getEventHistory(user.id, channel.id, webhookEventId).catch((error: unknown) => {
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
+  const history = await getEventHistory(access, webhookEventId).catch((error: unknown) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });

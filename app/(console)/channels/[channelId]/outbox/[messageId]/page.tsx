@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { OutboxStatusBadge } from "@/components/notify/outbox-status-badge";
-import { loadChannelPage } from "@/lib/channel-page";
+import { loadChannelPage } from "@/lib/console/request";
 import { NotFoundError } from "@/lib/errors";
 import { getOutboxMessageOrThrow, type OutboxMessage } from "@/lib/notify/outbox";
-import { canManageChannel } from "@/lib/roles";
+import { can } from "@/lib/console/access";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Email" };
@@ -16,11 +16,12 @@ export default async function OutboxMessagePage({
   params: Promise<{ channelId: string; messageId: string }>;
 }) {
   const { channelId, messageId } = await params;
-  const { user, channel } = await loadChannelPage(channelId);
-  if (!canManageChannel(channel.role) || !/^\d{1,15}$/.test(messageId)) notFound();
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
+  if (!can(access, "seeOutbox") || !/^\d{1,15}$/.test(messageId)) notFound();
   let message: OutboxMessage;
   try {
-    message = await getOutboxMessageOrThrow(user.id, channel.id, Number(messageId));
+    message = await getOutboxMessageOrThrow(access, Number(messageId));
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;

@@ -1,15 +1,15 @@
+import { sessionRoute, textResponse } from "@/lib/http/session-route";
 import { getRecentErrorsStamp } from "@/lib/statistics/queries";
 import { DAY_MS } from "@/lib/statistics/utc9";
-import { textResponse, webhookErrorsRoute } from "../handler";
 
 /**
  * What the open tab polls: a stamp of the errors in windows from `since` (epoch ms) on. The tab
  * re-renders when it changes.
  */
-export const GET = webhookErrorsRoute(async (req, { userId, channelId }) => {
+export const GET = sessionRoute(async (req, access) => {
   const since = Number(new URL(req.url).searchParams.get("since"));
   if (!Number.isSafeInteger(since) || since < 0) return textResponse(400, '"since" must be a time in epoch milliseconds.');
   // A stamp reads only recent windows: older ones stop changing, and the read stays small.
-  const stamp = await getRecentErrorsStamp(userId, channelId, Math.max(since, Date.now() - DAY_MS));
+  const stamp = await getRecentErrorsStamp(access, Math.max(since, Date.now() - DAY_MS));
   return Response.json({ stamp }, { headers: { "Cache-Control": "no-store" } });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { channelApiRoute, invalidWebhookEndpoint, notFound, otherMethods } from "@/lib/api";
-import { getWebhookEndpoint, setWebhookEndpoint } from "@/lib/messaging-api";
+import { channelApiRoute, invalidWebhookEndpoint, notFoundError, otherMethods } from "@/lib/http/api";
+import { getWebhookEndpoint, setWebhookEndpoint } from "@/lib/http/messaging-api";
 
 // LINE's words for a missing or mistyped property.
 const setWebhookEndpointRequest = z.object(
@@ -15,7 +15,7 @@ const setWebhookEndpointRequest = z.object(
 /** Get webhook endpoint information: `{endpoint, active}`, where active is Use webhook; 404 when unset. */
 export const GET = channelApiRoute({ rateLimit: "webhookEndpoint" }, async ({ channelId }) => {
   const info = await getWebhookEndpoint(channelId);
-  if (!info) throw notFound("The webhook endpoint URL is not set.");
+  if (!info) throw notFoundError("The webhook endpoint URL is not set.");
   return info;
 });
 

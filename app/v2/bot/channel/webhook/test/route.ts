@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { channelApiRoute, invalidWebhookEndpoint, otherMethods } from "@/lib/api";
-import { testWebhookEndpoint } from "@/lib/messaging-api";
+import { channelApiRoute, invalidWebhookEndpoint, otherMethods } from "@/lib/http/api";
+import { testWebhookEndpoint } from "@/lib/http/messaging-api";
 
 // The body may be absent (the SDK sends none when called without arguments) or `{}`: both test
 // the saved Webhook URL.

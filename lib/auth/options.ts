@@ -1,7 +1,7 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { env } from "./env";
+import { env } from "../env";
 import { authenticate } from "./users";
 
 /** next-auth's configuration: email and password, sessions in a signed, encrypted cookie. */

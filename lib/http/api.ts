@@ -2,10 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { hitRateLimit, type RateLimitClass } from "./rate-limit";
-import { channelForToken } from "./tokens";
+import { channelForToken } from "../console/tokens";
+import { listProblems, type Problem } from "../errors";
 
 /** One problem with a request, in LINE's error shape: `{message, details: [{property, message}]}`. */
-export type ApiErrorDetail = { property?: string; message: string };
+export type ApiErrorDetail = Problem;
 
 /** An error a handler throws to answer with LINE's status code and error body. */
 export class ApiError extends Error {
@@ -83,8 +84,8 @@ export function badRequest(message: string, details: ApiErrorDetail[] = []): Api
   return new ApiError(400, message, details);
 }
 
-/** 404 in LINE's shape. */
-export function notFound(message = "Not found"): ApiError {
+/** 404 in LINE's shape, for a handler to throw. */
+export function notFoundError(message = "Not found"): ApiError {
   return new ApiError(404, message);
 }
 
@@ -107,56 +108,57 @@ export async function enforceRateLimit(
   });
 }
 
-/** `events[1].text` for the path `["events", 1, "text"]`, as LINE names a property. */
-function propertyName(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
-    .join("");
-}
-
 /** Checks a body read with readJsonBody against a schema; every problem becomes one detail of a 400. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue): ApiErrorDetail => {
-    const property = propertyName(issue.path);
-    return property ? { property, message: issue.message } : { message: issue.message };
-  });
+  const details = listProblems(result.error);
   throw badRequest(`The request body has ${details.length} error(s)`, details);
 }
 
-/** What a channel API handler gets: the channel the token stands for and the checked body. */
-export type ChannelApiRequest<B> = { req: Request; channelId: string; body: B; context: ApiContext };
+/** What a channel API handler gets: the channel the token stands for, the path's parameters and the checked body. */
+export type ChannelApiRequest<B, P> = { req: Request; channelId: string; params: P; body: B; context: ApiContext };
 
-export type ChannelApiOptions<B> = {
+export type ChannelApiOptions<B, P> = {
   /** The rate limit every authenticated request counts against. */
   rateLimit: RateLimitClass;
   /** The JSON body's schema; without one the body is not read. An absent body reads as undefined. */
   body?: z.ZodType<B>;
   maxBodyBytes?: number;
+  /** The status of a handled request; 200 unless the endpoint only accepts work to do later (202). */
+  status?: number;
+  /**
+   * For a path that names a channel, the channel it names: a token of any other channel gets 404
+   * before its rate limit counts, and learns nothing about this one.
+   */
+  pathChannel?: (params: P) => string;
 };
 
 // The Messaging API's bodies are small (a URL of at most 500 characters).
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * The wrapper for the Messaging API's channel endpoints: the bearer token (401), the channel's
- * rate limit (429), the body (400), and LINE's error shape, in that order, so that a handler is
- * only what the endpoint does. A handler returns the 200 body, or a Response of its own.
+ * The wrapper for the endpoints a channel access token opens: the bearer token (401), the channel
+ * the path names (404), the channel's rate limit (429), the body (400), and LINE's error shape, in
+ * that order, so that a handler is only what the endpoint does. A handler returns the body of the
+ * endpoint's status (200 unless `status` says otherwise), or a Response of its own.
  */
-export function channelApiRoute<B = undefined>(
-  options: ChannelApiOptions<B>,
-  handler: (request: ChannelApiRequest<B>) => Promise<unknown>,
-): (req: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response> {
-  return apiRoute<Record<string, never>>(async (req, _params, context) => {
+export function channelApiRoute<B = undefined, P = Record<string, never>>(
+  options: ChannelApiOptions<B, P>,
+  handler: (request: ChannelApiRequest<B, P>) => Promise<unknown>,
+): (req: Request, ctx: { params: Promise<P> }) => Promise<Response> {
+  return apiRoute<P>(async (req, params, context) => {
     const channelId = await requireChannelToken(req);
+    if (options.pathChannel && options.pathChannel(params) !== channelId) {
+      throw notFoundError("Not found: no channel with this ID for this access token.");
+    }
     await enforceRateLimit(channelId, options.rateLimit);
     // Without a schema the endpoint takes no body, and B is its default, undefined.
     const body = options.body
       ? parseBody(options.body, await readJsonBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
       : (undefined as B);
-    const result = await handler({ req, channelId, body, context });
-    return result instanceof Response ? result : jsonResponse(200, result, context);
+    const result = await handler({ req, channelId, params, body, context });
+    return result instanceof Response ? result : jsonResponse(options.status ?? 200, result, context);
   });
 }
 

@@ -1,10 +1,8 @@
 import "server-only";
-import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
-import { NotFoundError } from "./errors";
-import { REQUEST_EXCERPT_LENGTH } from "./delivery/attempt-record";
-import { canReadSettings } from "./roles";
-import { storedEventBody } from "./webhook/payload";
+import { db } from "../db";
+import { REQUEST_EXCERPT_LENGTH } from "../delivery/attempt-record";
+import { assertCan, type ChannelAccess } from "./access";
+import { storedEventBody } from "../webhook/payload";
 
 export type AttemptView = {
   id: number;
@@ -29,12 +27,11 @@ export type AttemptView = {
 
 /** The channel's attempt log, newest first, a page at a time (Admins and Members). */
 export async function listAttempts(
-  userId: string,
-  channelId: string,
+  access: ChannelAccess,
   { before, limit = 50, webhookEventId }: { before?: number; limit?: number; webhookEventId?: string } = {},
 ): Promise<AttemptView[]> {
-  const role = await getRoleOrThrow(userId, channelId);
-  if (!canReadSettings(role)) throw new NotFoundError("This page does not exist.");
+  assertCan(access, "read");
+  const channelId = access.channel.id;
   const attempts = await db().deliveryAttempt.findMany({
     where: { channelId, ...(before ? { id: { lt: before } } : {}), ...(webhookEventId ? { webhookEventId } : {}) },
     orderBy: { id: "desc" },

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "./db";
+import { db } from "../db";
 import { generatePassword, hashPassword, verifyPassword } from "./passwords";
 
 export type SessionUser = { id: string; email: string; name: string };

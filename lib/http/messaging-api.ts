@@ -1,9 +1,9 @@
 import "server-only";
-import { db } from "./db";
-import { checkWebhookEndpoint } from "./delivery/check";
-import { env } from "./env";
-import { apiReason, type ApiReason } from "./webhook/reasons";
-import { checkWebhookUrl } from "./webhook/url";
+import { db } from "../db";
+import { checkWebhookEndpoint } from "../delivery/check";
+import { env } from "../env";
+import { apiReason, type ApiReason } from "../webhook/reasons";
+import { checkWebhookUrl } from "../webhook/url";
 
 /**
  * The webhook settings of the LINE-compatible Messaging API. The caller is a channel access

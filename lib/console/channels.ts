@@ -1,13 +1,16 @@
 import "server-only";
-import { EVENT_TRANSITIONS } from "./delivery/lifecycle";
+import { EVENT_TRANSITIONS } from "../delivery/lifecycle";
 import { z } from "zod";
-import { db, transaction } from "./db";
-import { env } from "./env";
-import { ForbiddenError, InputError, NotFoundError } from "./errors";
-import { newBotUserId, newChannelId, newChannelSecret } from "./ids";
-import { canManageChannel, canSeeSecret, isRole, type Role } from "./roles";
-import { checkWebhookEndpoint, type CheckResult } from "./delivery/check";
-import { checkWebhookUrl } from "./webhook/url";
+import { db, transaction } from "../db";
+import { env } from "../env";
+import type { SessionUser } from "../auth/users";
+import { InputError, NotFoundError, parseInput } from "../errors";
+import { newBotUserId, newChannelId, newChannelSecret } from "../ids";
+import { assertCan, can, type ChannelAccess } from "./access";
+import { isRole, type Role } from "./roles";
+import { checkWebhookEndpoint, type CheckResult } from "../delivery/check";
+import { checkWebhookUrl } from "../webhook/url";
+import type { WebhookSetting } from "./webhook-settings";
 
 /** A channel as one member sees it: the secret only for those allowed to see it. */
 export type ChannelView = {
@@ -43,42 +46,22 @@ const channelSelect = {
   errorNotification: true,
 } as const;
 
-/** The caller's role in a channel, or a NotFoundError when they are not a member. */
-export async function getRoleOrThrow(userId: string, channelId: string): Promise<Role> {
-  const member = await db().channelMember.findUnique({
-    where: { channelId_userId: { channelId, userId } },
-    select: { role: true },
-  });
-  if (!member || !isRole(member.role)) throw new NotFoundError("This channel does not exist.");
-  return member.role;
-}
-
-async function requireAdmin(userId: string, channelId: string): Promise<void> {
-  const role = await getRoleOrThrow(userId, channelId);
-  if (!canManageChannel(role)) throw new ForbiddenError();
-}
-
-/** The channel as the user may see it, or null when it does not exist for them. */
-export async function getChannel(userId: string, channelId: string): Promise<ChannelView | null> {
+/**
+ * The user's access to a channel, read in one query with the channel as their role lets them see
+ * it, or a NotFoundError when they are not a member.
+ */
+export async function getChannelAccess(user: SessionUser, channelId: string): Promise<ChannelAccess> {
   const row = await db().channel.findFirst({
-    where: { id: channelId, members: { some: { userId } } },
-    select: { ...channelSelect, members: { where: { userId }, select: { role: true } } },
+    where: { id: channelId, members: { some: { userId: user.id } } },
+    select: { ...channelSelect, members: { where: { userId: user.id }, select: { role: true } } },
   });
   const role = row?.members[0]?.role;
-  if (!row || !isRole(role)) return null;
+  if (!row || !isRole(role)) throw new NotFoundError("This channel does not exist.");
   const { provider, members: _members, channelSecret, ...rest } = row;
-  return {
-    ...rest,
-    providerName: provider.name,
-    channelSecret: canSeeSecret(role) ? channelSecret : null,
-    role,
-  };
-}
-
-export async function getChannelOrThrow(userId: string, channelId: string): Promise<ChannelView> {
-  const channel = await getChannel(userId, channelId);
-  if (!channel) throw new NotFoundError("This channel does not exist.");
-  return channel;
+  const channel: ChannelView = { ...rest, providerName: provider.name, channelSecret: null, role };
+  const access = { user, channel, role };
+  if (can(access, "seeSecret")) channel.channelSecret = channelSecret;
+  return access;
 }
 
 const basicSettingsSchema = z.object({
@@ -96,19 +79,13 @@ const basicSettingsSchema = z.object({
 
 export type BasicSettings = z.input<typeof basicSettingsSchema>;
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new InputError(result.error.issues[0]?.message ?? "Invalid input.");
-  return result.data;
-}
-
 /** Creates a Messaging API channel in a provider; its creator becomes its first Admin. */
 export async function createChannel(
   userId: string,
   providerId: string,
   input: BasicSettings,
 ): Promise<{ id: string }> {
-  const settings = parse(basicSettingsSchema, input);
+  const settings = parseInput(basicSettingsSchema, input);
   const provider = await db().provider.findFirst({
     where: {
       id: providerId,
@@ -135,42 +112,27 @@ export async function createChannel(
 }
 
 /** Changes a channel's name, description and contact email (Admins). */
-export async function updateBasicSettings(
-  userId: string,
-  channelId: string,
-  input: BasicSettings,
-): Promise<void> {
-  const settings = parse(basicSettingsSchema, input);
-  await requireAdmin(userId, channelId);
-  await db().channel.update({ where: { id: channelId }, data: settings });
+export async function updateBasicSettings(access: ChannelAccess, input: BasicSettings): Promise<void> {
+  const settings = parseInput(basicSettingsSchema, input);
+  assertCan(access, "manage");
+  await db().channel.update({ where: { id: access.channel.id }, data: settings });
 }
 
 /** Issues a new channel secret; the old one stops verifying at once (Admins). */
-export async function reissueChannelSecret(userId: string, channelId: string): Promise<string> {
-  await requireAdmin(userId, channelId);
+export async function reissueChannelSecret(access: ChannelAccess): Promise<string> {
+  assertCan(access, "manage");
   const channelSecret = newChannelSecret();
-  await db().channel.update({ where: { id: channelId }, data: { channelSecret } });
+  await db().channel.update({ where: { id: access.channel.id }, data: { channelSecret } });
   return channelSecret;
 }
 
 /** Saves the Webhook URL after checking it; nothing is saved when it is refused (Admins). */
-export async function updateWebhookUrl(
-  userId: string,
-  channelId: string,
-  input: string,
-): Promise<string> {
-  await requireAdmin(userId, channelId);
+export async function updateWebhookUrl(access: ChannelAccess, input: string): Promise<string> {
+  assertCan(access, "manage");
   const check = checkWebhookUrl(input, env().webhookUrlPolicy);
   if (!check.ok) throw new InputError(check.error);
-  await db().channel.update({ where: { id: channelId }, data: { webhookUrl: check.url } });
+  await db().channel.update({ where: { id: access.channel.id }, data: { webhookUrl: check.url } });
   return check.url;
-}
-
-export const WEBHOOK_SETTINGS = ["useWebhook", "webhookRedelivery", "errorStatisticsAggregation"] as const;
-export type WebhookSetting = (typeof WEBHOOK_SETTINGS)[number];
-
-export function isWebhookSetting(value: unknown): value is WebhookSetting {
-  return typeof value === "string" && (WEBHOOK_SETTINGS as readonly string[]).includes(value);
 }
 
 /**
@@ -179,13 +141,13 @@ export function isWebhookSetting(value: unknown): value is WebhookSetting {
  * off opens or closes a period of its history in the same transaction.
  */
 export async function setWebhookSetting(
-  userId: string,
-  channelId: string,
+  access: ChannelAccess,
   setting: WebhookSetting,
   value: boolean,
   now: Date = new Date(),
 ): Promise<void> {
-  await requireAdmin(userId, channelId);
+  assertCan(access, "manage");
+  const channelId = access.channel.id;
   await transaction(async (tx) => {
     const channel = await tx.channel.findUniqueOrThrow({
       where: { id: channelId },
@@ -218,13 +180,9 @@ export async function setWebhookSetting(
 export type AggregationPeriodView = { startedAt: Date; endedAt: Date | null };
 
 /** When Error statistics aggregation was on, oldest first; the last period may still be open. */
-export async function listAggregationPeriods(
-  userId: string,
-  channelId: string,
-): Promise<AggregationPeriodView[]> {
-  await getRoleOrThrow(userId, channelId);
+export async function listAggregationPeriods(access: ChannelAccess): Promise<AggregationPeriodView[]> {
   return db().aggregationPeriod.findMany({
-    where: { channelId },
+    where: { channelId: access.channel.id },
     orderBy: { startedAt: "asc" },
     select: { startedAt: true, endedAt: true },
   });
@@ -234,11 +192,11 @@ export async function listAggregationPeriods(
  * Verify: sends the signed empty-events request to the saved Webhook URL (Admins and Members).
  * Never counted in error statistics.
  */
-export async function verifyWebhook(userId: string, channelId: string): Promise<CheckResult> {
-  const role = await getRoleOrThrow(userId, channelId);
-  if (role === "TESTER") throw new ForbiddenError("Only Admins and Members can verify the Webhook URL.");
+export async function verifyWebhook(access: ChannelAccess): Promise<CheckResult> {
+  assertCan(access, "read");
+  // The secret is read here, not from the access object: Members verify but never see it.
   const channel = await db().channel.findUniqueOrThrow({
-    where: { id: channelId },
+    where: { id: access.channel.id },
     select: { id: true, botUserId: true, channelSecret: true, webhookUrl: true },
   });
   if (!channel.webhookUrl) throw new InputError("Set a Webhook URL first.");

@@ -1,11 +1,10 @@
 import "server-only";
 import { listAttempts, type AttemptView } from "./attempts";
-import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
-import { canTransition, EVENT_TRANSITIONS, EventStatus, parseEventStatus } from "./delivery/lifecycle";
-import { notifyDispatcher } from "./delivery/runtime";
-import { ForbiddenError, InputError, NotFoundError } from "./errors";
-import { canManageChannel, canReadSettings } from "./roles";
+import { db } from "../db";
+import { canTransition, EVENT_TRANSITIONS, EventStatus, parseEventStatus } from "../delivery/lifecycle";
+import { notifyDispatcher } from "../delivery/runtime";
+import { InputError, NotFoundError } from "../errors";
+import { assertCan, can, type ChannelAccess } from "./access";
 
 export type EventHistory = {
   webhookEventId: string;
@@ -22,15 +21,14 @@ export type EventHistory = {
 };
 
 /** One event's history: what was sent and every send of it (Admins and Members). */
-export async function getEventHistory(userId: string, channelId: string, webhookEventId: string): Promise<EventHistory> {
-  const role = await getRoleOrThrow(userId, channelId);
-  if (!canReadSettings(role)) throw new NotFoundError("This event does not exist.");
+export async function getEventHistory(access: ChannelAccess, webhookEventId: string): Promise<EventHistory> {
+  assertCan(access, "read");
   const event = await db().webhookEvent.findFirst({
-    where: { webhookEventId, channelId },
+    where: { webhookEventId, channelId: access.channel.id },
     select: { webhookEventId: true, type: true, status: true, origin: true, createdAt: true, nextAttemptAt: true, event: true },
   });
   if (!event) throw new NotFoundError("This event does not exist.");
-  const attempts = await listAttempts(userId, channelId, { webhookEventId, limit: 100 });
+  const attempts = await listAttempts(access, { webhookEventId, limit: 100 });
   const { event: json, ...rest } = event;
   const status = parseEventStatus(event.status);
   return {
@@ -38,7 +36,7 @@ export async function getEventHistory(userId: string, channelId: string, webhook
     status,
     json: JSON.stringify(JSON.parse(json), null, 2),
     attempts: attempts.reverse(),
-    canRedeliver: canManageChannel(role) && canTransition("redeliverNow", status, EventStatus.retrying),
+    canRedeliver: can(access, "manage") && canTransition("redeliverNow", status, EventStatus.retrying),
   };
 }
 
@@ -46,11 +44,10 @@ export async function getEventHistory(userId: string, channelId: string, webhook
  * Sends a failed event again now, as a redelivery (Admins). It goes to the bot with
  * `isRedelivery: true`, like a scheduled try.
  */
-export async function redeliverEvent(actorId: string, channelId: string, webhookEventId: string): Promise<void> {
-  const role = await getRoleOrThrow(actorId, channelId);
-  if (!canManageChannel(role)) throw new ForbiddenError();
-  const channel = await db().channel.findUniqueOrThrow({ where: { id: channelId }, select: { useWebhook: true } });
-  if (!channel.useWebhook) throw new InputError("Turn on Use webhook first: nothing is sent while it is off.");
+export async function redeliverEvent(access: ChannelAccess, webhookEventId: string): Promise<void> {
+  assertCan(access, "manage");
+  const channelId = access.channel.id;
+  if (!access.channel.useWebhook) throw new InputError("Turn on Use webhook first: nothing is sent while it is off.");
   const { count } = await db().webhookEvent.updateMany({
     where: { webhookEventId, channelId, status: { in: [...EVENT_TRANSITIONS.redeliverNow.from] } },
     data: { status: EVENT_TRANSITIONS.redeliverNow.to[0], nextAttemptAt: new Date() },

@@ -1,20 +1,18 @@
 import "server-only";
-import { parseEventStatus, type EventStatus } from "./delivery/lifecycle";
+import { parseEventStatus, type EventStatus } from "../delivery/lifecycle";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { getRoleOrThrow } from "./channels";
-import { db } from "./db";
-import { acceptEvents, describeIssue, eventSpecSchema, type AcceptedEvents } from "./delivery/ingest";
-import { InputError, NotFoundError } from "./errors";
-import type { Role } from "./roles";
+import { db } from "../db";
+import { acceptEvents, eventSpecSchema, type AcceptedEvents } from "../delivery/ingest";
+import { NotFoundError, parseInput } from "../errors";
+import type { ChannelAccess } from "./access";
 
 export type SimulatedUserView = { id: string; displayName: string };
 
 /** The channel's simulated users, oldest first (any member). */
-export async function listSimulatedUsers(userId: string, channelId: string): Promise<SimulatedUserView[]> {
-  await getRoleOrThrow(userId, channelId);
+export async function listSimulatedUsers(access: ChannelAccess): Promise<SimulatedUserView[]> {
   return db().simulatedUser.findMany({
-    where: { channelId },
+    where: { channelId: access.channel.id },
     orderBy: { createdAt: "asc" },
     select: { id: true, displayName: true },
   });
@@ -23,28 +21,21 @@ export async function listSimulatedUsers(userId: string, channelId: string): Pro
 const displayName = z.string().trim().min(1, "Enter a display name.").max(20, "A display name has at most 20 characters.");
 
 /** Makes up a LINE user for the channel, with a fresh user ID (any member, Testers included). */
-export async function createSimulatedUser(userId: string, channelId: string, name: string): Promise<SimulatedUserView> {
-  await getRoleOrThrow(userId, channelId);
-  const parsed = displayName.safeParse(name);
-  if (!parsed.success) throw new InputError(parsed.error.issues[0].message);
+export async function createSimulatedUser(access: ChannelAccess, name: string): Promise<SimulatedUserView> {
+  const parsed = parseInput(displayName, name);
   return db().simulatedUser.create({
-    data: { id: `U${randomBytes(16).toString("hex")}`, channelId, displayName: parsed.data },
+    data: { id: `U${randomBytes(16).toString("hex")}`, channelId: access.channel.id, displayName: parsed },
     select: { id: true, displayName: true },
   });
 }
 
 /** A simulated user does something in the chat; the event is accepted for delivery. */
-export async function sendSimulatedEvent(userId: string, channelId: string, input: unknown): Promise<AcceptedEvents> {
-  await getRoleOrThrow(userId, channelId);
-  const parsed = eventSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    const { field, message } = describeIssue(parsed.error);
-    throw new InputError(`${field}: ${message}`);
-  }
-  const simulated = await db().simulatedUser.findFirst({ where: { id: parsed.data.userId, channelId }, select: { id: true } });
+export async function sendSimulatedEvent(access: ChannelAccess, input: unknown): Promise<AcceptedEvents> {
+  const spec = parseInput(eventSpecSchema, input);
+  const channelId = access.channel.id;
+  const simulated = await db().simulatedUser.findFirst({ where: { id: spec.userId, channelId }, select: { id: true } });
   if (!simulated) throw new NotFoundError("This simulated user does not exist.");
-  const channel = await db().channel.findUniqueOrThrow({ where: { id: channelId }, select: { id: true, useWebhook: true } });
-  return await acceptEvents(channel, [parsed.data], "simulator");
+  return await acceptEvents(access.channel, [spec], "simulator");
 }
 
 export type RecentEvent = {
@@ -58,11 +49,10 @@ export type RecentEvent = {
   last: { success: boolean; statusCode: number | null; reason: string | null; detail: string | null; durationMs: number } | null;
 };
 
-/** The channel's latest events from the Simulator, with how their last send went. */
-export async function listRecentSimulatorEvents(userId: string, channelId: string, limit = 15): Promise<{ role: Role; events: RecentEvent[] }> {
-  const role = await getRoleOrThrow(userId, channelId);
+/** The channel's latest events from the Simulator, with how their last send went (any member). */
+export async function listRecentSimulatorEvents(access: ChannelAccess, limit = 15): Promise<{ events: RecentEvent[] }> {
   const rows = await db().webhookEvent.findMany({
-    where: { channelId, origin: "simulator" },
+    where: { channelId: access.channel.id, origin: "simulator" },
     orderBy: { seq: "desc" },
     take: limit,
     select: { webhookEventId: true, type: true, event: true, status: true, createdAt: true, attempts: true },
@@ -93,5 +83,5 @@ export async function listRecentSimulatorEvents(userId: string, channelId: strin
         : null,
     };
   });
-  return { role, events };
+  return { events };
 }

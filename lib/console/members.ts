@@ -1,22 +1,17 @@
 import "server-only";
 import { z } from "zod";
-import { getRoleOrThrow } from "./channels";
-import { db, transaction } from "./db";
-import { ForbiddenError, InputError, NotFoundError } from "./errors";
-import { canManageChannel, isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
-import { createUser } from "./users";
+import { db, transaction } from "../db";
+import { InputError, NotFoundError, parseInput } from "../errors";
+import { createUser } from "../auth/users";
+import { assertCan, type ChannelAccess } from "./access";
+import { isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
 
 export type MemberView = { userId: string; email: string; name: string; role: Role; since: Date };
 
-async function requireAdmin(userId: string, channelId: string): Promise<void> {
-  if (!canManageChannel(await getRoleOrThrow(userId, channelId))) throw new ForbiddenError();
-}
-
 /** The channel's members, Admins first (any member may read). */
-export async function listMembers(userId: string, channelId: string): Promise<MemberView[]> {
-  await getRoleOrThrow(userId, channelId);
+export async function listMembers(access: ChannelAccess): Promise<MemberView[]> {
   const rows = await db().channelMember.findMany({
-    where: { channelId },
+    where: { channelId: access.channel.id },
     orderBy: { createdAt: "asc" },
     select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
   });
@@ -43,14 +38,12 @@ const addSchema = z.object({
  * created and its generated password is returned so the Admin can pass it on.
  */
 export async function addMember(
-  actorId: string,
-  channelId: string,
+  access: ChannelAccess,
   input: { email: string; role: string },
 ): Promise<{ createdPassword: string | null }> {
-  const parsed = addSchema.safeParse(input);
-  if (!parsed.success) throw new InputError(parsed.error.issues[0].message);
-  await requireAdmin(actorId, channelId);
-  const { email, role } = parsed.data;
+  const { email, role } = parseInput(addSchema, input);
+  assertCan(access, "manage");
+  const channelId = access.channel.id;
   let user = await db().user.findUnique({ where: { email }, select: { id: true } });
   let createdPassword: string | null = null;
   if (!user) {
@@ -67,14 +60,10 @@ export async function addMember(
 }
 
 /** Changes a member's role (Admins); the last Admin cannot stop being one. */
-export async function changeRole(
-  actorId: string,
-  channelId: string,
-  memberId: string,
-  role: string,
-): Promise<void> {
+export async function changeRole(access: ChannelAccess, memberId: string, role: string): Promise<void> {
   if (!isRole(role)) throw new InputError("Choose Admin, Member or Tester.");
-  await requireAdmin(actorId, channelId);
+  assertCan(access, "manage");
+  const channelId = access.channel.id;
   await transaction(async (tx) => {
     const member = await tx.channelMember.findUnique({
       where: { channelId_userId: { channelId, userId: memberId } },
@@ -93,8 +82,9 @@ export async function changeRole(
 }
 
 /** Takes a member off the channel (Admins); the last Admin cannot be removed. */
-export async function removeMember(actorId: string, channelId: string, memberId: string): Promise<void> {
-  await requireAdmin(actorId, channelId);
+export async function removeMember(access: ChannelAccess, memberId: string): Promise<void> {
+  assertCan(access, "manage");
+  const channelId = access.channel.id;
   await transaction(async (tx) => {
     const member = await tx.channelMember.findUnique({
       where: { channelId_userId: { channelId, userId: memberId } },

@@ -3,7 +3,7 @@
  * fixed-window counters: a window opens with a channel's first request and lasts `windowMs`; at
  * most `limit` requests are let through in it.
  */
-import { db } from "./db";
+import { db } from "../db";
 
 /** How many requests one channel may make to one class of endpoint in one window. */
 export type RateLimit = { limit: number; windowMs: number };
@@ -13,11 +13,13 @@ const HOUR_MS = 60 * MINUTE_MS;
 
 /**
  * The test endpoint sends a real request to someone's server, so it gets LINE's tight limit
- * (60 per hour); reading and setting the endpoint only touch our database.
+ * (60 per hour); reading and setting the endpoint only touch our database, and so does the script
+ * endpoint, whose requests carry up to 1,000 events each.
  */
 export const RATE_LIMITS = {
   webhookTest: { limit: 60, windowMs: HOUR_MS },
   webhookEndpoint: { limit: 1000, windowMs: MINUTE_MS },
+  scriptEvents: { limit: 1000, windowMs: MINUTE_MS },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateLimitClass = keyof typeof RATE_LIMITS;

@@ -1,9 +1,8 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { getRoleOrThrow } from "./channels";
-import { db, transaction } from "./db";
-import { ForbiddenError, NotFoundError } from "./errors";
-import { canManageChannel, canReadSettings } from "./roles";
+import { db, transaction } from "../db";
+import { NotFoundError } from "../errors";
+import { assertCan, type ChannelAccess } from "./access";
 
 /** Short-lived tokens from client credentials last 30 days, as LINE's do. */
 export const SHORT_LIVED_TOKEN_SECONDS = 30 * 24 * 60 * 60;
@@ -22,37 +21,31 @@ function newToken(): string {
 export type AccessTokenView = { id: string; label: string; createdAt: Date; expiresAt: Date | null };
 
 /** Issues a long-lived channel access token (Admins). The token is returned once; only its hash is kept. */
-export async function issueAccessToken(
-  actorId: string,
-  channelId: string,
-  label = "",
-): Promise<{ token: string; id: string }> {
-  if (!canManageChannel(await getRoleOrThrow(actorId, channelId))) throw new ForbiddenError();
+export async function issueAccessToken(access: ChannelAccess, label = ""): Promise<{ token: string; id: string }> {
+  assertCan(access, "manage");
   const token = newToken();
   const row = await db().channelAccessToken.create({
-    data: { channelId, tokenHash: hashToken(token), label: label.trim().slice(0, 100) },
+    data: { channelId: access.channel.id, tokenHash: hashToken(token), label: label.trim().slice(0, 100) },
     select: { id: true },
   });
   return { token, id: row.id };
 }
 
 /** The channel's tokens that still work, newest first (Admins and Members; Testers see none). */
-export async function listAccessTokens(userId: string, channelId: string): Promise<AccessTokenView[]> {
-  if (!canReadSettings(await getRoleOrThrow(userId, channelId))) {
-    throw new ForbiddenError("Only Admins and Members can see the channel access tokens.");
-  }
+export async function listAccessTokens(access: ChannelAccess): Promise<AccessTokenView[]> {
+  assertCan(access, "read");
   return db().channelAccessToken.findMany({
-    where: { channelId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    where: { channelId: access.channel.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
     orderBy: { createdAt: "desc" },
     select: { id: true, label: true, createdAt: true, expiresAt: true },
   });
 }
 
 /** Revokes a token at once (Admins). */
-export async function revokeAccessToken(actorId: string, channelId: string, tokenId: string): Promise<void> {
-  if (!canManageChannel(await getRoleOrThrow(actorId, channelId))) throw new ForbiddenError();
+export async function revokeAccessToken(access: ChannelAccess, tokenId: string): Promise<void> {
+  assertCan(access, "manage");
   const { count } = await db().channelAccessToken.updateMany({
-    where: { id: tokenId, channelId, revokedAt: null },
+    where: { id: tokenId, channelId: access.channel.id, revokedAt: null },
     data: { revokedAt: new Date() },
   });
   if (count === 0) throw new NotFoundError("This token does not exist.");

@@ -1,8 +1,8 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
-import { authOptions } from "./auth";
-import { db } from "./db";
+import { authOptions } from "./options";
+import { db } from "../db";
 import type { SessionUser } from "./users";
 
 /** The signed-in user, or null. A session whose account was deleted counts as signed out. */

@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import { db } from "./db";
-import { InputError, NotFoundError } from "./errors";
-import { isRole, type Role } from "./roles";
+import { db } from "../db";
+import { NotFoundError, parseInput } from "../errors";
+import { canManageChannel, isRole, type Role } from "./roles";
 
 export type ProviderView = {
   id: string;
@@ -37,7 +37,8 @@ export async function listProviders(userId: string): Promise<ProviderView[]> {
     return {
       id: p.id,
       name: p.name,
-      canCreateChannels: p.createdById === userId || channels.some((c) => c.role === "ADMIN"),
+      // An Admin of any of its channels may add channels to the provider, as its creator may.
+      canCreateChannels: p.createdById === userId || channels.some((c) => canManageChannel(c.role)),
       channels,
     };
   });
@@ -58,7 +59,5 @@ const providerName = z
 
 /** Creates a provider owned by the user. */
 export async function createProvider(userId: string, name: string): Promise<{ id: string }> {
-  const parsed = providerName.safeParse(name);
-  if (!parsed.success) throw new InputError(parsed.error.issues[0].message);
-  return db().provider.create({ data: { name: parsed.data, createdById: userId }, select: { id: true } });
+  return db().provider.create({ data: { name: parseInput(providerName, name), createdById: userId }, select: { id: true } });
 }
