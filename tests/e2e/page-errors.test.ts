@@ -54,4 +54,16 @@ describe("a page whose data cannot be read", () => {
     await expect.poll(() => page.getByTestId("event-status").textContent()).toBe("Not sent (Use webhook was off)");
     expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
   });
+
+  test("a page for something that does not exist still answers 404, not a streamed 200", async () => {
+    for (const path of [
+      `/channels/${channelId}/events/01AAAAAAAAAAAAAAAAAAAAAAAA`,
+      `/channels/${channelId}/outbox/999999`,
+      "/providers/no-such-provider",
+    ]) {
+      const response = await page.goto(url(path));
+      expect({ path, status: response?.status() }).toEqual({ path, status: 404 });
+      expect(await page.getByRole("heading", { name: "Not found" }).isVisible()).toBe(true);
+    }
+  });
 });
