@@ -1,4 +1,4 @@
-/** The words the console's pages show for values stored as codes. Pure: pages and components read it. */
+/** The words and figures the console's pages show for stored values. Pure: pages and components read it. */
 
 /** Each kind of request in the Delivery log, as the log names it. */
 export const ATTEMPT_KIND_LABELS: Readonly<Record<string, string>> = {
