@@ -7,6 +7,7 @@ import {
   changeRoleAction,
   removeMemberAction,
 } from "@/app/(console)/channels/[channelId]/actions";
+import { RoleBadge } from "@/components/ui/role-badge";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/console/roles";
 
 type Member = { userId: string; email: string; name: string; role: Role };
@@ -72,7 +73,7 @@ export function RolesTable({
                     ))}
                   </select>
                 ) : (
-                  <span className={`badge ${member.role === "ADMIN" ? "admin" : ""}`}>{ROLE_LABELS[member.role]}</span>
+                  <RoleBadge role={member.role} />
                 )}
               </td>
               {canEdit && (

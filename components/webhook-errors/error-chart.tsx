@@ -8,7 +8,6 @@ import { REASON_COLORS, REASON_ORDER } from "@/lib/statistics/reason-colors";
 import type { Reason } from "@/lib/webhook/reasons";
 
 const NUMBER = new Intl.NumberFormat("en-US");
-const NOT_AGGREGATED_FILL = "#eaecf0";
 
 type Row = { mid: number; bucket: ChartBucket } & Partial<Record<Reason, number | null>>;
 
@@ -77,7 +76,7 @@ export function ErrorChart({ chart }: { chart: ErrorChartData }) {
     <div className="we-chart" role="img" aria-label={`Webhook errors per ${chart.unit}, stacked by reason, in UTC+9`}>
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} barCategoryGap="12%">
-          <CartesianGrid vertical={false} stroke="#eef0f3" />
+          <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
           <XAxis
             dataKey="mid"
             type="number"
@@ -85,11 +84,11 @@ export function ErrorChart({ chart }: { chart: ErrorChartData }) {
             ticks={ticks}
             tickFormatter={(value: number) => formatBucketTick(value, chart.unit)}
             allowDataOverflow
-            tick={{ fontSize: 11, fill: "#6b7280" }}
+            tick={{ fontSize: 11, fill: "var(--chart-tick)" }}
             tickLine={false}
-            axisLine={{ stroke: "#d0d5dd" }}
+            axisLine={{ stroke: "var(--chart-axis)" }}
           />
-          <YAxis allowDecimals={false} width={52} tick={{ fontSize: 11, fill: "#6b7280" }} tickLine={false} axisLine={false} />
+          <YAxis allowDecimals={false} width={52} tick={{ fontSize: 11, fill: "var(--chart-tick)" }} tickLine={false} axisLine={false} />
           {chart.notAggregated.map((gap) => (
             <ReferenceArea
               key={gap.start}
@@ -98,18 +97,18 @@ export function ErrorChart({ chart }: { chart: ErrorChartData }) {
               ifOverflow="hidden"
               // Over the bars: a bucket aggregated only in part shows which part was off.
               zIndex={350}
-              fill={NOT_AGGREGATED_FILL}
+              fill="var(--chart-off)"
               fillOpacity={0.8}
               label={
                 (gap.end - gap.start) / span > 0.08
-                  ? { value: "Not aggregated", position: "insideTop", fill: "#667085", fontSize: 11 }
+                  ? { value: "Not aggregated", position: "insideTop", fill: "var(--chart-off-label)", fontSize: 11 }
                   : undefined
               }
             />
           ))}
           <Tooltip
             content={(props) => <BucketTooltip active={props.active} label={props.label} rows={byMid} unit={chart.unit} />}
-            cursor={{ fill: "rgba(17, 24, 39, 0.05)" }}
+            cursor={{ fill: "var(--chart-cursor)" }}
             isAnimationActive={false}
           />
           {shown.map((reason) => (

@@ -54,7 +54,7 @@ export function ErrorRows({
                   <td className="mono">{end}</td>
                   <td title={known ? REASONS[known].explanation : undefined}>
                     <span className="we-reason">
-                      <span className="we-swatch" style={{ background: known ? REASON_COLORS[known] : "#98a2b3" }} aria-hidden />
+                      <span className="we-swatch" style={{ background: known ? REASON_COLORS[known] : "var(--chart-unknown)" }} aria-hidden />
                       <span className="mono">{reason}</span>
                     </span>
                   </td>

@@ -23,7 +23,8 @@ describe("an Admin on Demo bot's Messaging API tab", () => {
     await page.getByRole("link", { name: /Demo bot/ }).first().click();
     await page.getByRole("navigation", { name: "Channel" }).getByRole("link", { name: "Messaging API" }).click();
     await page.waitForURL(settingsUrl());
-    expect(await page.getByRole("heading", { name: "Webhook settings" }).isVisible()).toBe(true);
+    // The tab's skeleton shows first, while its data loads.
+    await expect.poll(() => page.getByRole("heading", { name: "Webhook settings" }).isVisible()).toBe(true);
   });
 
   test("sees every switch off, and the last two disabled while Use webhook is off", async () => {
@@ -54,7 +55,7 @@ describe("an Admin on Demo bot's Messaging API tab", () => {
     const link = page.getByRole("navigation", { name: "Channel" }).getByRole("link", { name: "Webhook errors" });
     await link.click();
     await page.waitForURL(url(`/channels/${channel.id}/webhook-errors`));
-    expect(await page.getByText("All times are UTC+9").isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("All times are UTC+9").isVisible()).toBe(true);
   });
 
   test("is refused bad Webhook URLs with a clear message, and nothing is saved", async () => {

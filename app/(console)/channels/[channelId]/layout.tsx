@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { NavLink } from "@/components/ui/nav-link";
+import { RoleBadge } from "@/components/ui/role-badge";
 import { loadChannelPage } from "@/lib/console/request";
-import { canManageChannel, canReadSettings, canSeeWebhookErrors, ROLE_LABELS } from "@/lib/console/roles";
+import { canManageChannel, canReadSettings, canSeeWebhookErrors } from "@/lib/console/roles";
 
 export default async function ChannelLayout({
   children,
@@ -23,7 +24,7 @@ export default async function ChannelLayout({
           <h1>{channel.name}</h1>
           <p className="subtitle">
             Messaging API · Channel ID <span className="mono">{channel.id}</span> · You are{" "}
-            <span className={`badge ${channel.role === "ADMIN" ? "admin" : ""}`}>{ROLE_LABELS[channel.role]}</span>
+            <RoleBadge role={channel.role} />
           </p>
         </div>
       </div>

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { ChannelTile } from "@/components/providers/channel-tile";
 import { CreateChannelForm } from "@/components/providers/create-channel-form";
-import { NotFoundError } from "@/lib/errors";
+import { orNotFound } from "@/lib/console/or-not-found";
 import { getProviderOrThrow } from "@/lib/console/providers";
-import { ROLE_LABELS } from "@/lib/console/roles";
 import { requireUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Provider" };
@@ -12,10 +11,7 @@ export const metadata: Metadata = { title: "Provider" };
 export default async function ProviderPage({ params }: { params: Promise<{ providerId: string }> }) {
   const { providerId } = await params;
   const user = await requireUser();
-  const provider = await getProviderOrThrow(user.id, providerId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const provider = await orNotFound(getProviderOrThrow(user.id, providerId));
   return (
     <>
       <div className="breadcrumb">
@@ -30,12 +26,7 @@ export default async function ProviderPage({ params }: { params: Promise<{ provi
       <section className="card list-card">
         {provider.channels.length === 0 && <p className="muted">No channels yet.</p>}
         {provider.channels.map((channel) => (
-          <Link key={channel.id} href={`/channels/${channel.id}`} className="channel-tile">
-            <span>
-              <strong>{channel.name}</strong> <span className="muted mono">{channel.id}</span>
-            </span>
-            <span className={`badge ${channel.role === "ADMIN" ? "admin" : ""}`}>{ROLE_LABELS[channel.role]}</span>
-          </Link>
+          <ChannelTile key={channel.id} channel={channel} />
         ))}
       </section>
       {provider.canCreateChannels && (

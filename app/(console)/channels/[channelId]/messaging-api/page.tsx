@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AccessTokens } from "@/components/channel/access-tokens";
 import { WebhookSettings } from "@/components/channel/webhook-settings";
+import { DataTable } from "@/components/ui/data-table";
 import { loadChannelPage } from "@/lib/console/request";
 import { listAggregationPeriods } from "@/lib/console/channels";
 import { can } from "@/lib/console/access";
@@ -45,26 +46,20 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
       <section className="card" aria-label="Aggregation history">
         <h2>Error statistics aggregation history</h2>
         <p className="muted small">Errors are counted only during these periods. Times are UTC+9.</p>
-        {periods.length === 0 ? (
-          <p className="muted">Error statistics aggregation has never been on.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Turned on</th>
-                <th>Turned off</th>
-              </tr>
-            </thead>
-            <tbody>
-              {periods.map((period) => (
-                <tr key={period.startedAt.toISOString()} data-testid="aggregation-period">
-                  <td className="mono">{formatUtc9(period.startedAt)}</td>
-                  <td className="mono">{period.endedAt ? formatUtc9(period.endedAt) : <strong>Still on</strong>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          headers={["Turned on", "Turned off"]}
+          rows={periods}
+          rowKey={(period) => period.startedAt.toISOString()}
+          rowTestId="aggregation-period"
+          empty="Error statistics aggregation has never been on."
+        >
+          {(period) => (
+            <>
+              <td className="mono">{formatUtc9(period.startedAt)}</td>
+              <td className="mono">{period.endedAt ? formatUtc9(period.endedAt) : <strong>Still on</strong>}</td>
+            </>
+          )}
+        </DataTable>
       </section>
       {canSeeTokens && (
         <AccessTokens

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { ErrorChart } from "@/components/webhook-errors/error-chart";
 import { ErrorFilters } from "@/components/webhook-errors/error-filters";
 import { ErrorLegend, NotAggregatedNote } from "@/components/webhook-errors/error-legend";
@@ -8,7 +7,6 @@ import { LiveUpdates } from "@/components/webhook-errors/live-updates";
 import { AggregationOffNotice, ChartEmptyState, InvalidViewNotice } from "@/components/webhook-errors/notices";
 import { RangeSummary } from "@/components/webhook-errors/range-summary";
 import { loadChannelPage } from "@/lib/console/request";
-import { can } from "@/lib/console/access";
 import { canManageChannel } from "@/lib/console/roles";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows } from "@/lib/statistics/queries";
 import { REASON_ORDER } from "@/lib/statistics/reason-colors";
@@ -34,7 +32,6 @@ export default async function WebhookErrorsPage({
   const [{ channelId }, search] = await Promise.all([params, searchParams]);
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  if (!can(access, "read")) notFound();
   const basePath = `/channels/${channel.id}/webhook-errors`;
 
   if (!channel.errorStatisticsAggregation) {

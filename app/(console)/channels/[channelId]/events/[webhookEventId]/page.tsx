@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AttemptOutcome } from "@/components/channel/attempt-outcome";
-import { notFound } from "next/navigation";
 import { RedeliverButton } from "@/components/channel/redeliver-button";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { DataTable } from "@/components/ui/data-table";
 import { loadChannelPage } from "@/lib/console/request";
+import { formatMs, sendLabel } from "@/lib/console/labels";
+import { orNotFound } from "@/lib/console/or-not-found";
 import { EVENT_STATUS_LABELS, EventStatus, isUnfinished } from "@/lib/delivery/lifecycle";
-import { NotFoundError } from "@/lib/errors";
 import { getEventHistory } from "@/lib/console/events";
 import { formatUtc9 } from "@/lib/time";
 
@@ -20,10 +21,7 @@ export default async function EventPage({
   const { channelId, webhookEventId } = await params;
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  const history = await getEventHistory(access, webhookEventId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const history = await orNotFound(getEventHistory(access, webhookEventId));
   const inProgress = isUnfinished(history.status);
   return (
     <>
@@ -64,36 +62,28 @@ export default async function EventPage({
       </section>
       <section className="card" aria-label="Sends">
         <h2>Sends</h2>
-        {history.attempts.length === 0 ? (
-          <p className="muted">Not sent yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Time (UTC+9)</th>
-                <th>Send</th>
-                <th>Outcome</th>
-                <th>Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.attempts.map((a, i) => (
-                <tr key={a.id} data-testid="event-attempt">
-                  <td className="mono">{formatUtc9(a.startedAt)}</td>
-                  <td>{i === 0 && !a.isRedelivery ? "First send" : "Redelivery"}</td>
-                  <td>
-                    <AttemptOutcome attempt={a} />
-                  </td>
-                  <td className="mono">{Math.round(a.durationMs)} ms</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          headers={["Time (UTC+9)", "Send", "Outcome", "Duration"]}
+          rows={history.attempts}
+          rowKey={(a) => a.id}
+          rowTestId="event-attempt"
+          empty="Not sent yet."
+        >
+          {(a, i) => (
+            <>
+              <td className="mono">{formatUtc9(a.startedAt)}</td>
+              <td>{sendLabel(i, a.isRedelivery)}</td>
+              <td>
+                <AttemptOutcome attempt={a} />
+              </td>
+              <td className="mono">{formatMs(a.durationMs)}</td>
+            </>
+          )}
+        </DataTable>
       </section>
       <section className="card">
         <h2>Event</h2>
-        <pre className="mono small" style={{ whiteSpace: "pre-wrap" }}>
+        <pre className="mono small pre-wrap">
           {history.json}
         </pre>
       </section>

@@ -3,9 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { OutboxStatusBadge } from "@/components/notify/outbox-status-badge";
 import { loadChannelPage } from "@/lib/console/request";
-import { NotFoundError } from "@/lib/errors";
-import { getOutboxMessageOrThrow, type OutboxMessage } from "@/lib/notify/outbox";
-import { can } from "@/lib/console/access";
+import { orNotFound } from "@/lib/console/or-not-found";
+import { getOutboxMessageOrThrow } from "@/lib/notify/outbox";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Email" };
@@ -18,14 +17,9 @@ export default async function OutboxMessagePage({
   const { channelId, messageId } = await params;
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  if (!can(access, "seeOutbox") || !/^\d{1,15}$/.test(messageId)) notFound();
-  let message: OutboxMessage;
-  try {
-    message = await getOutboxMessageOrThrow(access, Number(messageId));
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  }
+  // Who may see the Outbox is checked by its layout.
+  if (!/^\d{1,15}$/.test(messageId)) notFound();
+  const message = await orNotFound(getOutboxMessageOrThrow(access, Number(messageId)));
   const headers: [string, string][] = [
     ["Subject", message.subject],
     ["To", message.to],
@@ -57,19 +51,14 @@ export default async function OutboxMessagePage({
       </section>
       <section className="card" aria-label="Text version">
         <h2>Text</h2>
-        <pre className="mono small" data-testid="email-text" style={{ whiteSpace: "pre-wrap" }}>
+        <pre className="mono small pre-wrap" data-testid="email-text">
           {message.text}
         </pre>
       </section>
       <section className="card" aria-label="HTML version">
         <h2>HTML</h2>
         {/* No scripts, no same origin: the email's markup can do nothing to the console. */}
-        <iframe
-          title="HTML version of the email"
-          sandbox=""
-          srcDoc={message.html}
-          style={{ width: "100%", height: 360, border: "1px solid var(--line)", borderRadius: 6, background: "#fff" }}
-        />
+        <iframe title="HTML version of the email" sandbox="" srcDoc={message.html} className="email-frame" />
       </section>
     </>
   );

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ChannelTile } from "@/components/providers/channel-tile";
 import { CreateProviderForm } from "@/components/providers/create-provider-form";
 import { listProviders } from "@/lib/console/providers";
-import { ROLE_LABELS } from "@/lib/console/roles";
 import { requireUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Providers" };
@@ -26,12 +26,7 @@ export default async function ProvidersPage() {
           </h2>
           {provider.channels.length === 0 && <p className="muted">No channels yet.</p>}
           {provider.channels.map((channel) => (
-            <Link key={channel.id} href={`/channels/${channel.id}`} className="channel-tile">
-              <span>
-                <strong>{channel.name}</strong> <span className="muted mono">{channel.id}</span>
-              </span>
-              <span className={`badge ${channel.role === "ADMIN" ? "admin" : ""}`}>{ROLE_LABELS[channel.role]}</span>
-            </Link>
+            <ChannelTile key={channel.id} channel={channel} />
           ))}
         </section>
       ))}

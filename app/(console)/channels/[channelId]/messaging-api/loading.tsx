@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/ui/page-skeleton";
+
+export default function MessagingApiLoading() {
+  return <PageSkeleton cards={[1, 4, 2, 2]} />;
+}
