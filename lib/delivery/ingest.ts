@@ -12,6 +12,11 @@ import type { NewEvent } from "./store";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
+/** What accepting events needs to know of a channel, or null when there is no such channel. */
+export async function getIngestChannel(channelId: string): Promise<{ id: string; useWebhook: boolean } | null> {
+  return deliveryStore().channel(channelId);
+}
+
 const userId = z.string().regex(/^U[0-9a-f]{32}$/, "must be U followed by 32 lowercase hex digits");
 
 /** An event to simulate, as scripts and the Simulator describe it. */

@@ -1,6 +1,5 @@
 import { channelApiRoute, notFoundError, otherMethods } from "@/lib/http/api";
-import { getDeliveryChannel } from "@/lib/delivery/channels";
-import { acceptEvents, eventBatchSchema } from "@/lib/delivery/ingest";
+import { acceptEvents, eventBatchSchema, getIngestChannel } from "@/lib/delivery/ingest";
 
 /**
  * Accepts simulated user events for a channel, for scripts and load tests. The events are
@@ -15,7 +14,7 @@ export const POST = channelApiRoute(
     pathChannel: (params: { channelId: string }) => params.channelId,
   },
   async ({ channelId, body }) => {
-    const channel = await getDeliveryChannel(channelId);
+    const channel = await getIngestChannel(channelId);
     if (!channel) throw notFoundError("Not found: no channel with this ID for this access token.");
     const accepted = await acceptEvents(channel, body.events, "api");
     return { accepted: accepted.webhookEventIds.length, ...accepted };
