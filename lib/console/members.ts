@@ -59,42 +59,31 @@ export async function addMember(
   return { createdPassword };
 }
 
+/**
+ * Changes a member's role (to `role`) or takes them off the channel (`null`), in one transaction
+ * that first checks the channel keeps an Admin.
+ */
+async function changeMembership(access: ChannelAccess, memberId: string, role: Role | null, lastAdminError: string): Promise<void> {
+  assertCan(access, "manage");
+  const channelId = access.channel.id;
+  const key = { channelId_userId: { channelId, userId: memberId } };
+  await transaction(async (tx) => {
+    const member = await tx.channelMember.findUnique({ where: key, select: { role: true } });
+    if (!member || !isRole(member.role)) throw new NotFoundError("This member does not exist.");
+    const admins = await tx.channelMember.count({ where: { channelId, role: "ADMIN" } });
+    if (!keepsAnAdmin(admins, member.role, role)) throw new InputError(lastAdminError);
+    if (role === null) await tx.channelMember.delete({ where: key });
+    else await tx.channelMember.update({ where: key, data: { role } });
+  });
+}
+
 /** Changes a member's role (Admins); the last Admin cannot stop being one. */
 export async function changeRole(access: ChannelAccess, memberId: string, role: string): Promise<void> {
   if (!isRole(role)) throw new InputError("Choose Admin, Member or Tester.");
-  assertCan(access, "manage");
-  const channelId = access.channel.id;
-  await transaction(async (tx) => {
-    const member = await tx.channelMember.findUnique({
-      where: { channelId_userId: { channelId, userId: memberId } },
-      select: { role: true },
-    });
-    if (!member || !isRole(member.role)) throw new NotFoundError("This member does not exist.");
-    const admins = await tx.channelMember.count({ where: { channelId, role: "ADMIN" } });
-    if (!keepsAnAdmin(admins, member.role, role)) {
-      throw new InputError("A channel needs at least one Admin. Make someone else an Admin first.");
-    }
-    await tx.channelMember.update({
-      where: { channelId_userId: { channelId, userId: memberId } },
-      data: { role },
-    });
-  });
+  await changeMembership(access, memberId, role, "A channel needs at least one Admin. Make someone else an Admin first.");
 }
 
 /** Takes a member off the channel (Admins); the last Admin cannot be removed. */
 export async function removeMember(access: ChannelAccess, memberId: string): Promise<void> {
-  assertCan(access, "manage");
-  const channelId = access.channel.id;
-  await transaction(async (tx) => {
-    const member = await tx.channelMember.findUnique({
-      where: { channelId_userId: { channelId, userId: memberId } },
-      select: { role: true },
-    });
-    if (!member || !isRole(member.role)) throw new NotFoundError("This member does not exist.");
-    const admins = await tx.channelMember.count({ where: { channelId, role: "ADMIN" } });
-    if (!keepsAnAdmin(admins, member.role, null)) {
-      throw new InputError("The last Admin of a channel cannot be removed.");
-    }
-    await tx.channelMember.delete({ where: { channelId_userId: { channelId, userId: memberId } } });
-  });
+  await changeMembership(access, memberId, null, "The last Admin of a channel cannot be removed.");
 }

@@ -4,7 +4,8 @@ import { cache } from "react";
 import { runAction, type ActionResult } from "../action-result";
 import { NotFoundError } from "../errors";
 import { requireUser } from "../auth/session";
-import type { ChannelAccess } from "./access";
+import type { ReactNode } from "react";
+import { can, type ChannelAccess, type ChannelAction } from "./access";
 import { getChannelAccess } from "./channels";
 
 /**
@@ -36,4 +37,16 @@ export async function channelAction<T>(
   const result = await runAction(async () => mutation(await getChannelAccess(user, channelId)));
   if (result.ok) onSuccess();
   return result;
+}
+
+/**
+ * The layout of a tab some roles lack: it answers 404 to them before the tab's loading skeleton
+ * starts the response, since once that has started the status is 200 whatever follows.
+ */
+export function tabLayout(action: ChannelAction) {
+  return async function TabLayout({ children, params }: { children: ReactNode; params: Promise<{ channelId: string }> }) {
+    const { channelId } = await params;
+    if (!can(await loadChannelPage(channelId), action)) notFound();
+    return children;
+  };
 }
