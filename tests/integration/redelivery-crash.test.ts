@@ -6,7 +6,8 @@ import { db } from "@/lib/db";
 import { acceptEvents } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/providers";
 import { createUser } from "@/lib/users";
-import { killHard, startWorker, waitUntil } from "../support/processes";
+import { killHard, startWorker } from "../support/processes";
+import { waitUntil } from "../support/wait";
 
 const EVENTS = 20;
 let chaos: ChaosBot | undefined;

@@ -8,7 +8,8 @@ import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/providers";
 import { createUser } from "@/lib/users";
 import { isPostgresRun } from "../support/database";
-import { killHard, startWorker, waitUntil } from "../support/processes";
+import { killHard, startWorker } from "../support/processes";
+import { waitUntil } from "../support/wait";
 
 const EVENTS = 100_000;
 const CHANNELS = 8;

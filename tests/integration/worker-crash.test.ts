@@ -6,7 +6,8 @@ import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/providers";
 import { createUser } from "@/lib/users";
 import { startBot, type TestBot } from "../support/bots";
-import { killHard, startWorker, waitUntil } from "../support/processes";
+import { killHard, startWorker } from "../support/processes";
+import { waitUntil } from "../support/wait";
 
 const EVENTS = 3000;
 let bot: TestBot | undefined;
