@@ -58,6 +58,9 @@ if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`-
 // Each channel is held by one dispatcher at a time: a worker without a channel would idle.
 if (Math.max(...WORKER_COUNTS) > CHANNELS) throw new Error(`--channels (${CHANNELS}) must be at least the largest --workers count`);
 
+/** How long a run may go without an event sent or finished before the bench gives up on it. */
+const STALL_SECONDS = 60;
+
 const root = path.resolve(import.meta.dirname, "..");
 const children: ChildProcess[] = [];
 process.on("exit", () => children.forEach((c) => c.kill("SIGKILL")));
@@ -336,12 +339,29 @@ async function main() {
     /**
      * Seconds from `started` until the channels' `expected` events (all posted) are finished. The
      * bot's count is asked first, because it costs the database nothing; the database is asked
-     * only for the last outcomes, still being written when the bot has had every event.
+     * only for the last outcomes, still being written when the bot has had every event. A run in
+     * which nothing moves for STALL_SECONDS ends the bench with an error instead of waiting on.
      */
     async function timeUntilDone(targets: Channel[], expected: number, started: number): Promise<number> {
-      const pause = () => new Promise((r) => setTimeout(r, 20));
-      while ((await bots.stats(false)).received < expected) await pause();
-      for (const t of targets) while (await bench!.hasUnfinishedEvents(t.id)) await pause();
+      let movedAt = performance.now();
+      const pause = (what: string) => {
+        if (performance.now() - movedAt > STALL_SECONDS * 1000) throw new Error(`${what} for ${STALL_SECONDS} s: is a dispatcher running?`);
+        return new Promise((r) => setTimeout(r, 20));
+      };
+      let received = 0;
+      for (;;) {
+        const now = (await bots.stats(false)).received;
+        if (now >= expected) break;
+        if (now > received) {
+          received = now;
+          movedAt = performance.now();
+        }
+        await pause(`the bot got ${now} of ${expected} events and nothing more`);
+      }
+      movedAt = performance.now();
+      for (const t of targets) {
+        while (await bench!.hasUnfinishedEvents(t.id)) await pause("the bot had every event but their outcomes were not written");
+      }
       return (performance.now() - started) / 1000;
     }
 
@@ -439,6 +459,9 @@ async function main() {
       runs.push(run);
     }
     const { base } = product!;
+    // Each round ends with its workers stopped: the last count's start again for isolation and the
+    // deadline, or the app's events would wait for a dispatcher that never comes.
+    await startWorkers(product!, WORKER_COUNTS.at(-1)!);
 
     // Isolation: nine healthy channels with a tenth healthy, then with a tenth that hangs.
     async function nineHealthyRate(tenth: string, label: string) {
