@@ -14,7 +14,7 @@
 // the workers start). Isolation and the deadline are measured with the last count. PostgreSQL
 // databases are made on BENCH_POSTGRES_URL (default: the local server) and dropped at the end.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -580,6 +580,7 @@ async function main() {
     if (product) await stopProduct(product);
     await bench?.close();
     await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(0);
 }
