@@ -455,13 +455,12 @@ async function main() {
         run.drain = await measure(current, () => startWorkers(current, workers));
         console.log(`  ${roundLabel(run)}, drain: ${run.drain.events} events in ${run.drain.seconds.toFixed(2)} s`);
       }
-      await stopWorkers(current);
       runs.push(run);
+      // The last run's dispatchers stay, warm, for isolation and the deadline below: without them,
+      // an app on DISPATCHER=off would keep those events for a dispatcher that never comes.
+      if (runs.length < WORKER_COUNTS.length * ROUNDS) await stopWorkers(current);
     }
     const { base } = product!;
-    // Each round ends with its workers stopped: the last count's start again for isolation and the
-    // deadline, or the app's events would wait for a dispatcher that never comes.
-    await startWorkers(product!, WORKER_COUNTS.at(-1)!);
 
     // Isolation: nine healthy channels with a tenth healthy, then with a tenth that hangs.
     async function nineHealthyRate(tenth: string, label: string) {
