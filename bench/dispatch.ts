@@ -14,7 +14,7 @@
 // the workers start). Isolation and the deadline are measured with the last count. PostgreSQL
 // databases are made on BENCH_POSTGRES_URL (default: the local server) and dropped at the end.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -57,6 +57,9 @@ const WORKER_COUNTS = values.workers ? values.workers.split(",").map(Number) : [
 if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--workers takes counts like 1,2,4, not "${values.workers}"`);
 // Each channel is held by one dispatcher at a time: a worker without a channel would idle.
 if (Math.max(...WORKER_COUNTS) > CHANNELS) throw new Error(`--channels (${CHANNELS}) must be at least the largest --workers count`);
+
+/** How long a run may go without an event sent or finished before the bench gives up on it. */
+const STALL_SECONDS = 60;
 
 const root = path.resolve(import.meta.dirname, "..");
 const children: ChildProcess[] = [];
@@ -337,12 +340,29 @@ async function main() {
     /**
      * Seconds from `started` until the channels' `expected` events (all posted) are finished. The
      * bot's count is asked first, because it costs the database nothing; the database is asked
-     * only for the last outcomes, still being written when the bot has had every event.
+     * only for the last outcomes, still being written when the bot has had every event. A run in
+     * which nothing moves for STALL_SECONDS ends the bench with an error instead of waiting on.
      */
     async function timeUntilDone(targets: Channel[], expected: number, started: number): Promise<number> {
-      const pause = () => new Promise((r) => setTimeout(r, 20));
-      while ((await bots.stats(false)).received < expected) await pause();
-      for (const t of targets) while (await bench!.hasUnfinishedEvents(t.id)) await pause();
+      let movedAt = performance.now();
+      const pause = (what: string) => {
+        if (performance.now() - movedAt > STALL_SECONDS * 1000) throw new Error(`${what} for ${STALL_SECONDS} s: is a dispatcher running?`);
+        return new Promise((r) => setTimeout(r, 20));
+      };
+      let received = 0;
+      for (;;) {
+        const now = (await bots.stats(false)).received;
+        if (now >= expected) break;
+        if (now > received) {
+          received = now;
+          movedAt = performance.now();
+        }
+        await pause(`the bot got ${now} of ${expected} events and nothing more`);
+      }
+      movedAt = performance.now();
+      for (const t of targets) {
+        while (await bench!.hasUnfinishedEvents(t.id)) await pause("the bot had every event but their outcomes were not written");
+      }
       return (performance.now() - started) / 1000;
     }
 
@@ -436,8 +456,10 @@ async function main() {
         run.drain = await measure(current, () => startWorkers(current, workers));
         console.log(`  ${roundLabel(run)}, drain: ${run.drain.events} events in ${run.drain.seconds.toFixed(2)} s`);
       }
-      await stopWorkers(current);
       runs.push(run);
+      // The last run's dispatchers stay, warm, for isolation and the deadline below: without them,
+      // an app on DISPATCHER=off would keep those events for a dispatcher that never comes.
+      if (runs.length < WORKER_COUNTS.length * ROUNDS) await stopWorkers(current);
     }
     const { base } = product!;
 
@@ -558,6 +580,7 @@ async function main() {
     if (product) await stopProduct(product);
     await bench?.close();
     await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(0);
 }

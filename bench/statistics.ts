@@ -4,7 +4,7 @@
 //   npx tsx --conditions=react-server bench/statistics.ts [--sends 5000000] [--tsv-rows 1000000]
 //     [--runs 40] [--data-dir DIR (kept and reused)] [--http (also time the real page over HTTP)]
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -388,5 +388,10 @@ async function httpPage(channelId: string, email: string) {
   }
 }
 
-await main();
+try {
+  await main();
+} finally {
+  // Its own data directory (gigabytes at the default sizes) goes; one given with --data-dir stays.
+  if (!values["data-dir"]) rmSync(dataDir, { recursive: true, force: true });
+}
 process.exit(0);

@@ -1,29 +1,14 @@
+import path from "node:path";
 import { Worker } from "node:worker_threads";
+import type { CheckpointThreadData } from "./checkpoint-thread";
 
 /** How often the thread copies what the WAL holds back into the database file. */
 export const CHECKPOINT_INTERVAL_MS = 100;
 
-// The thread, as plain CommonJS: it needs nothing of the app but better-sqlite3, which it finds
-// from the app's directory. Another connection's checkpoint in progress (SQLITE_BUSY) only means
-// this one waits for its next turn; any other error ends the thread. It stops on any message,
-// closing its connection.
-const THREAD_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const Database = require("better-sqlite3");
-const db = new Database(workerData.file, { timeout: 10000 });
-const timer = setInterval(() => {
-  try {
-    db.pragma("wal_checkpoint(PASSIVE)");
-  } catch (error) {
-    if (error.code !== "SQLITE_BUSY") throw error;
-  }
-}, workerData.intervalMs);
-parentPort.once("message", () => {
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
-});
-`;
+/** The entry of the checkpoint thread (see lib/delivery/checkpoint-thread.ts). */
+function checkpointThreadEntry(): string {
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "scripts/checkpoint-thread.mjs");
+}
 
 /**
  * Checkpoints a SQLite file in WAL mode from a thread of its own. A connection that leaves
@@ -35,25 +20,34 @@ parentPort.once("message", () => {
  */
 export class CheckpointThread {
   private readonly worker: Worker;
+  private readonly exited: Promise<void>;
   private stopping = false;
 
   constructor(file: string, onFailure: (error: unknown) => void) {
-    this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS } });
-    // It never keeps the process alive on its own.
+    this.worker = new Worker(checkpointThreadEntry(), {
+      workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS } satisfies CheckpointThreadData,
+    });
+    // While it runs, it never keeps the process alive on its own.
     this.worker.unref();
     let failure: unknown;
     this.worker.on("error", (error) => (failure = error));
-    this.worker.on("exit", (code) => {
-      if (!this.stopping) onFailure(failure ?? new Error(`the checkpoint thread exited with ${code}`));
+    this.exited = new Promise((resolve) => {
+      this.worker.once("exit", (code) => {
+        if (!this.stopping) onFailure(failure ?? new Error(`the checkpoint thread exited with ${code}`));
+        resolve();
+      });
     });
   }
 
-  /** Stops the thread after its checkpoint in progress, if any. */
+  /** Stops the thread after its checkpoint in progress, if any; resolves once it has exited. */
   async stop(): Promise<void> {
-    if (this.stopping) return;
-    this.stopping = true;
-    const exited = new Promise((resolve) => this.worker.once("exit", resolve));
-    this.worker.postMessage("stop");
-    await exited;
+    if (!this.stopping) {
+      this.stopping = true;
+      // The thread may be all that is left to keep the process alive, and a process that awaits
+      // the stop must not end before the stop does.
+      this.worker.ref();
+      this.worker.postMessage("stop");
+    }
+    await this.exited;
   }
 }

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, signIn, signOut, until, url } from "./browser";
+import { waitUntil } from "../support/wait";
+import { launchBrowser, signIn, signOut, url } from "./browser";
 
 let browser: Browser;
 let admin: Page;
@@ -36,9 +37,9 @@ beforeAll(async () => {
   await admin.goto(url(`/channels/${channel.id}/messaging-api`));
   for (const name of ["Use webhook", "Error statistics aggregation"]) {
     const toggle = admin.getByRole("switch", { name, exact: true });
-    await until(() => toggle.isEnabled());
+    await waitUntil(() => toggle.isEnabled());
     if ((await toggle.getAttribute("aria-checked")) === "false") await toggle.click();
-    await until(async () => (await toggle.getAttribute("aria-checked")) === "true");
+    await waitUntil(async () => (await toggle.getAttribute("aria-checked")) === "true");
   }
 });
 
@@ -47,8 +48,17 @@ afterAll(async () => {
 });
 
 describe("roles", () => {
-  test("an Admin sees the channel secret of the channel they created", async () => {
-    expect(channel.secret).toMatch(/^[0-9a-f]{32}$/);
+  test("the channel secret an Admin sees is the one that issues the channel's access tokens", async () => {
+    const issue = (secret: string) =>
+      fetch(url("/v2/oauth/accessToken"), {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: channel.id, client_secret: secret }),
+      });
+    const issued = await issue(channel.secret);
+    expect(issued.status).toBe(200);
+    expect(await issued.json()).toMatchObject({ token_type: "Bearer", access_token: expect.any(String) });
+    expect((await issue("0".repeat(32))).status).toBe(400);
   });
 
   test("an Admin adds a Tester and a Member; the last Admin cannot be removed", async () => {

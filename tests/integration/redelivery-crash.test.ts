@@ -6,8 +6,9 @@ import { db } from "@/lib/db";
 import { acceptEvents } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
-import { killHard, startWorker, waitUntil } from "../support/processes";
+import { killHard, startWorker } from "../support/processes";
 import { accessOf } from "../support/access";
+import { waitUntil } from "../support/wait";
 
 const EVENTS = 20;
 let chaos: ChaosBot | undefined;

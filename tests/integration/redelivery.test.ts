@@ -11,6 +11,7 @@ import { createUser } from "@/lib/auth/users";
 import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { startBot, type TestBot } from "../support/bots";
 import { accessOf } from "../support/access";
+import { waitUntil } from "../support/wait";
 
 const USER = `U${"9".repeat(32)}`;
 const SCHEDULE = [150, 300, 450];
@@ -29,14 +30,6 @@ async function channelFor(url: string, redelivery = true) {
 
 function dispatcher() {
   return new Dispatcher({ store, channelConcurrency: 4, leaseMs: 30_000, pollMs: 25 });
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const message = (text: string): EventSpec => ({ type: "message", userId: USER, text });

@@ -8,8 +8,9 @@ import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
 import { isPostgresRun } from "../support/database";
-import { killHard, startWorker, waitUntil } from "../support/processes";
+import { killHard, startWorker } from "../support/processes";
 import { accessOf } from "../support/access";
+import { waitUntil } from "../support/wait";
 
 const EVENTS = 100_000;
 const CHANNELS = 8;

@@ -1,14 +1,19 @@
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, test } from "vitest";
 import { CheckpointThread } from "@/lib/delivery/sqlite-checkpoints";
 import { SqliteDeliveryStore } from "@/lib/delivery/sqlite-store";
 import type { NewEvent } from "@/lib/delivery/store";
 import { migrateSqlite } from "@/lib/migrate";
 import { isPostgresRun } from "../support/database";
+import { waitUntil } from "../support/wait";
 
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "checkpoints-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,11 +28,21 @@ const events = (n: number, from: number): NewEvent[] =>
     createdAt: Date.now(),
   }));
 
-async function waitUntil(condition: () => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
+/**
+ * The events the database file holds by itself, as a copy of it without its WAL shows; a copy
+ * taken while a checkpoint writes pages may not read whole, and counts as none.
+ */
+function eventsInFileAlone(file: string): number {
+  const copy = path.join(dir, "alone.db");
+  for (const stale of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(stale, { force: true });
+  copyFileSync(file, copy);
+  const alone = new Database(copy);
+  try {
+    return alone.prepare(`SELECT count(*) FROM "WebhookEvent"`).pluck().get() as number;
+  } catch {
+    return 0;
+  } finally {
+    alone.close();
   }
 }
 
@@ -47,9 +62,10 @@ describe.skipIf(isPostgresRun())("SQLite checkpoints", () => {
       } finally {
         reader.close();
       }
-      // …and the thread copies them into the file itself within moments, which grows by their size.
-      await waitUntil(() => statSync(file).size - before > 4_000_000);
-      expect(statSync(path.join(`${file}-wal`)).size).toBeGreaterThan(0);
+      // …and the thread copies them into the file itself within moments: it grows by their size,
+      // and holds every one of them without its WAL.
+      await waitUntil(() => eventsInFileAlone(file) === 10_000, 10_000);
+      expect(statSync(file).size - before).toBeGreaterThan(4_000_000);
     } finally {
       await store.close();
     }
@@ -58,6 +74,20 @@ describe.skipIf(isPostgresRun())("SQLite checkpoints", () => {
   test("a thread that cannot checkpoint says so, so that its store checkpoints for itself again", async () => {
     const failure = await new Promise<unknown>((resolve) => new CheckpointThread(path.join(dir, "missing", "console.db"), resolve));
     expect(String(failure)).toMatch(/directory does not exist|unable to open/i);
+  });
+
+  test("a process that ends by closing its store gets past the close", async () => {
+    const file = path.join(dir, "ending.db");
+    migrateSqlite(file);
+    // Nothing but the store's thread is left to keep this process alive while the close awaits it.
+    const script = `
+      const { SqliteDeliveryStore } = await import("./lib/delivery/sqlite-store.ts");
+      const store = new SqliteDeliveryStore(process.argv[1]);
+      await store.close();
+      console.log("closed");
+    `;
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, file], { cwd: root });
+    expect(stdout.trim()).toBe("closed");
   });
 
   test("closing the store stops its thread and leaves a database every connection reads whole", async () => {

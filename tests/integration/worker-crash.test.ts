@@ -6,8 +6,9 @@ import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
 import { startBot, type TestBot } from "../support/bots";
-import { killHard, startWorker, waitUntil } from "../support/processes";
+import { killHard, startWorker } from "../support/processes";
 import { accessOf } from "../support/access";
+import { waitUntil } from "../support/wait";
 
 const EVENTS = 3000;
 let bot: TestBot | undefined;

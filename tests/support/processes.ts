@@ -24,12 +24,3 @@ export async function killHard(child: ChildProcess): Promise<void> {
   child.kill("SIGKILL");
   await exited;
 }
-
-/** Waits until a condition holds, checking every 20 ms. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

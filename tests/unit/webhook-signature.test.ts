@@ -10,9 +10,11 @@ describe("signBody", () => {
     expect(signBody(SECRET, BODY)).toBe("GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs=");
   });
 
-  test("signs the bytes: a string and its UTF-8 Buffer give the same signature", () => {
+  test("signs text beyond ASCII as the UTF-8 bytes a bot receives and checks", () => {
     const body = '{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[{"text":"こんにちは 👋"}]}';
-    expect(signBody(SECRET, Buffer.from(body, "utf8"))).toBe(signBody(SECRET, body));
+    const received = Buffer.from(body, "utf8");
+    expect(validateSignature(received, SECRET, signBody(SECRET, body))).toBe(true);
+    expect(validateSignature(received, SECRET, signBody(SECRET, Buffer.from(body, "latin1")))).toBe(false);
   });
 
   test("is what a bot built on @line/bot-sdk accepts, and only with the right secret", () => {
