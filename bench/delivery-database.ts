@@ -2,6 +2,7 @@
 // and PostgreSQL (pg). Plain SQL on the delivery tables; channels are made through lib/.
 import Database from "better-sqlite3";
 import pg from "pg";
+import { SqlStatus } from "../lib/delivery/lifecycle";
 import { sqliteTime } from "../lib/sqlite-time";
 
 /** An event run's sends, for the exactly-once check. */
@@ -31,9 +32,9 @@ export interface BenchDatabase {
 
 /** Whether a channel (the query's one parameter) has an event not finished, each status found in its partial index. */
 const unfinishedSql = (param: string) =>
-  `SELECT EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'pending' AND "channelId" = ${param})
-       OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'sending' AND "channelId" = ${param})
-       OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = 'retrying' AND "channelId" = ${param}) AS "unfinished"`;
+  `SELECT EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = ${param})
+       OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = ${param})
+       OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = ${param}) AS "unfinished"`;
 const DELIVERY_TABLES = ["WebhookEvent", "DeliveryAttempt", "ErrorStat", "ErrorStatHour", "NotificationGroup", "ChannelLease", "Dispatcher"];
 
 /** The bench's view of a SQLite file; reset only while no app or worker runs on it. */
@@ -44,7 +45,7 @@ export function openSqliteBenchDatabase(file: string): BenchDatabase {
     `SELECT
        (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))) AS "events",
        (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))
-          AND "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
+          AND "status" = ${SqlStatus.delivered} AND "attempts" = 1) AS "deliveredOnce",
        (SELECT count(*) FROM "DeliveryAttempt" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))
           AND "kind" = 'event') AS "attempts",
        (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "channelId" IN (SELECT "value" FROM json_each(@ids))
@@ -81,7 +82,7 @@ export function openPostgresBenchDatabase(url: string): BenchDatabase {
       const { rows } = await pool.query(
         `SELECT
            (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" = ANY($1)) AS "events",
-           (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" = ANY($1) AND "status" = 'delivered' AND "attempts" = 1) AS "deliveredOnce",
+           (SELECT count(*) FROM "WebhookEvent" WHERE "channelId" = ANY($1) AND "status" = ${SqlStatus.delivered} AND "attempts" = 1) AS "deliveredOnce",
            (SELECT count(*) FROM "DeliveryAttempt" WHERE "channelId" = ANY($1) AND "kind" = 'event') AS "attempts",
            (SELECT count(DISTINCT "webhookEventId") FROM "DeliveryAttempt" WHERE "channelId" = ANY($1) AND "kind" = 'event' AND "success") AS "distinctDelivered"`,
         [channelIds],

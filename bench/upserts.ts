@@ -16,6 +16,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { HOUR_MS } from "../lib/statistics/utc9";
+import { SqlStatus } from "../lib/delivery/lifecycle";
 import { PgDeliveryStore } from "../lib/delivery/pg-store";
 import { SqliteDeliveryStore } from "../lib/delivery/sqlite-store";
 import { sqliteTime } from "../lib/sqlite-time";
@@ -156,7 +157,7 @@ async function postgresTarget(): Promise<Target> {
       const { rows } = await client.query<{ first: number }>(
         `WITH made AS (
            INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "lockedBy", "lockedUntil")
-           SELECT 'bench-' || i, $1, 'message', '{}', 'sending', 'load', now(), 'bench', now() + interval '1 hour'
+           SELECT 'bench-' || i, $1, 'message', '{}', ${SqlStatus.sending}, 'load', now(), 'bench', now() + interval '1 hour'
            FROM generate_series(1, $2) AS i
            RETURNING "seq")
          SELECT min("seq") AS "first" FROM made`,
@@ -169,7 +170,7 @@ async function postgresTarget(): Promise<Target> {
       const hours = await client.query(`SELECT "hourStart", "reason", "detail", "count", "rows" FROM "ErrorStatHour"`);
       const { rows } = await client.query(
         `SELECT (SELECT count(*) FROM "DeliveryAttempt") AS "attempts",
-                (SELECT count(*) FROM "WebhookEvent" WHERE "status" = 'failed' AND "attempts" = 1) AS "failedOnce"`,
+                (SELECT count(*) FROM "WebhookEvent" WHERE "status" = ${SqlStatus.failed} AND "attempts" = 1) AS "failedOnce"`,
       );
       return {
         stats: stats.rows.map((r) => ({ ...r, windowStart: r.windowStart.getTime() })),
@@ -207,7 +208,7 @@ async function sqliteTarget(): Promise<Target> {
           .prepare(
             `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "lockedBy", "lockedUntil")
              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-             SELECT 'bench-' || i, ?, 'message', '{}', 'sending', 'load', ?, 'bench', ? FROM n`,
+             SELECT 'bench-' || i, ?, 'message', '{}', ${SqlStatus.sending}, 'load', ?, 'bench', ? FROM n`,
           )
           .run(events, CHANNEL_ID, now, sqliteTime(Date.now() + HOUR_MS));
       })();
@@ -220,7 +221,7 @@ async function sqliteTarget(): Promise<Target> {
         stats: stats.map((r) => ({ ...r, windowStart: Date.parse(r.windowStart) })),
         hours: hours.map((r) => ({ ...r, hourStart: Date.parse(r.hourStart) })),
         attempts: sqlite.prepare(`SELECT count(*) FROM "DeliveryAttempt"`).pluck().get() as number,
-        failedOnce: sqlite.prepare(`SELECT count(*) FROM "WebhookEvent" WHERE "status" = 'failed' AND "attempts" = 1`).pluck().get() as number,
+        failedOnce: sqlite.prepare(`SELECT count(*) FROM "WebhookEvent" WHERE "status" = ${SqlStatus.failed} AND "attempts" = 1`).pluck().get() as number,
       };
     },
     async dispose() {

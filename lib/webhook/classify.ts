@@ -66,7 +66,7 @@ const CLOSED = ["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ER
  * against a real misbehaving server reproduced (tests/integration/webhook-classification.test.ts)
  * or a sibling code Node documents for the same situation.
  */
-export const CLASSIFICATION_RULES: readonly Rule[] = [
+const CLASSIFICATION_RULES: readonly Rule[] = [
   { codes: [invalidUrl], detail: "Invalid URL syntax" },
 
   // Our own timers: which phase the deadline caught decides what it means to the user.
