@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startBot, type TestBot } from "../support/bots";
 import { arrange } from "./arrange";
-import { launchBrowser, signIn, signOut, url } from "./browser";
+import { launchBrowser, signIn, signOut, url, visit } from "./browser";
 
 // The console's Channel access token section, with the token checked by @line/bot-sdk as a
 // script would use it.
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 describe("channel access tokens in the console", () => {
   test("an Admin issues a long-lived token, shown once, and the SDK can use it", async () => {
-    await admin.goto(settingsUrl());
+    await visit(admin, settingsUrl());
     expect(await section(admin).getByText("No channel access token has been issued.").isVisible()).toBe(true);
     await section(admin).getByLabel("Token label").fill(LABEL);
     await section(admin).getByRole("button", { name: "Issue" }).click();
@@ -73,7 +73,7 @@ describe("channel access tokens in the console", () => {
 
   test("a Member sees the list but can neither issue nor revoke", async () => {
     const page = await signIn(browser, accounts.member, passwords[accounts.member]);
-    await page.goto(settingsUrl());
+    await visit(page, settingsUrl());
     expect(await tokenRows(page, LABEL).count()).toBe(1);
     expect(await section(page).getByRole("button", { name: "Issue" }).count()).toBe(0);
     expect(await section(page).getByRole("button", { name: /Revoke/ }).count()).toBe(0);
@@ -83,7 +83,7 @@ describe("channel access tokens in the console", () => {
 
   test("a Tester sees nothing of the tokens", async () => {
     const page = await signIn(browser, accounts.tester, passwords[accounts.tester]);
-    await page.goto(settingsUrl());
+    await visit(page, settingsUrl());
     await page.getByRole("heading", { name: "Webhook settings" }).waitFor();
     expect(await section(page).count()).toBe(0);
     expect(await page.getByText("Channel access token").count()).toBe(0);
@@ -92,7 +92,7 @@ describe("channel access tokens in the console", () => {
   });
 
   test("an Admin revokes the token: it leaves the list, and the SDK gets 401 at once", async () => {
-    await admin.goto(settingsUrl());
+    await visit(admin, settingsUrl());
     admin.once("dialog", (dialog) => dialog.accept());
     await section(admin).getByRole("button", { name: `Revoke ${LABEL}` }).click();
     await expect.poll(() => tokenRows(admin, LABEL).count()).toBe(0);

@@ -24,6 +24,17 @@ export function url(pathname: string): string {
   return `${inject("baseUrl")}${pathname}`;
 }
 
+/**
+ * Opens a page of the console (a path, or a whole URL) and waits until its loading skeleton has
+ * given way to the content: React reveals streamed content a moment after the document has
+ * loaded. Returns the navigation's response, for its status.
+ */
+export async function visit(page: Page, target: string) {
+  const response = await page.goto(target.startsWith("/") ? url(target) : target);
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached" });
+  return response;
+}
+
 /** Signs in through the sign-in page, as a person would, in a fresh browser context. */
 export async function signIn(browser: Browser, email: string, password: string): Promise<Page> {
   const context = await browser.newContext();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { acceptEvents } from "@/lib/delivery/ingest";
 import { startBot, type TestBot } from "../support/bots";
 import { arrange } from "./arrange";
-import { launchBrowser, signIn, url } from "./browser";
+import { launchBrowser, signIn, url, visit } from "./browser";
 
 let browser: Browser;
 let page: Page;
@@ -33,7 +33,7 @@ afterAll(async () => {
 describe("an event's history", () => {
   test("the Delivery log links a failed send to its event, where an Admin redelivers it", async () => {
     await expect.poll(() => bot.received.length, { timeout: 10_000 }).toBe(1);
-    await page.goto(url(`/channels/${channelId}/log`));
+    await visit(page, `/channels/${channelId}/log`);
     await page.getByRole("link", { name: eventId }).click();
     await page.waitForURL(url(`/channels/${channelId}/events/${eventId}`));
     await expect.poll(() => page.getByTestId("event-status").textContent()).toBe("Failed");

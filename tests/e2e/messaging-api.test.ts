@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, signIn, url } from "./browser";
+import { launchBrowser, signIn, url, visit } from "./browser";
 
 let browser: Browser;
 let page: Page;
@@ -59,7 +59,7 @@ describe("an Admin on Demo bot's Messaging API tab", () => {
   });
 
   test("is refused bad Webhook URLs with a clear message, and nothing is saved", async () => {
-    await page.goto(settingsUrl());
+    await visit(page, settingsUrl());
     const cases: [string, string][] = [
       ["example.com/callback", "is not a valid URL"],
       ["not a url", "must not contain spaces"],

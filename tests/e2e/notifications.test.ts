@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startBot, type TestBot } from "../support/bots";
 import { arrange } from "./arrange";
-import { launchBrowser, signIn, url } from "./browser";
+import { launchBrowser, signIn, url, visit } from "./browser";
 
 let browser: Browser;
 let page: Page;
@@ -36,7 +36,7 @@ async function groupCount(): Promise<number> {
 
 describe("error notification emails", () => {
   test("an Admin turns on Error notification in Basic settings, and it stays on", async () => {
-    await page.goto(url(`/channels/${channel.id}/basic`));
+    await visit(page, `/channels/${channel.id}/basic`);
     const toggle = page.getByRole("switch", { name: "Error notification", exact: true });
     expect(await toggle.getAttribute("aria-checked")).toBe("false");
     expect(await page.getByText("to every Admin").isVisible()).toBe(true);
@@ -49,7 +49,7 @@ describe("error notification emails", () => {
   });
 
   test("a failed webhook from the Simulator becomes an email in the Outbox", async () => {
-    await page.goto(url(`/channels/${channel.id}/simulator`));
+    await visit(page, `/channels/${channel.id}/simulator`);
     await page.getByLabel("New user's display name").fill("Alice");
     await page.getByRole("button", { name: "Add user" }).click();
     await page.getByLabel("Message text").fill("hello bot");
@@ -61,7 +61,7 @@ describe("error notification emails", () => {
     const { processDueNotifications } = await import("@/lib/notify/notifier");
     expect(await processDueNotifications(Date.now() + 6 * 60_000)).toBe(1);
 
-    await page.goto(url(`/channels/${channel.id}/basic`));
+    await visit(page, `/channels/${channel.id}/basic`);
     await page.getByRole("link", { name: "Outbox", exact: true }).click();
     await page.waitForURL(url(`/channels/${channel.id}/outbox`));
     const subject = "Messaging API: Your bot server returned no response or an error - Notify journey";
@@ -91,10 +91,10 @@ describe("error notification emails", () => {
 
   test("a Tester sees no Outbox: not in the navigation, and 404 at its address", async () => {
     const testerPage = await signIn(browser, tester.email, tester.password);
-    await testerPage.goto(url(`/channels/${channel.id}/basic`));
+    await visit(testerPage, `/channels/${channel.id}/basic`);
     expect(await testerPage.getByRole("link", { name: "Outbox", exact: true }).count()).toBe(0);
     expect(await testerPage.getByRole("switch", { name: "Error notification", exact: true }).isDisabled()).toBe(true);
-    const response = await testerPage.goto(url(`/channels/${channel.id}/outbox`));
+    const response = await visit(testerPage, `/channels/${channel.id}/outbox`);
     expect(response?.status()).toBe(404);
     await testerPage.context().close();
   });

@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { acceptEvents } from "@/lib/delivery/ingest";
 import { arrange } from "./arrange";
-import { launchBrowser, signIn, url } from "./browser";
+import { launchBrowser, signIn, visit } from "./browser";
 
 let browser: Browser;
 let page: Page;
@@ -36,7 +36,7 @@ describe("a page whose data cannot be read", () => {
     // A status no version of the lifecycle knows, as a faulty writer or a newer release would leave it:
     // reading the event fails on the server.
     await storeStatus("misplaced");
-    const response = await page.goto(url(`/channels/${channelId}/events/${eventId}`));
+    const response = await visit(page, `/channels/${channelId}/events/${eventId}`);
     expect(response?.status()).toBe(500);
 
     const card = page.getByRole("region", { name: "Webhook event" });
@@ -61,7 +61,7 @@ describe("a page whose data cannot be read", () => {
       `/channels/${channelId}/outbox/999999`,
       "/providers/no-such-provider",
     ]) {
-      const response = await page.goto(url(path));
+      const response = await visit(page, path);
       expect({ path, status: response?.status() }).toEqual({ path, status: 404 });
       expect(await page.getByRole("heading", { name: "Not found" }).isVisible()).toBe(true);
     }

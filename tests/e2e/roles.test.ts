@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { waitUntil } from "../support/wait";
-import { launchBrowser, signIn, signOut, url } from "./browser";
+import { launchBrowser, signIn, signOut, url, visit } from "./browser";
 
 let browser: Browser;
 let admin: Page;
@@ -10,7 +10,7 @@ const accounts: Record<string, string> = {};
 
 /** The Admin adds someone on the Roles tab and reads the one-time password the console shows. */
 async function addMember(email: string, role: "Admin" | "Member" | "Tester"): Promise<void> {
-  await admin.goto(url(`/channels/${channel.id}/roles`));
+  await visit(admin, `/channels/${channel.id}/roles`);
   await admin.getByLabel("Email address to add").fill(email);
   await admin.getByLabel("Role to give").selectOption({ label: role });
   await admin.getByRole("button", { name: "Add member" }).click();
@@ -31,10 +31,10 @@ beforeAll(async () => {
   await admin.getByRole("button", { name: "Create channel" }).click();
   await admin.waitForURL(/\/channels\/\d{10}\/messaging-api$/);
   channel.id = admin.url().match(/channels\/(\d{10})/)![1];
-  await admin.goto(url(`/channels/${channel.id}/basic`));
+  await visit(admin, `/channels/${channel.id}/basic`);
   channel.secret = (await admin.getByTestId("channel-secret").textContent()) ?? "";
   // The Tester's view is checked while aggregation is on, when an Admin would see Webhook errors.
-  await admin.goto(url(`/channels/${channel.id}/messaging-api`));
+  await visit(admin, `/channels/${channel.id}/messaging-api`);
   for (const name of ["Use webhook", "Error statistics aggregation"]) {
     const toggle = admin.getByRole("switch", { name, exact: true });
     await waitUntil(() => toggle.isEnabled());
@@ -71,29 +71,29 @@ describe("roles", () => {
 
   test("a Tester sees neither the secret nor Webhook errors", async () => {
     const page = await signIn(browser, "tester@example.com", accounts["tester@example.com"]);
-    await page.goto(url(`/channels/${channel.id}/basic`));
+    await visit(page, `/channels/${channel.id}/basic`);
     expect(await page.getByText("Only Admins can see the channel secret.").isVisible()).toBe(true);
     expect(await page.content()).not.toContain(channel.secret);
     const nav = page.getByRole("navigation", { name: "Channel" });
     expect(await nav.getByRole("link", { name: "Messaging API" }).isVisible()).toBe(true);
     expect(await nav.getByText("Webhook errors").count()).toBe(0);
 
-    await page.goto(url(`/channels/${channel.id}/messaging-api`));
+    await visit(page, `/channels/${channel.id}/messaging-api`);
     expect(await page.getByRole("switch", { name: "Use webhook" }).isDisabled()).toBe(true);
     expect(await page.getByRole("button", { name: "Edit" }).count()).toBe(0);
 
-    const response = await page.goto(url(`/channels/${channel.id}/webhook-errors`));
+    const response = await visit(page, `/channels/${channel.id}/webhook-errors`);
     expect(response?.status()).toBe(404);
     await signOut(page);
   });
 
   test("a Member sees Webhook errors but not the secret, and cannot change settings", async () => {
     const page = await signIn(browser, "member@example.com", accounts["member@example.com"]);
-    await page.goto(url(`/channels/${channel.id}/basic`));
+    await visit(page, `/channels/${channel.id}/basic`);
     expect(await page.content()).not.toContain(channel.secret);
     const nav = page.getByRole("navigation", { name: "Channel" });
     expect(await nav.getByRole("link", { name: "Webhook errors" }).isVisible()).toBe(true);
-    await page.goto(url(`/channels/${channel.id}/messaging-api`));
+    await visit(page, `/channels/${channel.id}/messaging-api`);
     expect(await page.getByRole("switch", { name: "Use webhook" }).isDisabled()).toBe(true);
     await signOut(page);
   });
@@ -106,7 +106,7 @@ describe("roles", () => {
 
     const page = await signIn(browser, "former@example.com", accounts["former@example.com"]);
     for (const tab of ["basic", "messaging-api", "roles", "webhook-errors"]) {
-      const response = await page.goto(url(`/channels/${channel.id}/${tab}`));
+      const response = await visit(page, `/channels/${channel.id}/${tab}`);
       expect(response?.status()).toBe(404);
     }
     expect(await page.content()).not.toContain("Roles bot");
@@ -115,12 +115,12 @@ describe("roles", () => {
   test("a wrong password is refused with a message", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(url("/login"));
+    await visit(page, "/login");
     await page.getByLabel("Email address").fill("admin@example.com");
     await page.getByLabel("Password").fill("wrong password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.locator("p[role=alert]").textContent()).toContain("incorrect");
-    const response = await page.goto(url(`/channels/${channel.id}/basic`));
+    const response = await visit(page, `/channels/${channel.id}/basic`);
     expect(response?.url()).toMatch(/\/login$/);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { signBody } from "@/lib/webhook/signature";
 import { startBot, type TestBot } from "../support/bots";
 import { arrange } from "./arrange";
-import { launchBrowser, signIn, url } from "./browser";
+import { launchBrowser, signIn, visit } from "./browser";
 
 let browser: Browser;
 let page: Page;
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe("the Simulator", () => {
   test("a simulated user's message reaches the bot, signed, and the outcome shows", async () => {
-    await page.goto(url(`/channels/${channel.id}/simulator`));
+    await visit(page, `/channels/${channel.id}/simulator`);
     await page.getByLabel("New user's display name").fill("Alice");
     await page.getByRole("button", { name: "Add user" }).click();
     await page.getByLabel("Message text").waitFor();
@@ -67,7 +67,7 @@ describe("the Simulator", () => {
   });
 
   test("Verify reports Success, then LINE's words for a 500, and is never counted", async () => {
-    await page.goto(url(`/channels/${channel.id}/messaging-api`));
+    await visit(page, `/channels/${channel.id}/messaging-api`);
     await page.getByRole("button", { name: "Verify" }).click();
     await expect.poll(() => page.getByTestId("verify-result").textContent(), { timeout: 10_000 }).toBe("Success");
     expect(JSON.parse(healthy.received.at(-1)!.body)).toEqual({ destination: channel.botUserId, events: [] });
@@ -82,7 +82,7 @@ describe("the Simulator", () => {
   });
 
   test("the Delivery log lists every request with its outcome", async () => {
-    await page.goto(url(`/channels/${channel.id}/log`));
+    await visit(page, `/channels/${channel.id}/log`);
     const rows = page.getByTestId("attempt");
     await expect.poll(() => rows.count()).toBe(6);
     expect(await rows.first().textContent()).toContain("error_status_code · 500");

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { startBot, type TestBot } from "../support/bots";
 import { arrange } from "./arrange";
-import { launchBrowser, url } from "./browser";
+import { launchBrowser, url, visit } from "./browser";
 
 // The app runs with TZ=America/Los_Angeles (global-setup) and the browser in London: the tab must
 // still show UTC+9.
@@ -21,7 +21,7 @@ let tester: { email: string; password: string };
 async function signInAt(email: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ timezoneId: BROWSER_ZONE, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const p = await ctx.newPage();
-  await p.goto(url("/login"));
+  await visit(p, "/login");
   await p.getByLabel("Email address").fill(email);
   await p.getByLabel("Password").fill(password);
   await p.getByRole("button", { name: "Sign in" }).click();
@@ -46,7 +46,7 @@ async function tableRows(p: Page): Promise<string[][]> {
 }
 
 async function sendFromSimulator(p: Page, text: string) {
-  await p.goto(url(`/channels/${channel.id}/simulator`));
+  await visit(p, `/channels/${channel.id}/simulator`);
   if ((await p.getByLabel("Message text").count()) === 0) {
     await p.getByLabel("New user's display name").fill("Alice");
     await p.getByRole("button", { name: "Add user" }).click();
@@ -83,7 +83,7 @@ afterAll(async () => {
 
 describe("the Webhook errors tab", () => {
   test("while aggregation is off it explains how to turn it on; an Admin turns it on", async () => {
-    await page.goto(url(`/channels/${channel.id}/webhook-errors`));
+    await visit(page, `/channels/${channel.id}/webhook-errors`);
     expect(await page.getByText("Error statistics aggregation is off").isVisible()).toBe(true);
     await page.getByRole("link", { name: "Messaging API" }).last().click();
     await page.waitForURL(url(`/channels/${channel.id}/messaging-api`));
@@ -102,7 +102,7 @@ describe("the Webhook errors tab", () => {
     await expect.poll(() => errorCount("request_timeout"), { timeout: 15_000 }).toBe(1);
     const sentAt = Date.now();
 
-    await page.goto(url(`/channels/${channel.id}/webhook-errors`));
+    await visit(page, `/channels/${channel.id}/webhook-errors`);
     expect(await page.getByText("All times are UTC+9").isVisible()).toBe(true);
     const legendTotal = (reason: string) =>
       page.getByTestId("legend-reason").filter({ hasText: reason }).locator(".we-legend-total").textContent();
@@ -174,7 +174,7 @@ describe("the Webhook errors tab", () => {
   });
 
   test("a link with a broken range or filter says what is wrong", async () => {
-    await page.goto(url(`/channels/${channel.id}/webhook-errors?range=90d&reason=timeout`));
+    await visit(page, `/channels/${channel.id}/webhook-errors?range=90d&reason=timeout`);
     const alert = page.getByRole("alert").filter({ hasText: "cannot be shown" });
     expect(await alert.textContent()).toContain('The range must be "24h"');
     const tsv = await page.request.get(url(`/api/channels/${channel.id}/webhook-errors/tsv?range=custom&from=2026-02-30T00:00&to=2026-03-01T00:00`));
@@ -184,7 +184,7 @@ describe("the Webhook errors tab", () => {
 
   test("a Tester gets 404 for the tab and its download", async () => {
     const { context: testerContext, page: testerPage } = await signInAt(tester.email, tester.password);
-    expect((await testerPage.goto(url(`/channels/${channel.id}/webhook-errors`)))?.status()).toBe(404);
+    expect((await visit(testerPage, `/channels/${channel.id}/webhook-errors`))?.status()).toBe(404);
     expect((await testerPage.request.get(url(`/api/channels/${channel.id}/webhook-errors/tsv`))).status()).toBe(404);
     expect((await testerPage.request.get(url(`/api/channels/${channel.id}/webhook-errors/stamp?since=0`))).status()).toBe(404);
     await testerContext.close();
