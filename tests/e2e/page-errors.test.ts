@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { acceptEvents } from "@/lib/delivery/ingest";
 import { arrange } from "./arrange";
 import { launchBrowser, signIn, visit } from "./browser";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 let browser: Browser;
 let page: Page;
@@ -49,7 +50,7 @@ describe("a page whose data cannot be read", () => {
     expect(html).not.toContain("Unknown webhook event status");
     expect(html).not.toContain("misplaced");
 
-    await storeStatus("skipped");
+    await storeStatus(EventStatus.skipped);
     await card.getByRole("button", { name: "Try again" }).click();
     await expect.poll(() => page.getByTestId("event-status").textContent()).toBe("Not sent (Use webhook was off)");
     expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);

@@ -12,6 +12,7 @@ import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { startBot, type TestBot } from "../support/bots";
 import { accessOf } from "../support/access";
 import { waitUntil } from "../support/wait";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 let admin: string;
 let providerId: string;
@@ -67,7 +68,7 @@ describe("the dispatcher", () => {
     expect(attempts).toHaveLength(50);
     expect(attempts.every((a) => a.success && a.statusCode === 200 && a.kind === "event")).toBe(true);
     const events = await db().webhookEvent.findMany({ where: { channelId: channel.id } });
-    expect(events.every((e) => e.status === "delivered" && e.attempts === 1)).toBe(true);
+    expect(events.every((e) => e.status === EventStatus.delivered && e.attempts === 1)).toBe(true);
     // The log shows each request exactly as the bot got it.
     const logged = await listAttempts(await accessOf(admin, channel.id), { limit: 50 });
     const sentById = new Map(bodies.map((b, i) => [b.events[0].webhookEventId as string, bot.received[i].body]));
@@ -86,12 +87,12 @@ describe("the dispatcher", () => {
     const [turnedOn] = (await acceptEvents(onAgain, texts(1, "on"), "api")).webhookEventIds;
     const d = dispatcher();
     d.start();
-    await waitUntil(async () => (await db().webhookEvent.count({ where: { webhookEventId: turnedOn, status: "delivered" } })) === 1);
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { webhookEventId: turnedOn, status: EventStatus.delivered } })) === 1);
     // Stopping waits for every send in flight: the bot has had all the dispatcher sent.
     await d.stop();
     expect(bot.received.map((r) => JSON.parse(r.body).events[0].message.text)).toEqual(["on0"]);
     const events = await db().webhookEvent.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" }, select: { status: true } });
-    expect(events.map((e) => e.status)).toEqual([...Array(5).fill("skipped"), "delivered"]);
+    expect(events.map((e) => e.status)).toEqual([...Array(5).fill(EventStatus.skipped), EventStatus.delivered]);
   });
 
   test("skips the events still waiting, redeliveries included, once Use webhook is turned off", async () => {
@@ -101,16 +102,16 @@ describe("the dispatcher", () => {
     await acceptEvents(channel, texts(4), "api");
     // One event already failed once and waits for its redelivery; one was delivered before.
     const [retrying, delivered] = await db().webhookEvent.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" } });
-    await db().webhookEvent.update({ where: { seq: retrying.seq }, data: { status: "retrying", attempts: 1, nextAttemptAt: new Date() } });
-    await db().webhookEvent.update({ where: { seq: delivered.seq }, data: { status: "delivered", attempts: 1 } });
+    await db().webhookEvent.update({ where: { seq: retrying.seq }, data: { status: EventStatus.retrying, attempts: 1, nextAttemptAt: new Date() } });
+    await db().webhookEvent.update({ where: { seq: delivered.seq }, data: { status: EventStatus.delivered, attempts: 1 } });
     await setWebhookSetting(await accessOf(admin, channel.id), "useWebhook", false);
     const d = dispatcher();
     d.start();
-    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: channel.id, status: "skipped" } })) === 3);
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: channel.id, status: EventStatus.skipped } })) === 3);
     await d.stop();
     expect(bot.received).toHaveLength(0);
     const events = await db().webhookEvent.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" }, select: { status: true } });
-    expect(events.map((e) => e.status)).toEqual(["skipped", "delivered", "skipped", "skipped"]);
+    expect(events.map((e) => e.status)).toEqual([EventStatus.skipped, EventStatus.delivered, EventStatus.skipped, EventStatus.skipped]);
   });
 
   test("counts failures into 60-second rows only while aggregation is on", async () => {
@@ -150,7 +151,7 @@ describe("the dispatcher", () => {
     const d = dispatcher(2);
     d.start();
     await waitUntil(async () => healthy.received.length >= 200);
-    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: stuck.id, status: "failed" } })) === 4);
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: stuck.id, status: EventStatus.failed } })) === 4);
     await d.stop();
     // The healthy channel did not wait for the hanging one: its bot was getting events while the
     // hanging channel's first sends were still waiting for their 2 s deadline.
@@ -175,7 +176,7 @@ describe("the dispatcher", () => {
     expect(next.map((e) => JSON.parse(e.event).message.text)).toEqual(["m4", "m5", "m6", "m7", "m8", "m9"]);
     const statuses = await db().webhookEvent.groupBy({ by: ["status"], where: { channelId: channel.id }, _count: true });
     expect([...first, ...next].every((e) => e.fresh)).toBe(true);
-    expect(statuses).toEqual([{ status: "pending", _count: 10 }]);
+    expect(statuses).toEqual([{ status: EventStatus.pending, _count: 10 }]);
   });
 
   test("a dispatcher that gives a channel up and takes it again sends what it had read but not sent", async () => {
@@ -197,6 +198,6 @@ describe("the dispatcher", () => {
     await d.stop();
     const ids = bot.received.map((r) => JSON.parse(r.body).events[0].webhookEventId as string);
     expect(ids).toEqual(accepted.webhookEventIds);
-    expect(await db().webhookEvent.count({ where: { channelId: channel.id, status: "delivered" } })).toBe(300);
+    expect(await db().webhookEvent.count({ where: { channelId: channel.id, status: EventStatus.delivered } })).toBe(300);
   });
 });

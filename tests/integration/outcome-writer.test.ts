@@ -8,6 +8,7 @@ import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 const USER = `U${"c".repeat(32)}`;
 let admin: string;
@@ -80,7 +81,7 @@ describe("the outcome writer", () => {
       orderBy: { seq: "asc" },
       select: { status: true, attempts: true },
     });
-    expect(events.map((e) => e.status)).toEqual([...Array(6).fill("delivered"), "failed", "failed"]);
+    expect(events.map((e) => e.status)).toEqual([...Array(6).fill(EventStatus.delivered), EventStatus.failed, EventStatus.failed]);
     expect(events.every((e) => e.attempts === 1)).toBe(true);
     const attempts = await db().deliveryAttempt.count({
       where: { webhookEventId: { in: [...delivered, ...failed].map((o) => o.attempt.webhookEventId!) } },
@@ -95,6 +96,6 @@ describe("the outcome writer", () => {
     const outcomes = await claimedOutcomes(store, "Not written", 1, 200);
     await expect(client.recordOutcomes(outcomes, Date.now())).rejects.toThrow();
     const event = await db().webhookEvent.findFirstOrThrow({ where: { seq: outcomes[0].seq } });
-    expect(event.status).toBe("sending");
+    expect(event.status).toBe(EventStatus.sending);
   });
 });

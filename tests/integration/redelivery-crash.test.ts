@@ -9,6 +9,7 @@ import { createUser } from "@/lib/auth/users";
 import { killHard, startWorker } from "../support/processes";
 import { accessOf } from "../support/access";
 import { waitUntil } from "../support/wait";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 const EVENTS = 20;
 let chaos: ChaosBot | undefined;
@@ -40,7 +41,7 @@ test("the chaos bot's flaky bot, killed worker and all: each event N+1 times, th
 
   // The first worker sends each event once; all fail and wait for their first redelivery.
   const first = startWorker(WORKER_SETTINGS, workers);
-  const retrying = () => db().webhookEvent.count({ where: { channelId: id, status: "retrying" } });
+  const retrying = () => db().webhookEvent.count({ where: { channelId: id, status: EventStatus.retrying } });
   await waitUntil(async () => (await retrying()) === EVENTS);
   await killHard(first);
   const beforeRestart = chaos.deliveries.length;
@@ -48,7 +49,7 @@ test("the chaos bot's flaky bot, killed worker and all: each event N+1 times, th
 
   // A new worker finds the schedule in the database and carries it on.
   startWorker(WORKER_SETTINGS, workers);
-  await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: id, status: "delivered" } })) === EVENTS);
+  await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: id, status: EventStatus.delivered } })) === EVENTS);
 
   const byEvent = new Map<string, boolean[]>();
   for (const d of chaos.deliveries) {

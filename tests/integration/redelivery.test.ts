@@ -12,6 +12,7 @@ import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { startBot, type TestBot } from "../support/bots";
 import { accessOf } from "../support/access";
 import { waitUntil } from "../support/wait";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 const USER = `U${"9".repeat(32)}`;
 const SCHEDULE = [150, 300, 450];
@@ -55,7 +56,7 @@ describe("webhook redelivery", () => {
     const [id] = (await acceptEvents(channel, [message("again")], "api")).webhookEventIds;
     const d = dispatcher();
     d.start();
-    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "delivered");
+    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === EventStatus.delivered);
     await d.stop();
 
     const events = bot.received.map((r) => JSON.parse(r.body).events[0]);
@@ -84,12 +85,12 @@ describe("webhook redelivery", () => {
     const [id] = (await acceptEvents(channel, [message("never")], "api")).webhookEventIds;
     const d = dispatcher();
     d.start();
-    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "failed");
+    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === EventStatus.failed);
     await new Promise((r) => setTimeout(r, 600));
     await d.stop();
     expect(bot.received).toHaveLength(1 + SCHEDULE.length);
     const event = await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } });
-    expect(event).toMatchObject({ status: "failed", attempts: 4, nextAttemptAt: null });
+    expect(event).toMatchObject({ status: EventStatus.failed, attempts: 4, nextAttemptAt: null });
   });
 
   test("without redelivery a failed event is sent once", async () => {
@@ -114,14 +115,14 @@ describe("webhook redelivery", () => {
     const slow = openDeliveryStore([60_000]);
     const d = new Dispatcher({ store: slow, channelConcurrency: 4, leaseMs: 30_000, pollMs: 25 });
     d.start();
-    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "retrying");
+    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === EventStatus.retrying);
     await setWebhookSetting(await accessOf(admin, channel.id), "webhookRedelivery", false);
     await new Promise((r) => setTimeout(r, 800));
     await d.stop();
     await slow.close();
     expect(bot.received).toHaveLength(1);
     expect(await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).toMatchObject({
-      status: "failed",
+      status: EventStatus.failed,
       nextAttemptAt: null,
     });
     // Nothing is left for a dispatcher to find later.
@@ -136,13 +137,13 @@ describe("webhook redelivery", () => {
     const [id] = (await acceptEvents(channel, [message("restart")], "api")).webhookEventIds;
     const first = dispatcher();
     first.start();
-    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "retrying");
+    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === EventStatus.retrying);
     await first.stop();
     expect(bot.received).toHaveLength(1);
 
     const second = dispatcher();
     second.start();
-    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === "delivered");
+    await waitUntil(async () => (await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } })).status === EventStatus.delivered);
     await second.stop();
     expect(bot.received.map((r) => JSON.parse(r.body).events[0].deliveryContext.isRedelivery)).toEqual([false, true]);
   });
@@ -155,7 +156,7 @@ describe("webhook redelivery", () => {
     // Make the old events due redeliveries, as a failed first send would have.
     await db().webhookEvent.updateMany({
       where: { webhookEventId: { in: old } },
-      data: { status: "retrying", attempts: 1, nextAttemptAt: new Date(Date.now() - 1000) },
+      data: { status: EventStatus.retrying, attempts: 1, nextAttemptAt: new Date(Date.now() - 1000) },
     });
     const fresh = (await acceptEvents(channel, Array.from({ length: 5 }, (_, i) => message(`fresh ${i}`)), "api")).webhookEventIds;
     const claimed = await store.claim(channel.id, "test", 5, Date.now(), 30_000);
@@ -202,11 +203,11 @@ describe("the redelivery schedule, on an injected clock", () => {
       await fail(claimed.seq, claimed.attempts, now);
       const event = await db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: id } });
       if (step === SCHEDULE.length) {
-        expect(event).toMatchObject({ status: "failed", nextAttemptAt: null, attempts: SCHEDULE.length + 1 });
+        expect(event).toMatchObject({ status: EventStatus.failed, nextAttemptAt: null, attempts: SCHEDULE.length + 1 });
         expect(await store.claim(channel.id, "clock", 10, now + 86_400_000, 30_000)).toEqual([]);
         break;
       }
-      expect(event.status).toBe("retrying");
+      expect(event.status).toBe(EventStatus.retrying);
       expect(event.nextAttemptAt!.getTime()).toBe(now + SCHEDULE[step]);
       // Not a millisecond early.
       expect(await store.claim(channel.id, "clock", 10, now + SCHEDULE[step] - 1, 30_000)).toEqual([]);

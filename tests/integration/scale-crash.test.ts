@@ -11,6 +11,7 @@ import { isPostgresRun } from "../support/database";
 import { killHard, startWorker } from "../support/processes";
 import { accessOf } from "../support/access";
 import { waitUntil } from "../support/wait";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 const EVENTS = 100_000;
 const CHANNELS = 8;
@@ -120,7 +121,7 @@ describe.skipIf(!isPostgresRun())("four workers sharing one PostgreSQL database"
     // The bot's own count first: counting 100k rows in the database every few milliseconds would
     // take a share of the two cores from the workers.
     await waitUntil(() => bot!.sends.size === EVENTS, 240_000);
-    await waitUntil(async () => (await db().webhookEvent.count({ where: { status: "delivered" } })) === EVENTS, 60_000);
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { status: EventStatus.delivered } })) === EVENTS, 60_000);
 
     // Every accepted event reached the bot.
     expect(bot.sends.size).toBe(EVENTS);

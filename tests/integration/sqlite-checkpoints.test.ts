@@ -11,6 +11,7 @@ import type { NewEvent } from "@/lib/delivery/store";
 import { migrateSqlite } from "@/lib/migrate";
 import { isPostgresRun } from "../support/database";
 import { waitUntil } from "../support/wait";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -23,7 +24,7 @@ const events = (n: number, from: number): NewEvent[] =>
     channelId: "checkpoints",
     type: "message",
     event: JSON.stringify({ type: "message", text: "x".repeat(400) }),
-    status: "pending",
+    status: EventStatus.pending,
     origin: "load",
     createdAt: Date.now(),
   }));

@@ -9,6 +9,7 @@ import { startBot, type TestBot } from "../support/bots";
 import { killHard, startWorker } from "../support/processes";
 import { accessOf } from "../support/access";
 import { waitUntil } from "../support/wait";
+import { EventStatus } from "@/lib/delivery/lifecycle";
 
 const EVENTS = 3000;
 let bot: TestBot | undefined;
@@ -56,7 +57,7 @@ describe("a worker killed mid-run", () => {
 
     startWorker(WORKER_SETTINGS, workers);
     await waitUntil(
-      async () => (await db().webhookEvent.count({ where: { channelId: id, status: "delivered" } })) === EVENTS,
+      async () => (await db().webhookEvent.count({ where: { channelId: id, status: EventStatus.delivered } })) === EVENTS,
       60_000,
     );
 
