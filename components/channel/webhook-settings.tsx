@@ -44,11 +44,14 @@ export function WebhookSettings({
   canEdit,
   canVerify,
   redeliverySchedule,
+  urlRefusal,
 }: {
   channelId: string;
   settings: Settings;
   canEdit: boolean;
   canVerify: boolean;
+  /** A sentence saying why the URL policy in force refuses to send to the saved URL, if it does. */
+  urlRefusal: string | null;
   /** The redelivery delays in words, e.g. ["10 s", "30 s", "2 min"]. */
   redeliverySchedule: string[];
 }) {
@@ -160,6 +163,11 @@ export function WebhookSettings({
                 </button>
               )}
             </div>
+          )}
+          {!editing && urlRefusal && (
+            <p className="error" data-testid="webhook-url-refusal">
+              {urlRefusal}
+            </p>
           )}
           {!editing && verification && <VerificationResult verification={verification} />}
         </div>

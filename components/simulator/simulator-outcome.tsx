@@ -10,7 +10,10 @@ import type { RecentEvent } from "@/lib/console/simulator";
 export function SimulatorOutcome({ event, showDetail }: { event: RecentEvent; showDetail: boolean }) {
   if (event.status === EventStatus.skipped) return <StatusLabel tone="muted">Not sent: Use webhook is off</StatusLabel>;
   if (isAwaitingFirstOutcome(event.status) || !event.last) return <StatusLabel tone="muted">Sending…</StatusLabel>;
-  const failure = showDetail && event.last.reason ? ` · ${event.last.reason} · ${event.last.detail}` : "";
+  const last = event.last;
+  // A failure with no reason is a send the URL policy refused; its detail says why.
+  const said = last.reason ? `${last.reason} · ${last.detail}` : last.success ? null : last.detail;
+  const failure = showDetail && said ? ` · ${said}` : "";
   if (event.status === EventStatus.retrying) {
     return <StatusLabel tone="danger">Failed{failure} · redelivery scheduled</StatusLabel>;
   }

@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "../db";
+import { env } from "../env";
+import { checkWebhookUrl } from "../webhook/url";
 import { REQUEST_EXCERPT_LENGTH } from "../delivery/attempt-record";
 import { assertCan, type ChannelAccess } from "./access";
 import { storedEventBody } from "../webhook/payload";
@@ -78,4 +80,26 @@ async function withEventRequests(channelId: string, attempts: AttemptView[]): Pr
     if (event === undefined) return a;
     return { ...a, requestExcerpt: storedEventBody(channel.botUserId, event, a.isRedelivery).slice(0, REQUEST_EXCERPT_LENGTH) };
   });
+}
+
+/**
+ * Why the URL policy in force sends nothing to the channel's saved Webhook URL, as a sentence for
+ * its row on the Messaging API tab, or null (Admins and Members). A URL saved under "local" may
+ * break the "line" rules as written; a name that resolves to a refused address looks public as
+ * written, and only the latest send to it shows the refusal.
+ */
+export async function findUrlRefusal(access: ChannelAccess): Promise<string | null> {
+  assertCan(access, "read");
+  const { webhookUrl } = access.channel;
+  const policy = env().webhookUrlPolicy;
+  if (webhookUrl === null || policy !== "line") return null;
+  const check = checkWebhookUrl(webhookUrl, policy);
+  if (!check.ok) return `Nothing is sent to this URL under the current URL policy: ${check.error}`;
+  const last = await db().deliveryAttempt.findFirst({
+    where: { channelId: access.channel.id, url: webhookUrl },
+    orderBy: { id: "desc" },
+    select: { success: true, reason: true, detail: true },
+  });
+  // A failed send without a reason of LINE's is one the URL policy refused; its detail says why.
+  return last && !last.success && last.reason === null ? `The last send to this URL was not made. ${last.detail}` : null;
 }

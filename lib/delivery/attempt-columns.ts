@@ -23,10 +23,11 @@ export const ATTEMPT_COLUMNS = [
   { name: "tlsMs", kind: "real", value: (a) => a.tlsMs ?? null },
   { name: "firstByteMs", kind: "real", value: (a) => a.firstByteMs ?? null },
   { name: "httpVersion", kind: "text", value: (a) => a.httpVersion ?? null },
-  { name: "success", kind: "boolean", value: (a) => a.failure === null },
+  { name: "success", kind: "boolean", value: (a) => a.failure === null && a.refusal === undefined },
   { name: "statusCode", kind: "integer", value: (a) => a.statusCode ?? null },
   { name: "reason", kind: "text", value: (a) => a.failure?.reason ?? null },
-  { name: "detail", kind: "text", value: (a) => a.failure?.detail ?? null },
+  // A refusal has no reason of LINE's: its row is a failure with no reason, its sentence the detail.
+  { name: "detail", kind: "text", value: (a) => a.failure?.detail ?? a.refusal ?? null },
   { name: "requestExcerpt", kind: "text", value: (a) => a.requestExcerpt },
   { name: "responseExcerpt", kind: "text", value: (a) => a.responseExcerpt ?? null },
 ] as const satisfies readonly AttemptColumn[];

@@ -33,7 +33,8 @@ export function attemptFromResult(
     firstByteMs: timings.firstByte,
     httpVersion: result.httpVersion,
     statusCode: result.statusCode,
-    failure: result.ok ? null : { reason: result.reason, detail: result.detail },
+    failure: result.ok || result.refusal !== undefined ? null : { reason: result.reason, detail: result.detail },
+    ...(!result.ok && result.refusal !== undefined ? { refusal: result.refusal } : {}),
     requestExcerpt: base.body === undefined ? "" : base.body.slice(0, REQUEST_EXCERPT_LENGTH),
     responseExcerpt:
       result.responseExcerpt === undefined || result.responseExcerpt.length <= RESPONSE_EXCERPT_LENGTH

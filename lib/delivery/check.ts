@@ -13,13 +13,21 @@ export type CheckResult = {
   statusCode: number;
   reason: Reason | null;
   detail: string;
-  /** What the console shows: `Success`, or LINE's text for the error. */
+  /**
+   * Set when the URL policy refused the request, which was never sent: the sentence saying what
+   * it refused and why. `reason` is then null and `detail` holds the same sentence.
+   */
+  refusal?: string;
+  /** What the console shows: `Success`, LINE's text for the error, or the refusal. */
   message: string;
 };
 
 /** LINE's words for a check's outcome. */
-export function describeCheck(result: Pick<CheckResult, "success" | "statusCode" | "reason" | "detail">): string {
+export function describeCheck(
+  result: Pick<CheckResult, "success" | "statusCode" | "reason" | "detail" | "refusal">,
+): string {
   if (result.success) return "Success";
+  if (result.refusal !== undefined) return result.refusal;
   if (result.reason === "error_status_code") {
     const text = STATUS_CODES[result.statusCode] ?? "Unknown";
     return `The webhook returned an HTTP status code other than 200.(${result.statusCode} ${text})`;
@@ -55,11 +63,13 @@ export async function checkWebhookEndpoint(
     // The check's answer matters more to the user than its log line.
     console.error("Could not log a webhook check:", error);
   }
+  const refusal = result.ok ? undefined : result.refusal;
   const outcome = {
     success: result.ok,
     statusCode: result.statusCode ?? 0,
-    reason: result.ok ? null : result.reason,
-    detail: result.ok ? String(result.statusCode) : result.detail,
+    reason: result.ok || refusal !== undefined ? null : result.reason,
+    detail: result.ok ? String(result.statusCode) : (refusal ?? result.detail),
+    ...(refusal !== undefined ? { refusal } : {}),
   };
   return { ...outcome, timestamp, message: describeCheck(outcome) };
 }

@@ -93,6 +93,12 @@ export function planOutcomes(
   const noticed: NoticeFailure[] = [];
   for (const { seq, attemptsBefore, attempt } of outcomes) {
     attempts.push(attempt);
+    // The URL policy refused the send: logged, but no failure of the bot to count, notify or
+    // redeliver (a redelivery would be refused the same way).
+    if (attempt.refusal !== undefined) {
+      events.push({ seq, status: EventStatus.failed, nextAttemptAt: null });
+      continue;
+    }
     const { failure } = attempt;
     if (!failure) {
       events.push({ seq, status: EventStatus.delivered, nextAttemptAt: null });

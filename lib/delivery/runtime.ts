@@ -48,6 +48,7 @@ export function sendSettings(): Omit<SendWebhookOptions, "url" | "body" | "secre
   return {
     connectTimeoutMs: config.webhookConnectTimeoutMs,
     dnsTimeoutMs: config.webhookDnsTimeoutMs,
+    urlPolicy: config.webhookUrlPolicy,
     ...(config.webhookDnsServers.length > 0 ? { dnsServers: config.webhookDnsServers } : {}),
   };
 }

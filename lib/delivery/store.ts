@@ -66,6 +66,11 @@ export type AttemptRecord = {
   httpVersion?: string;
   statusCode?: number;
   failure: Failure | null;
+  /**
+   * Set when the URL policy refused the send, which therefore never left: the sentence naming
+   * the address and the rule. `failure` is then null, for it is no failure of the bot.
+   */
+  refusal?: string;
   requestExcerpt: string;
   responseExcerpt?: string;
 };

@@ -53,8 +53,8 @@ export async function setWebhookEndpoint(channelId: string, input: string): Prom
 /**
  * Sends the signed empty-events request to `endpoint`, or to the saved Webhook URL when none is
  * given. Either URL is checked first, as the console would check it, so the strict policy also
- * keeps the test endpoint away from private hosts. Tests are logged and never counted in error
- * statistics.
+ * keeps the test endpoint away from private hosts; a name that only resolves to one is refused
+ * the same way, by the sender. Tests are logged and never counted in error statistics.
  */
 export async function testWebhookEndpoint(
   channelId: string,
@@ -69,6 +69,8 @@ export async function testWebhookEndpoint(
   const check = checkWebhookUrl(target, env().webhookUrlPolicy);
   if (!check.ok) return { ok: false, problem: check.error };
   const result = await checkWebhookEndpoint(channel, check.url, "test");
+  // Refused like a URL that fails the check above, though only its address gave it away.
+  if (result.refusal !== undefined) return { ok: false, problem: result.refusal };
   return {
     ok: true,
     value: {

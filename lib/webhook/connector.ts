@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import { connect as connectTls, type SecureContext } from "node:tls";
 import type { buildConnector } from "undici";
 import { SEND_ERROR_CODES, SendStageError, type SendStage } from "./classify";
+import { addressRefusalRule, hostRefusalRule, UrlPolicyRefusal, type UrlPolicy } from "./url";
 
 /** One connection being made, with what it has measured so far. */
 export type ConnectionAttempt = {
@@ -21,11 +22,17 @@ export type ConnectorSettings = {
   dnsServers: readonly string[] | undefined;
   /** Node's bundled CAs when undefined. */
   secureContext: SecureContext | undefined;
+  /**
+   * Under "line", every address the host resolves to is checked before connecting, and the
+   * connection goes to an address that was checked (no second lookup for a rebinding DNS to answer).
+   */
+  urlPolicy: UrlPolicy;
 };
 
 /**
  * An undici connector that connects the way undici's own does, but in visible phases (DNS, TCP,
- * TLS), each timed and each with its own timeout, so a failure says where it happened.
+ * TLS), each timed and each with its own timeout, so a failure says where it happened. Under the
+ * "line" URL policy it refuses, with a `UrlPolicyRefusal`, to connect to a non-public address.
  * `onAttempt` is told of each connection as it starts: undici calls the connector from inside
  * the `dispatch()` that needed the connection, so the caller knows which send it is for.
  */
@@ -69,6 +76,16 @@ class PhasedConnection implements ConnectionAttempt {
   }
 
   start(): void {
+    if (this.settings.urlPolicy === "line") {
+      const rule = hostRefusalRule(this.hostname);
+      if (rule !== null) {
+        this.finish(new UrlPolicyRefusal(this.hostname, rule));
+        return;
+      }
+      if (isIP(this.hostname)) this.connectTcp(this.hostname);
+      else this.resolve();
+      return;
+    }
     // IP literals and localhost need no DNS; net.connect reads localhost from /etc/hosts itself.
     if (isIP(this.hostname) || this.hostname === "localhost") this.connectTcp(this.hostname);
     else this.resolve();
@@ -80,12 +97,22 @@ class PhasedConnection implements ConnectionAttempt {
     this.timer = setTimeout(() => {
       this.finish(new SendStageError("dns", SEND_ERROR_CODES.timeout, `DNS query for ${hostname} timed out`));
     }, settings.dnsTimeoutMs);
-    resolveHost(hostname, settings).then(
-      (address) => {
+    const isChecked = settings.urlPolicy === "line";
+    resolveHost(hostname, settings, isChecked).then(
+      (addresses) => {
         if (this.isDone) return;
         clearTimeout(this.timer);
         this.dns = Math.round(performance.now() - dnsStarted);
-        this.connectTcp(address);
+        if (isChecked) {
+          for (const address of addresses) {
+            const rule = addressRefusalRule(address);
+            if (rule !== null) {
+              this.finish(new UrlPolicyRefusal(address, rule));
+              return;
+            }
+          }
+        }
+        this.connectTcp(addresses[0]);
       },
       (error: unknown) => this.finish(SendStageError.wrap("dns", error)),
     );
@@ -140,7 +167,7 @@ class PhasedConnection implements ConnectionAttempt {
     return this.stage === "tls" ? "tls" : "tcp";
   }
 
-  private finish(error: SendStageError | null, connected?: Socket): void {
+  private finish(error: SendStageError | UrlPolicyRefusal | null, connected?: Socket): void {
     if (this.isDone) return;
     this.isDone = true;
     clearTimeout(this.timer);
@@ -155,11 +182,16 @@ class PhasedConnection implements ConnectionAttempt {
   }
 }
 
-/** One address for a host: through the given DNS servers, or the system resolver (getaddrinfo). */
-async function resolveHost(hostname: string, settings: ConnectorSettings): Promise<string> {
+/**
+ * The addresses for a host, through the given DNS servers or the system resolver (getaddrinfo):
+ * the first is the one to connect to. Without `every`, only that one; with it, every address the
+ * host has, so that each can be checked (A and AAAA records both, from DNS servers).
+ */
+async function resolveHost(hostname: string, settings: ConnectorSettings, every: boolean): Promise<string[]> {
   if (!settings.dnsServers) {
     return new Promise((resolve, reject) => {
-      lookup(hostname, (error, address) => (error ? reject(error) : resolve(address)));
+      if (every) lookup(hostname, { all: true }, (error, found) => (error ? reject(error) : resolve(found.map((f) => f.address))));
+      else lookup(hostname, (error, address) => (error ? reject(error) : resolve([address])));
     });
   }
   const resolver = new Resolver({ timeout: settings.dnsTimeoutMs, tries: 1 });
@@ -167,22 +199,23 @@ async function resolveHost(hostname: string, settings: ConnectorSettings): Promi
   const cancel = setTimeout(() => resolver.cancel(), settings.dnsTimeoutMs + 50);
   try {
     const v4 = await resolveWith(resolver, "resolve4", hostname);
-    if (v4) return v4;
+    if (v4.length > 0 && !every) return v4.slice(0, 1);
     const v6 = await resolveWith(resolver, "resolve6", hostname);
-    if (v6) return v6;
+    const all = [...v4, ...(every ? v6 : v6.slice(0, 1))];
+    if (all.length > 0) return all;
     throw Object.assign(new Error(`queryA ENODATA ${hostname}`), { code: "ENODATA" });
   } finally {
     clearTimeout(cancel);
   }
 }
 
-/** The first address of one record type, or null when the name exists but has none of that type. */
-function resolveWith(resolver: Resolver, method: "resolve4" | "resolve6", hostname: string): Promise<string | null> {
+/** The addresses of one record type; none when the name exists but has none of that type. */
+function resolveWith(resolver: Resolver, method: "resolve4" | "resolve6", hostname: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     resolver[method](hostname, (error, addresses) => {
-      if (error?.code === "ENODATA") resolve(null);
+      if (error?.code === "ENODATA") resolve([]);
       else if (error) reject(error);
-      else resolve(addresses[0] ?? null);
+      else resolve(addresses);
     });
   });
 }

@@ -7,9 +7,16 @@ import { createSecureContext, rootCertificates, TLSSocket } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import { classifyFailure, errorMessage, SEND_ERROR_CODES, SendStageError, type SendStage } from "./classify";
 import { createPhasedConnector, type ConnectionAttempt, type ConnectorSettings } from "./connector";
-import { statusCodeFailure, type Reason } from "./reasons";
+import { failureOf, statusCodeFailure, type Reason } from "./reasons";
 import { signBody } from "./signature";
-import { webhookTargetOf, type WebhookTarget, type WebhookTargetCheck } from "./url";
+import {
+  targetRefusal,
+  UrlPolicyRefusal,
+  webhookTargetOf,
+  type UrlPolicy,
+  type WebhookTarget,
+  type WebhookTargetCheck,
+} from "./url";
 
 /** LINE's response deadline: a 2xx must be complete within 2 seconds of the send starting. */
 export const RESPONSE_TIMEOUT_MS = 2000;
@@ -46,6 +53,11 @@ export type SendWebhookOptions = {
   ca?: string | Buffer | ReadonlyArray<string | Buffer>;
   /** How much of the response body to keep; the rest is read and discarded. */
   maxResponseBytes?: number;
+  /**
+   * WEBHOOK_URL_POLICY; "local" when omitted. Under "line" a URL or an address the policy
+   * refuses is never connected to, and the send comes back with `refusal` set.
+   */
+  urlPolicy?: UrlPolicy;
 };
 
 /** Milliseconds per phase; a phase that did not happen (a reused connection, no TLS) is undefined. */
@@ -78,10 +90,16 @@ export type SendResult =
       httpVersion?: HttpVersion;
       /** What actually went wrong, for logs; never shown as the reason. */
       cause?: string;
+      /**
+       * Set when the URL policy refused the send before any connection: the sentence saying what
+       * it refused and why. Such a send is no failure of the bot; `reason` and `detail` then hold
+       * LINE's words for a URL it will not send to, for readers that know nothing of policies.
+       */
+      refusal?: string;
     };
 
 /** The settings a send's connection is made with; sends with equal ones share a pool. */
-type ConnectionOptions = Pick<SendWebhookOptions, "connectTimeoutMs" | "dnsTimeoutMs" | "dnsServers" | "ca">;
+type ConnectionOptions = Pick<SendWebhookOptions, "connectTimeoutMs" | "dnsTimeoutMs" | "dnsServers" | "ca" | "urlPolicy">;
 
 /**
  * Sends signed webhooks over connection pools of its own: one pool per distinct connection
@@ -117,6 +135,8 @@ export class WebhookSender {
     const started = performance.now();
     const found = this.targetOf(options.url);
     if (!found.ok) return refusedUrlResult(options.url, found.error, started);
+    const refusal = targetRefusal(found.target, options.urlPolicy ?? "local");
+    if (refusal !== null) return policyRefusalResult(refusal, { total: Math.round(performance.now() - started) });
     const agent = this.agentFor(options);
     return new Promise<SendResult>((resolve) => {
       const send = new WebhookSend(started, options, this.requestSockets, resolve);
@@ -153,7 +173,8 @@ export class WebhookSender {
       last.connectTimeoutMs === options.connectTimeoutMs &&
       last.dnsTimeoutMs === options.dnsTimeoutMs &&
       last.dnsServers === options.dnsServers &&
-      last.ca === options.ca
+      last.ca === options.ca &&
+      last.urlPolicy === options.urlPolicy
     ) {
       return last.agent;
     }
@@ -161,6 +182,7 @@ export class WebhookSender {
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       dnsTimeoutMs: options.dnsTimeoutMs ?? DEFAULT_DNS_TIMEOUT_MS,
       dnsServers: options.dnsServers ? [...options.dnsServers] : undefined,
+      urlPolicy: options.urlPolicy ?? "local",
     };
     // A malformed server list is our configuration's fault, not the bot's: say so now, by
     // throwing, rather than later as a failed send counted against the channel.
@@ -174,8 +196,8 @@ export class WebhookSender {
       agent = this.createAgent({ ...settings, secureContext });
       this.agents.set(key, agent);
     }
-    const { connectTimeoutMs, dnsTimeoutMs, dnsServers, ca } = options;
-    this.lastAgent = { agent, connectTimeoutMs, dnsTimeoutMs, dnsServers, ca };
+    const { connectTimeoutMs, dnsTimeoutMs, dnsServers, ca, urlPolicy } = options;
+    this.lastAgent = { agent, connectTimeoutMs, dnsTimeoutMs, dnsServers, ca, urlPolicy };
     return agent;
   }
 
@@ -354,6 +376,10 @@ class WebhookSend implements Dispatcher.DispatchHandler {
   /** Settles as the failure LINE would report for `error`. */
   fail(error: unknown): void {
     if (this.isSettled) return;
+    if (error instanceof UrlPolicyRefusal) {
+      this.settle(policyRefusalResult(error.message, this.timings()));
+      return;
+    }
     const { statusCode, keptBytes } = this;
     const failure = classifyFailure(explainHttpError(error, this.socket ?? this.attempt?.socket));
     this.settle({
@@ -421,6 +447,11 @@ function refusedUrlResult(raw: string, rule: string, started: number): SendResul
   const error = new SendStageError("url", SEND_ERROR_CODES.invalidUrl, `Invalid Webhook URL: ${raw}`);
   const timings = { total: Math.round(performance.now() - started) };
   return { ok: false, ...classifyFailure(error), timings, cause: `${error.message} (${rule})` };
+}
+
+/** The result for a send the URL policy refused: no failure of the bot, and nothing was sent. */
+function policyRefusalResult(refusal: string, timings: SendTimings): SendResult {
+  return { ok: false, ...failureOf("Invalid URL syntax"), timings, refusal, cause: refusal };
 }
 
 function isSuccess(statusCode: number): boolean {

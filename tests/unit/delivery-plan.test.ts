@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { canTransition, EVENT_STATUSES, EventStatus, type EventStatus as Status } from "@/lib/delivery/lifecycle";
+import { ATTEMPT_COLUMNS } from "@/lib/delivery/attempt-columns";
 import { decideAfterFailure, planOutcomes, type ChannelFlags } from "@/lib/delivery/outcome-plan";
 import type { AttemptRecord, EventOutcome } from "@/lib/delivery/store";
 import type { Failure } from "@/lib/webhook/reasons";
@@ -26,6 +27,14 @@ function outcome(seq: number, attemptsBefore: number, failure: Failure | null, c
     requestExcerpt: "",
   };
   return { seq, attemptsBefore, attempt };
+}
+
+const REFUSAL = "Refused by the URL policy: 127.0.0.1 is a loopback address (127.0.0.0/8).";
+
+/** A send the URL policy refused: no failure of the bot, only the refusal. */
+function refused(seq: number, attemptsBefore: number, channelId = "1000000001"): EventOutcome {
+  const { attempt } = outcome(seq, attemptsBefore, null, channelId);
+  return { seq, attemptsBefore, attempt: { ...attempt, refusal: REFUSAL } };
 }
 
 describe("the redelivery decision", () => {
@@ -99,6 +108,33 @@ describe("a batch's plan", () => {
       notices: [],
     },
     {
+      label: "a first send refused by the URL policy: failed, no redelivery, counted and noticed nowhere",
+      batch: [refused(1, 0)],
+      flags: flags(),
+      events: [{ seq: 1, status: "failed", nextAttemptAt: null }],
+      groups: 0,
+      notices: [],
+    },
+    {
+      label: "a redelivery refused by the URL policy at the schedule's end: no redelivery-stopped notice",
+      batch: [refused(1, 3)],
+      flags: flags(),
+      events: [{ seq: 1, status: "failed", nextAttemptAt: null }],
+      groups: 0,
+      notices: [],
+    },
+    {
+      label: "a refusal beside a failure: only the failure is counted and noticed",
+      batch: [refused(1, 0), outcome(2, 0, TIMEOUT)],
+      flags: flags(),
+      events: [
+        { seq: 1, status: "failed", nextAttemptAt: null },
+        { seq: 2, status: "retrying", nextAttemptAt: NOW + 1_000 },
+      ],
+      groups: 1,
+      notices: ["error"],
+    },
+    {
       label: "a channel that is gone: failed, counted nowhere",
       batch: [outcome(1, 0, TIMEOUT, "1999999999")],
       flags: flags(),
@@ -133,13 +169,27 @@ describe("a batch's plan", () => {
   });
 
   test("every status a plan writes is one the lifecycle allows an outcome to write", () => {
-    const batch = [outcome(1, 0, null), outcome(2, 0, TIMEOUT), outcome(3, 3, TIMEOUT)];
+    const batch = [outcome(1, 0, null), outcome(2, 0, TIMEOUT), outcome(3, 3, TIMEOUT), refused(4, 0)];
     const plan = planOutcomes(batch, flags(), SCHEDULE, NOW);
-    expect(plan.events.map((e) => e.status)).toEqual(["delivered", "retrying", "failed"]);
+    expect(plan.events.map((e) => e.status)).toEqual(["delivered", "retrying", "failed", "failed"]);
     for (const e of plan.events) {
       expect(canTransition("outcome", EventStatus.pending, e.status)).toBe(true);
       expect(canTransition("outcome", EventStatus.sending, e.status)).toBe(true);
     }
+  });
+});
+
+describe("a refused send's attempt-log row", () => {
+  test("is a failure with no reason of LINE's, its detail the refusal", () => {
+    const { attempt } = refused(1, 0);
+    const row = Object.fromEntries(ATTEMPT_COLUMNS.map((c) => [c.name, c.value(attempt)]));
+    expect(row).toMatchObject({ success: false, reason: null, detail: REFUSAL });
+  });
+
+  test("leaves other rows as they were", () => {
+    const row = (o: EventOutcome) => Object.fromEntries(ATTEMPT_COLUMNS.map((c) => [c.name, c.value(o.attempt)]));
+    expect(row(outcome(1, 0, null))).toMatchObject({ success: true, reason: null, detail: null });
+    expect(row(outcome(2, 0, TIMEOUT))).toMatchObject({ success: false, reason: "request_timeout", detail: "Request timeout" });
   });
 });
 

@@ -9,6 +9,7 @@ import { canManageChannel, canReadSettings } from "@/lib/console/roles";
 import { env } from "@/lib/env";
 import { formatDelay, formatUtc9 } from "@/lib/time";
 import { listAccessTokens } from "@/lib/console/tokens";
+import { findUrlRefusal } from "@/lib/console/attempts";
 
 export const metadata: Metadata = { title: "Messaging API" };
 
@@ -18,9 +19,10 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
   const { channel } = access;
   // Testers see nothing of the channel access tokens, not even that there are any.
   const canSeeTokens = can(access, "read");
-  const [periods, tokens] = await Promise.all([
+  const [periods, tokens, urlRefusal] = await Promise.all([
     listAggregationPeriods(access),
     canSeeTokens ? listAccessTokens(access) : [],
+    canSeeTokens ? findUrlRefusal(access) : null,
   ]);
   return (
     <>
@@ -36,6 +38,7 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
         canEdit={canManageChannel(channel.role)}
         canVerify={canReadSettings(channel.role)}
         redeliverySchedule={env().webhookRedeliverySchedule.map(formatDelay)}
+        urlRefusal={urlRefusal}
         settings={{
           webhookUrl: channel.webhookUrl,
           useWebhook: channel.useWebhook,
