@@ -72,6 +72,10 @@ function intSetting(name: string, fallback: number, min: number, max: number): n
 }
 
 const DEFAULT_DATA_DIR = "data";
+
+/** The data folder holds the database and the auth secret: only the console's own user may enter it. */
+export const DATA_DIR_MODE = 0o700;
+
 /** LINE keeps its schedule to itself; ours grows from seconds to an hour over about 1.5 hours. */
 export const DEFAULT_REDELIVERY_SCHEDULE = "10s,30s,2m,10m,30m,1h";
 
@@ -120,7 +124,7 @@ function readEnv(): Env {
 function readOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, "auth-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: DATA_DIR_MODE });
   const secret = randomBytes(32).toString("base64url");
   try {
     writeFileSync(file, secret, { mode: 0o600, flag: "wx" });

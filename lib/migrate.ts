@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { env } from "./env";
+import { DATA_DIR_MODE, env } from "./env";
 
 const MIGRATIONS_ROOT = path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma");
 const SQLITE_MIGRATIONS = path.join(MIGRATIONS_ROOT, "sqlite", "migrations");
@@ -16,11 +16,24 @@ function migrationFiles(dir: string): string[] {
 }
 
 /**
+ * The SQLite file holds channel secrets in clear, so it is made readable by its owner only; SQLite
+ * gives its -wal and -shm files the database file's permissions.
+ */
+const SQLITE_FILE_MODE = 0o600;
+
+/** Makes the SQLite file's folder and an empty file, private to this user, unless they exist. */
+function createPrivateFile(file: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: DATA_DIR_MODE });
+  // "a" creates the file with this mode when it is missing and leaves an existing one as it is.
+  closeSync(openSync(file, "a", SQLITE_FILE_MODE));
+}
+
+/**
  * Applies every committed migration not yet applied to the SQLite file, each in its own
  * transaction, and records it. Safe to call at every start; returns the names it applied.
  */
 export function migrateSqlite(file: string, dir = SQLITE_MIGRATIONS): string[] {
-  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ":memory:") createPrivateFile(file);
   const sqlite = new Database(file, { timeout: 10_000 });
   try {
     sqlite.pragma("journal_mode = WAL");

@@ -10,6 +10,7 @@ import { assertCan, can, type ChannelAccess } from "./access";
 import { isRole, type Role } from "./roles";
 import { checkWebhookEndpoint, type CheckResult } from "../delivery/check";
 import { checkWebhookUrl } from "../webhook/url";
+import { hitRateLimit } from "../http/rate-limit";
 import type { WebhookSetting } from "./webhook-settings";
 
 /** A channel as one member sees it: the secret only for those allowed to see it. */
@@ -189,8 +190,8 @@ export async function listAggregationPeriods(access: ChannelAccess): Promise<Agg
 }
 
 /**
- * Verify: sends the signed empty-events request to the saved Webhook URL (Admins and Members).
- * Never counted in error statistics.
+ * Verify: sends the signed empty-events request to the saved Webhook URL (Admins and Members),
+ * at most as often as the test endpoint may. Never counted in error statistics.
  */
 export async function verifyWebhook(access: ChannelAccess): Promise<CheckResult> {
   assertCan(access, "read");
@@ -200,5 +201,10 @@ export async function verifyWebhook(access: ChannelAccess): Promise<CheckResult>
     select: { id: true, botUserId: true, channelSecret: true, webhookUrl: true },
   });
   if (!channel.webhookUrl) throw new InputError("Set a Webhook URL first.");
+  const limit = await hitRateLimit(channel.id, "webhookVerify");
+  if (!limit.allowed) {
+    const minutes = Math.max(1, Math.ceil((limit.resetAt - Date.now()) / 60_000));
+    throw new InputError(`Verify can be used ${limit.limit} times an hour. Try again in ${minutes} min.`);
+  }
   return checkWebhookEndpoint(channel, channel.webhookUrl, "verify");
 }

@@ -65,13 +65,59 @@ export async function requireChannelToken(req: Request): Promise<string> {
   return channelId;
 }
 
-/** Reads a JSON body of at most `maxBytes`; an empty body reads as `undefined`. */
-export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+function bodyTooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, `The request body must be at most ${maxBytes} bytes.`);
+}
+
+/**
+ * Reads a request's body, counting bytes as they arrive, chunked bodies included: a 413 is thrown
+ * once more than `maxBytes` have come, so nothing larger is ever held in memory.
+ */
+export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new ApiError(413, `The request body must be at most ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new ApiError(413, `The request body must be at most ${maxBytes} bytes.`);
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      // The rest is left unread rather than cancelled: cancelling would close the connection
+      // before the 413 could be written to it.
+      if (size > maxBytes) throw bodyTooLarge(maxBytes);
+      chunks.push(read.value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Whether a Content-Type header names JSON (`application/json`, or a `+json` type). */
+function isJsonType(contentType: string): boolean {
+  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+  return mediaType === "application/json" || /^application\/[\w.+-]+\+json$/.test(mediaType);
+}
+
+function unsupportedMediaType(): ApiError {
+  return new ApiError(415, "The request body must be sent as application/json.");
+}
+
+/**
+ * Reads a JSON body of at most `maxBytes`; an empty body reads as `undefined`. A body of another
+ * content type is a 415, refused before it is read.
+ */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const contentType = req.headers.get("content-type");
+  if (contentType !== null && !isJsonType(contentType)) throw unsupportedMediaType();
+  const text = new TextDecoder().decode(await readBodyBytes(req, maxBytes));
   if (text.trim() === "") return undefined;
+  // A body without a type may be anything; only an absent body needs none.
+  if (contentType === null) throw unsupportedMediaType();
   try {
     return JSON.parse(text);
   } catch {

@@ -13,11 +13,13 @@ const HOUR_MS = 60 * MINUTE_MS;
 
 /**
  * The test endpoint sends a real request to someone's server, so it gets LINE's tight limit
- * (60 per hour); reading and setting the endpoint only touch our database, and so does the script
- * endpoint, whose requests carry up to 1,000 events each.
+ * (60 per hour), and so does the console's Verify, which sends the same request; reading and
+ * setting the endpoint only touch our database, and so does the script endpoint, whose requests
+ * carry up to 1,000 events each.
  */
 export const RATE_LIMITS = {
   webhookTest: { limit: 60, windowMs: HOUR_MS },
+  webhookVerify: { limit: 60, windowMs: HOUR_MS },
   webhookEndpoint: { limit: 1000, windowMs: MINUTE_MS },
   scriptEvents: { limit: 1000, windowMs: MINUTE_MS },
 } as const satisfies Record<string, RateLimit>;

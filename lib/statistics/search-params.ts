@@ -14,6 +14,15 @@ export type RangePreset = keyof typeof RANGE_PRESETS;
 
 export const DEFAULT_PRESET: RangePreset = "24h";
 
+/** The last instant a Date can hold: a time in a link beyond it names no time at all. */
+export const LATEST_TIME_MS = 8.64e15;
+
+/**
+ * The earliest year a custom range may name. Years written with leading zeros (0000–0099) would
+ * otherwise be read as 1900–1999, and no error is older than the epoch.
+ */
+const EARLIEST_YEAR = 1970;
+
 /** A custom range may cover up to a year (a leap year included), a bar a day. */
 export const MAX_CUSTOM_RANGE_MS = 366 * DAY_MS;
 
@@ -58,7 +67,7 @@ export function reasonOfDetail(detail: string): Reason | null {
   return STATUS_CODE.test(detail) ? "error_status_code" : null;
 }
 
-const cursorSchema = z.tuple([z.number().int().nonnegative(), z.string().max(100), z.string().max(200)]);
+const cursorSchema = z.tuple([z.number().int().nonnegative().max(LATEST_TIME_MS), z.string().max(100), z.string().max(200)]);
 
 /** A row's position as an opaque, URL-safe token. */
 export function encodeCursor(cursor: RowCursor): string {
@@ -126,6 +135,10 @@ function resolveCustomRange(from: string | undefined, to: string | undefined, no
   if (fromMs === null) problems.push(`The start "${from}" is not a date and time of the form YYYY-MM-DDTHH:mm (UTC+9).`);
   if (toMs === null) problems.push(`The end "${to}" is not a date and time of the form YYYY-MM-DDTHH:mm (UTC+9).`);
   if (fromMs === null || toMs === null) return null;
+  const tooEarly = (text: string) => Number(text.slice(0, 4)) < EARLIEST_YEAR;
+  if (tooEarly(from)) problems.push(`The start "${from}" is before ${EARLIEST_YEAR}: no errors are that old.`);
+  if (tooEarly(to)) problems.push(`The end "${to}" is before ${EARLIEST_YEAR}: no errors are that old.`);
+  if (problems.length > 0) return null;
   if (toMs <= fromMs) problems.push("The end of the range must be after its start.");
   else if (toMs - fromMs > MAX_CUSTOM_RANGE_MS) problems.push("A custom range can be at most 366 days long.");
   else if (fromMs >= now) problems.push("The range starts in the future: no errors can be there yet.");

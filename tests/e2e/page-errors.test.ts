@@ -64,7 +64,8 @@ describe("a page whose data cannot be read", () => {
     ]) {
       const response = await visit(page, path);
       expect({ path, status: response?.status() }).toEqual({ path, status: 404 });
-      expect(await page.getByRole("heading", { name: "Not found" }).isVisible()).toBe(true);
+      // The not-found page of a streamed route is drawn by the browser once its scripts have run.
+      await expect.poll(() => page.getByRole("heading", { name: "Not found" }).isVisible(), { timeout: 10_000 }).toBe(true);
     }
   });
 });

@@ -1,4 +1,6 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import Database from "better-sqlite3";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -78,5 +80,41 @@ describe("migrations", () => {
     } finally {
       await dropScratchDatabase(url);
     }
+  });
+});
+
+describe("secrets at rest", () => {
+  /** A file's permission bits, as `ls -l` would show them in octal. */
+  const modeOf = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
+  test("a new SQLite database gets a folder only its owner may enter, and files only its owner may read", () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "console-modes-")), "data");
+    const file = path.join(dir, "console.db");
+    migrateSqlite(file);
+    expect(modeOf(dir)).toBe("700");
+    // The -wal and -shm files exist while a connection is open, as they do while the console runs.
+    const open = new Database(file);
+    try {
+      open.exec(`CREATE TABLE "written" ("x" INTEGER)`);
+      const files = readdirSync(dir).sort();
+      expect(files).toEqual(["console.db", "console.db-shm", "console.db-wal"]);
+      for (const name of files) expect({ name, mode: modeOf(path.join(dir, name)) }).toEqual({ name, mode: "600" });
+    } finally {
+      open.close();
+    }
+  });
+
+  test("the data folder made for the generated auth secret is private too, whatever the database", () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "console-modes-")), "data");
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir };
+    delete childEnv.NEXTAUTH_SECRET;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", 'import("./lib/env.ts").then((m) => m.env())'], {
+      cwd: process.cwd(),
+      env: childEnv,
+      encoding: "utf8",
+    });
+    expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+    expect(modeOf(dir)).toBe("700");
+    expect(modeOf(path.join(dir, "auth-secret"))).toBe("600");
   });
 });

@@ -64,6 +64,12 @@ describe("the tab's URL", () => {
     [{ reason: "request_timeout", detail: "500" }, /The detail "500" belongs to error_status_code, not to request_timeout\./],
     [{ reason: ["request_timeout", "unclassified"] }, /"reason" is given more than once/],
     [{ before: "not-a-cursor" }, /not valid\. Start again from the newest rows/],
+    // Past the last instant a Date holds: the query would have no time to compare with.
+    [{ before: encodeCursor({ windowStart: 8.64e15 + 1, reason: "a", detail: "b" }) }, /not valid\. Start again from the newest rows/],
+    [{ after: encodeCursor({ windowStart: Number.MAX_SAFE_INTEGER, reason: "a", detail: "b" }) }, /not valid\. Start again from the newest rows/],
+    // Years written with leading zeros are not read as 19xx.
+    [{ range: "custom", from: "0099-11-20T00:00", to: "0099-11-21T00:00" }, /The start "0099-11-20T00:00" is before 1970/],
+    [{ range: "custom", from: "2026-11-20T00:00", to: "0026-11-21T00:00" }, /The end "0026-11-21T00:00" is before 1970/],
     [{ before: encodeCursor({ windowStart: 1, reason: "a", detail: "b" }), after: encodeCursor({ windowStart: 1, reason: "a", detail: "b" }) }, /either "before" or "after"/],
   ])("%j is refused with a clear message", (search, message) => {
     const parsed = parse(search);

@@ -1,4 +1,4 @@
-import { apiRoute, jsonResponse, otherMethods, type ApiContext } from "@/lib/http/api";
+import { apiRoute, jsonResponse, otherMethods, readBodyBytes, type ApiContext } from "@/lib/http/api";
 import { issueTokenForClientCredentials } from "@/lib/console/tokens";
 
 // This endpoint answers errors in OAuth's shape, as channel-access-token.yml defines it.
@@ -6,13 +6,16 @@ function oauthError(context: ApiContext, error: string, description: string) {
   return jsonResponse(400, { error, error_description: description }, context);
 }
 
+// A channel ID, a secret and a grant type fit in far less.
+const MAX_BODY_BYTES = 4 * 1024;
+
 /** Issues a short-lived channel access token for a channel ID and secret (client credentials). */
 export const POST = apiRoute<Record<string, never>>(async (req, _params, context) => {
   const type = req.headers.get("content-type") ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded")) {
     return oauthError(context, "invalid_request", "send the body as application/x-www-form-urlencoded");
   }
-  const form = new URLSearchParams(await req.text());
+  const form = new URLSearchParams(new TextDecoder().decode(await readBodyBytes(req, MAX_BODY_BYTES)));
   const clientId = form.get("client_id");
   const clientSecret = form.get("client_secret");
   if (!form.get("grant_type") || !clientId || !clientSecret) {

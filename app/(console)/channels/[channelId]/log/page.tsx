@@ -12,6 +12,16 @@ export const metadata: Metadata = { title: "Delivery log" };
 /** Sends shown per page; a full page links to the next. */
 const PAGE_SIZE = 50;
 
+/** Request IDs are 32-bit integers in both databases: a larger `before` names no request. */
+const MAX_ATTEMPT_ID = 2_147_483_647;
+
+/** The request a page starts before, or null when `before` is not the ID of one. */
+function readBefore(before: string): number | null {
+  if (!/^\d+$/.test(before)) return null;
+  const id = Number(before);
+  return id >= 1 && id <= MAX_ATTEMPT_ID ? id : null;
+}
+
 export default async function DeliveryLogPage({
   params,
   searchParams,
@@ -23,8 +33,8 @@ export default async function DeliveryLogPage({
   const { before } = await searchParams;
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  const beforeId = before && /^\d+$/.test(before) ? Number(before) : undefined;
-  const attempts = await listAttempts(access, { before: beforeId, limit: PAGE_SIZE });
+  const beforeId = typeof before === "string" ? readBefore(before) : null;
+  const attempts = await listAttempts(access, { before: beforeId ?? undefined, limit: PAGE_SIZE });
   return (
     <section className="card" aria-label="Delivery log">
       <h2>Delivery log</h2>
@@ -32,6 +42,11 @@ export default async function DeliveryLogPage({
         Every request sent to the bot server, newest first. Times are UTC+9. Verify and API tests are listed but never
         counted in error statistics.
       </p>
+      {before !== undefined && beforeId === null && (
+        <p className="error" role="alert">
+          This link&apos;s page of requests does not exist, so the newest requests are shown.
+        </p>
+      )}
       <DataTable
         headers={["Time (UTC+9)", "Kind", "Outcome", "Duration", "Phases"]}
         rows={attempts}
