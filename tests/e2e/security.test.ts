@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { encodeCursor } from "@/lib/statistics/search-params";
 import { startBot, type TestBot } from "../support/bots";
 import { arrange } from "./arrange";
-import { launchBrowser, signIn, url } from "./browser";
+import { launchBrowser, signIn, url, visit } from "./browser";
 
 // Far more than any endpoint takes, and more than the loopback socket's buffers hold.
 const ATTACK_BYTES = 32 * 1024 * 1024;
@@ -196,13 +196,13 @@ describe("pages defend themselves in the browser", () => {
   });
 
   test("the console works under the policy: its tabs render and act with nothing refused", async () => {
-    await page.goto(url(`/channels/${channel.id}/messaging-api`));
+    await visit(page, `/channels/${channel.id}/messaging-api`);
     await page.getByRole("heading", { name: "Webhook settings" }).waitFor();
     await page.getByRole("button", { name: "Verify" }).click();
     await expect.poll(() => page.getByTestId("verify-result").textContent(), { timeout: 10_000 }).toBe("Success");
-    await page.goto(url(`/channels/${channel.id}/webhook-errors`));
+    await visit(page, `/channels/${channel.id}/webhook-errors`);
     await page.getByRole("heading", { name: "Webhook errors" }).waitFor();
-    await page.goto(url(`/channels/${channel.id}/log`));
+    await visit(page, `/channels/${channel.id}/log`);
     await page.getByTestId("attempt").first().waitFor();
     expect(pageErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
   });
@@ -218,19 +218,19 @@ describe("crafted query values are refused, never a 500", () => {
 
   test("a Webhook errors cursor beyond the last time a Date holds gets the tab's notice", async () => {
     const cursor = encodeCursor({ windowStart: 9e15, reason: "error_status_code", detail: "500" });
-    const response = await page.goto(url(`/channels/${channel.id}/webhook-errors?before=${cursor}`));
+    const response = await visit(page, `/channels/${channel.id}/webhook-errors?before=${cursor}`);
     expect(response?.status()).toBe(200);
     expect(await page.getByRole("region", { name: "Webhook errors" }).getByRole("alert").textContent()).toContain("The page of rows in this link is not valid.");
   });
 
   test("a custom range in the year 0099 is refused, not read as 1999", async () => {
-    const response = await page.goto(url(`/channels/${channel.id}/webhook-errors?range=custom&from=0099-01-01T00:00&to=0099-01-02T00:00`));
+    const response = await visit(page, `/channels/${channel.id}/webhook-errors?range=custom&from=0099-01-01T00:00&to=0099-01-02T00:00`);
     expect(response?.status()).toBe(200);
     expect(await page.getByRole("region", { name: "Webhook errors" }).getByRole("alert").textContent()).toContain('The start "0099-01-01T00:00" is before 1970');
   });
 
   test("the Delivery log's before beyond any request ID gets a notice and the newest requests", async () => {
-    const response = await page.goto(url(`/channels/${channel.id}/log?before=99999999999999999999`));
+    const response = await visit(page, `/channels/${channel.id}/log?before=99999999999999999999`);
     expect(response?.status()).toBe(200);
     expect(await page.getByRole("region", { name: "Delivery log" }).getByRole("alert").textContent()).toContain("This link's page of requests does not exist");
     expect(await page.getByTestId("attempt").count()).toBeGreaterThan(0);
@@ -244,7 +244,7 @@ describe("Verify is rate-limited like the test endpoint", () => {
     // One Verify went out above; use the rest of the hour's allowance.
     while ((await hitRateLimit(channel.id, "webhookVerify")).remaining > 0);
     const sent = bot.received.length;
-    await page.goto(url(`/channels/${channel.id}/messaging-api`));
+    await visit(page, `/channels/${channel.id}/messaging-api`);
     await page.getByRole("button", { name: "Verify" }).click();
     const settings = page.getByRole("region", { name: "Webhook settings" });
     await expect.poll(() => settings.getByRole("alert").textContent(), { timeout: 10_000 }).toMatch(/Verify can be used 60 times an hour\. Try again in \d+ min\./);
