@@ -50,12 +50,10 @@ export function openedGroupSpan(notice: Notice, now: number): { openedAt: number
   return { openedAt: notice.firstAt, lastAt: Math.max(notice.lastAt, now) };
 }
 
-/** Whether a group opened at `openedAt` is closed at `now`, so its email may go. */
-export function isGroupClosed(openedAt: number, now: number): boolean {
-  return !joinsGroup(openedAt, now);
-}
-
-/** Groups opened at or before this instant are closed at `now` (`isGroupClosed`, as a bound). */
+/**
+ * Groups opened at or before this instant are closed at `now`, so their email may go: exactly
+ * those a failure at `now` would no longer join (`joinsGroup`), as a bound for a query.
+ */
 export function closedGroupsOpenedBy(now: number): number {
   return now - NOTIFICATION_GROUP_MS;
 }

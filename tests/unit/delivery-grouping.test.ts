@@ -5,7 +5,6 @@ import type { ClaimedEvent } from "@/lib/delivery/store";
 import {
   closedGroupsOpenedBy,
   groupNotices,
-  isGroupClosed,
   joinableAfter,
   joinsGroup,
   openedGroupSpan,
@@ -80,7 +79,6 @@ describe("the 5-minute notification groups", () => {
     // The bound the stores' SQL uses says the same.
     expect(opened > joinableAfter(at)).toBe(joins);
     // A group is closed, and its email due, exactly when a failure would no longer join it.
-    expect(isGroupClosed(opened, at)).toBe(!joins);
     expect(opened <= closedGroupsOpenedBy(at)).toBe(!joins);
   });
 
