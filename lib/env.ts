@@ -43,6 +43,12 @@ export type Env = {
   /** SMTP server for notification emails (smtp://user:pass@host:port); unset keeps mail in the local outbox. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** How many proxies in front of the console append to X-Forwarded-For; 0 trusts no such header. */
+  trustedProxyHops: number;
+  /** Session cookies are `Secure` (and `__Secure-` named) when the console is served over https. */
+  secureCookies: boolean;
+  /** How long an invitation link stays valid. */
+  invitationTtlMs: number;
 };
 
 /** "30s,2m,10m,1h" → milliseconds. */
@@ -117,6 +123,9 @@ function readEnv(): Env {
     consoleUrl: (e.CONSOLE_URL ?? e.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, ""),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM ?? "LINE Webhook Console <no-reply@localhost>",
+    trustedProxyHops: intSetting("TRUSTED_PROXY_HOPS", 0, 0, 10),
+    secureCookies: (e.NEXTAUTH_URL ?? "").startsWith("https://"),
+    invitationTtlMs: intSetting("INVITATION_TTL_HOURS", 7 * 24, 1, 90 * 24) * 3_600_000,
   };
 }
 

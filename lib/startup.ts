@@ -3,7 +3,9 @@ import { db } from "./db";
 import { startDispatcher, startDispatcherThreads } from "./delivery/runtime";
 import { env } from "./env";
 import { CHANNEL_ID_PATTERN, CHANNEL_SECRET_PATTERN, newBotUserId, newChannelId, newChannelSecret } from "./ids";
+import { recordPeerAddresses } from "./http/peer-address";
 import { migrateDatabase } from "./migrate";
+import { passwordProblem } from "./auth/password-rules";
 import { createUser } from "./auth/users";
 
 export type InitialData = {
@@ -31,6 +33,8 @@ export async function prepareDatabase(): Promise<InitialData | null> {
   if (!CHANNEL_SECRET_PATTERN.test(demoChannelSecret)) {
     throw new Error("DEMO_CHANNEL_SECRET must be 32 lowercase hexadecimal digits.");
   }
+  const problem = config.adminPassword ? passwordProblem(config.adminPassword, config.adminEmail) : null;
+  if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
   const { user, password } = await createUser(config.adminEmail, config.adminPassword);
   await db().provider.create({
     data: {
@@ -75,6 +79,7 @@ export function describeInitialData(data: InitialData): string {
 
 /** Everything the app process does once when it starts. */
 export async function startConsole(): Promise<void> {
+  recordPeerAddresses();
   const created = await prepareDatabase();
   if (created) console.log(describeInitialData(created));
   const { dispatcher } = env();

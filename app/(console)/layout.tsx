@@ -14,7 +14,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <span className="brand-mark">LINE</span> Webhook Console
         </Link>
         <div className="topbar-user">
-          <span>{user.email}</span>
+          <Link href="/account" aria-label={`Account of ${user.email}`}>
+            {user.email}
+          </Link>
           <SignOutButton />
         </div>
       </header>

@@ -4,7 +4,8 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-export function LoginForm() {
+/** The sign-in form; a refusal (too many tries, a busy console) is shown in the server's words. */
+export function LoginForm({ next }: { next: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -21,10 +22,10 @@ export function LoginForm() {
     });
     setPending(false);
     if (!result || result.error) {
-      setError("The email address or password is incorrect.");
+      setError(!result || result.error === "CredentialsSignin" ? "The email address or password is incorrect." : result.error);
       return;
     }
-    router.replace("/providers");
+    router.replace(next);
     router.refresh();
   }
 

@@ -3,35 +3,45 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import {
-  addMemberAction,
   changeRoleAction,
+  inviteMemberAction,
   removeMemberAction,
+  revokeInvitationAction,
 } from "@/app/(console)/channels/[channelId]/actions";
 import { RoleBadge } from "@/components/ui/role-badge";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/console/roles";
 
 type Member = { userId: string; email: string; name: string; role: Role };
+type Invitation = { id: string; email: string; role: Role; invitedBy: string; expiresAt: string };
+type CreatedInvitation = { email: string; url: string; expiresAt: string };
 
-/** The channel's members; Admins add people by email, change roles and remove members. */
+/**
+ * The channel's members and the invitations not yet accepted; Admins invite people by email,
+ * change roles, withdraw invitations and remove members.
+ */
 export function RolesTable({
   channelId,
   members,
+  invitations,
   canEdit,
   currentUserId,
 }: {
   channelId: string;
   members: Member[];
+  invitations: Invitation[];
   canEdit: boolean;
   currentUserId: string;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [created, setCreated] = useState<CreatedInvitation | null>(null);
   const [pending, startTransition] = useTransition();
 
   function run(action: () => Promise<{ ok: true; data: unknown } | { ok: false; error: string }>, done?: (data: unknown) => void) {
     setError(null);
     setNotice(null);
+    setCreated(null);
     startTransition(async () => {
       const result = await action();
       if (!result.ok) return setError(result.error);
@@ -106,6 +116,59 @@ export function RolesTable({
           {notice}
         </p>
       )}
+      {created && (
+        <div className="notice stack" role="status" data-testid="invitation-created">
+          <p>
+            {created.email} is invited. The link below was emailed to them; it is shown only now. It works once, until{" "}
+            {created.expiresAt}.
+          </p>
+          <div className="row">
+            <input readOnly value={created.url} aria-label="Invitation link" onFocus={(event) => event.currentTarget.select()} />
+            <button className="button" type="button" onClick={() => void navigator.clipboard?.writeText(created.url)}>
+              Copy
+            </button>
+          </div>
+        </div>
+      )}
+      {canEdit && invitations.length > 0 && (
+        <>
+          <h3>Invitations not yet accepted</h3>
+          <table data-testid="invitations">
+            <thead>
+              <tr>
+                <th>Email address</th>
+                <th>Role</th>
+                <th>Invited by</th>
+                <th>Link works until (UTC+9)</th>
+                <th aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.map((invitation) => (
+                <tr key={invitation.id}>
+                  <td>{invitation.email}</td>
+                  <td>
+                    <RoleBadge role={invitation.role} />
+                  </td>
+                  <td>{invitation.invitedBy}</td>
+                  <td>{invitation.expiresAt}</td>
+                  <td style={{ textAlign: "right" }}>
+                    <button
+                      className="button"
+                      type="button"
+                      disabled={pending}
+                      aria-label={`Withdraw the invitation of ${invitation.email}`}
+                      onClick={() => run(() => revokeInvitationAction(channelId, invitation.id))}
+                    >
+                      Withdraw
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       {canEdit && (
         <form
           className="row"
@@ -115,20 +178,15 @@ export function RolesTable({
             const form = new FormData(formElement);
             const input = { email: String(form.get("email") ?? ""), role: String(form.get("role") ?? "") };
             run(
-              () => addMemberAction(channelId, input),
+              () => inviteMemberAction(channelId, input),
               (data) => {
                 formElement.reset();
-                const created = (data as { createdPassword: string | null }).createdPassword;
-                setNotice(
-                  created
-                    ? `Added ${input.email}. A new account was created; its password is ${created} (shown only now).`
-                    : `Added ${input.email}.`,
-                );
+                setCreated(data as CreatedInvitation);
               },
             );
           }}
         >
-          <input name="email" type="email" aria-label="Email address to add" placeholder="Email address" style={{ maxWidth: 280 }} />
+          <input name="email" type="email" aria-label="Email address to invite" placeholder="Email address" style={{ maxWidth: 280 }} />
           <select name="role" aria-label="Role to give" defaultValue="MEMBER" style={{ maxWidth: 140 }}>
             {ROLES.map((role) => (
               <option key={role} value={role}>
@@ -137,7 +195,7 @@ export function RolesTable({
             ))}
           </select>
           <button className="button primary" type="submit" disabled={pending}>
-            Add member
+            Invite
           </button>
         </form>
       )}

@@ -2,13 +2,20 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "../env";
-import { authenticate } from "./users";
+import { clientAddress } from "./client-address";
+import { guardedSignIn } from "./sign-in-guard";
 
-/** next-auth's configuration: email and password, sessions in a signed, encrypted cookie. */
+/** How long a session lasts, in seconds. */
+export const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
+
+/**
+ * next-auth's configuration: email and password, sessions in a signed, encrypted cookie that
+ * carries the account's session version, which the server compares on every request.
+ */
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().authSecret,
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/login" },
     providers: [
       CredentialsProvider({
@@ -17,15 +24,23 @@ export function authOptions(): NextAuthOptions {
           email: { label: "Email address", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
-          return authenticate(credentials.email, credentials.password);
+          // A refusal's message reaches the sign-in form, which shows it as it is.
+          return guardedSignIn(credentials.email, credentials.password, clientAddress(req.headers ?? {}, env().trustedProxyHops));
         },
       }),
     ],
     callbacks: {
+      jwt({ token, user }) {
+        if (user?.sessionVersion !== undefined) token.sv = user.sessionVersion;
+        return token;
+      },
       session({ session, token }) {
-        if (session.user && token.sub) session.user.id = token.sub;
+        if (session.user && token.sub) {
+          session.user.id = token.sub;
+          session.user.sessionVersion = token.sv;
+        }
         return session;
       },
     },

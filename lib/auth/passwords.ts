@@ -6,12 +6,53 @@ const N = 32768;
 const R = 8;
 const P = 1;
 
-function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LENGTH, { N: n, r, p, maxmem: 256 * n * r }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+/**
+ * Each derivation holds 32 MiB and one of libuv's four threads for about 50 ms, so a flood of
+ * sign-ins could take the process's memory and its file and DNS work with it. At most this many
+ * run at once in a process…
+ */
+export const MAX_RUNNING_HASHES = 4;
+/** …and at most this many more wait for a turn; any further one is refused at once. */
+export const MAX_WAITING_HASHES = 8;
+
+/** A password could not be checked now because too many checks are running or waiting. */
+export class HashBusyError extends Error {
+  constructor() {
+    super("The console is checking many passwords at once. Try again in a few seconds.");
+    this.name = "HashBusyError";
+  }
+}
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function takeTurn(): Promise<void> {
+  if (running < MAX_RUNNING_HASHES) {
+    running += 1;
+    return;
+  }
+  if (waiting.length >= MAX_WAITING_HASHES) throw new HashBusyError();
+  // The finishing derivation hands its turn over, so `running` stays counted.
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function endTurn(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+}
+
+async function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  await takeTurn();
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      scrypt(password, salt, KEY_LENGTH, { N: n, r, p, maxmem: 256 * n * r }, (err, key) =>
+        err ? reject(err) : resolve(key),
+      );
+    });
+  } finally {
+    endTurn();
+  }
 }
 
 /** Hashes a password with scrypt and a random salt, in a self-describing string. */

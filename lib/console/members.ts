@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { db, transaction } from "../db";
 import { InputError, NotFoundError, parseInput } from "../errors";
-import { createUser } from "../auth/users";
+import { createInvitation, type CreatedInvitation } from "../auth/invitations";
 import { assertCan, type ChannelAccess } from "./access";
 import { isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
 
@@ -28,35 +28,48 @@ export async function listMembers(access: ChannelAccess): Promise<MemberView[]> 
     }));
 }
 
-const addSchema = z.object({
+const inviteSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address."),
   role: z.enum(ROLES, { message: "Choose Admin, Member or Tester." }),
 });
 
 /**
- * Gives a person a role in the channel (Admins). When no account uses the email yet, one is
- * created and its generated password is returned so the Admin can pass it on.
+ * Invites a person to the channel with a role (Admins). Whether or not the address has an
+ * account, the answer is the same single-use link, shown once and emailed to the address: the
+ * invitee chooses their own password or signs in with theirs. Nothing tells the Admin which.
  */
-export async function addMember(
-  access: ChannelAccess,
-  input: { email: string; role: string },
-): Promise<{ createdPassword: string | null }> {
-  const { email, role } = parseInput(addSchema, input);
+export async function inviteMember(access: ChannelAccess, input: { email: string; role: string }): Promise<CreatedInvitation> {
+  const { email, role } = parseInput(inviteSchema, input);
   assertCan(access, "manage");
-  const channelId = access.channel.id;
-  let user = await db().user.findUnique({ where: { email }, select: { id: true } });
-  let createdPassword: string | null = null;
-  if (!user) {
-    const created = await createUser(email);
-    user = { id: created.user.id };
-    createdPassword = created.password;
-  }
-  const existing = await db().channelMember.findUnique({
-    where: { channelId_userId: { channelId, userId: user.id } },
+  const member = await db().channelMember.findFirst({
+    where: { channelId: access.channel.id, user: { email } },
+    select: { userId: true },
   });
-  if (existing) throw new InputError(`${email} is already a member of this channel.`);
-  await db().channelMember.create({ data: { channelId, userId: user.id, role } });
-  return { createdPassword };
+  if (member) throw new InputError(`${email} is already a member of this channel.`);
+  return createInvitation(access.channel, email, role, access.user.email);
+}
+
+/** An invitation not yet accepted, as the Roles tab lists it. */
+export type PendingInvitation = { id: string; email: string; role: Role; invitedBy: string; expiresAt: Date };
+
+/** The channel's invitations that can still be accepted (Admins). */
+export async function listInvitations(access: ChannelAccess, now: Date = new Date()): Promise<PendingInvitation[]> {
+  assertCan(access, "manage");
+  const rows = await db().invitation.findMany({
+    where: { channelId: access.channel.id, acceptedAt: null, expiresAt: { gt: now } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, email: true, role: true, invitedBy: true, expiresAt: true },
+  });
+  return rows.filter((row): row is PendingInvitation => isRole(row.role));
+}
+
+/** Withdraws an invitation (Admins): its link stops working at once. */
+export async function revokeInvitation(access: ChannelAccess, invitationId: string): Promise<void> {
+  assertCan(access, "manage");
+  const { count } = await db().invitation.deleteMany({
+    where: { id: invitationId, channelId: access.channel.id, acceptedAt: null },
+  });
+  if (count === 0) throw new NotFoundError("This invitation does not exist.");
 }
 
 /**

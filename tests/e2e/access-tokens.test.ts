@@ -27,16 +27,14 @@ function sdkClient(channelAccessToken: string) {
 
 beforeAll(async () => {
   const setup = await arrange();
-  const { addMember } = await import("@/lib/console/members");
+  const { joinChannel } = await import("../support/access");
   bot = await startBot();
   channelId = (await setup.channelFor("Token bot", bot.url)).id;
   for (const [role, email] of [
     ["MEMBER", accounts.member],
     ["TESTER", accounts.tester],
   ] as const) {
-    const { createdPassword } = await addMember(await setup.accessOf(setup.adminId, channelId), { email, role });
-    if (!createdPassword) throw new Error(`${email} already had an account; this test needs a fresh one.`);
-    passwords[email] = createdPassword;
+    passwords[email] = (await joinChannel(await setup.accessOf(setup.adminId, channelId), email, role)).password;
   }
   browser = await launchBrowser();
   const credentials = inject("admin");

@@ -15,10 +15,9 @@ beforeAll(async () => {
   setup = await arrange();
   failing = await startBot((_req, res) => void res.writeHead(503).end("Service Unavailable"));
   channel = await setup.channelFor("Notify journey", failing.url);
-  const { addMember } = await import("@/lib/console/members");
+  const { joinChannel } = await import("../support/access");
   const email = "notify-tester@example.com";
-  const { createdPassword } = await addMember(await setup.accessOf(setup.adminId, channel.id), { email, role: "TESTER" });
-  tester = { email, password: createdPassword ?? "" };
+  tester = { email, password: (await joinChannel(await setup.accessOf(setup.adminId, channel.id), email, "TESTER")).password };
   browser = await launchBrowser();
   const admin = inject("admin");
   page = await signIn(browser, admin.email, admin.password);

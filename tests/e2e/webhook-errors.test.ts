@@ -66,10 +66,9 @@ beforeAll(async () => {
   failing = await startBot((_req, res) => void res.writeHead(500).end("Internal Server Error"));
   hanging = await startBot(() => "hang");
   channel = await setup.channelFor("Errors journey", failing.url);
-  const { addMember } = await import("@/lib/console/members");
+  const { joinChannel } = await import("../support/access");
   const email = "errors-tester@example.com";
-  const { createdPassword } = await addMember(await setup.accessOf(setup.adminId, channel.id), { email, role: "TESTER" });
-  tester = { email, password: createdPassword ?? "" };
+  tester = { email, password: (await joinChannel(await setup.accessOf(setup.adminId, channel.id), email, "TESTER")).password };
   browser = await launchBrowser();
   const admin = inject("admin");
   ({ context, page } = await signInAt(admin.email, admin.password));

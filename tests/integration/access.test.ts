@@ -4,7 +4,7 @@ import type { ChannelAccess } from "@/lib/console/access";
 import { listAttempts } from "@/lib/console/attempts";
 import { createChannel, listAggregationPeriods, setWebhookSetting, updateWebhookUrl, verifyWebhook } from "@/lib/console/channels";
 import { redeliverEvent } from "@/lib/console/events";
-import { addMember, listMembers } from "@/lib/console/members";
+import { listMembers } from "@/lib/console/members";
 import { createProvider } from "@/lib/console/providers";
 import { listRecentSimulatorEvents, listSimulatedUsers } from "@/lib/console/simulator";
 import { issueAccessToken, listAccessTokens } from "@/lib/console/tokens";
@@ -14,7 +14,7 @@ import { listOutbox } from "@/lib/notify/outbox";
 import { setErrorNotification } from "@/lib/notify/settings";
 import { getErrorChart } from "@/lib/statistics/queries";
 import { parseWebhookErrorsSearch } from "@/lib/statistics/search-params";
-import { accessOf } from "../support/access";
+import { accessOf, joinChannel } from "../support/access";
 
 type Who = "admin" | "member" | "tester" | "outsider";
 const users = {} as Record<Who, string>;
@@ -30,8 +30,8 @@ beforeAll(async () => {
   await updateWebhookUrl(admin, "http://127.0.0.1:9/callback");
   await setWebhookSetting(admin, "useWebhook", true);
   await setWebhookSetting(admin, "errorStatisticsAggregation", true);
-  await addMember(admin, { email: "rule-member@example.com", role: "MEMBER" });
-  await addMember(admin, { email: "rule-tester@example.com", role: "TESTER" });
+  await joinChannel(admin, "rule-member@example.com", "MEMBER");
+  await joinChannel(admin, "rule-tester@example.com", "TESTER");
   const id = (email: string) => db().user.findUniqueOrThrow({ where: { email } }).then((u) => u.id);
   users.member = await id("rule-member@example.com");
   users.tester = await id("rule-tester@example.com");

@@ -9,10 +9,9 @@ import {
 } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { InputError, NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/console/members";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
-import { accessOf } from "../support/access";
+import { accessOf, joinChannel } from "../support/access";
 
 let admin: string;
 let member: string;
@@ -25,8 +24,8 @@ beforeAll(async () => {
   outsider = (await createUser("outsider@example.com", "x")).user.id;
   const provider = await createProvider(admin, "Acme");
   channelId = (await createChannel(admin, provider.id, { name: "Shop bot", description: "", email: "" })).id;
-  await addMember(await accessOf(admin, channelId), { email: "member@example.com", role: "MEMBER" });
-  await addMember(await accessOf(admin, channelId), { email: "tester@example.com", role: "TESTER" });
+  await joinChannel(await accessOf(admin, channelId), "member@example.com", "MEMBER");
+  await joinChannel(await accessOf(admin, channelId), "tester@example.com", "TESTER");
   member = (await db().user.findUniqueOrThrow({ where: { email: "member@example.com" } })).id;
   tester = (await db().user.findUniqueOrThrow({ where: { email: "tester@example.com" } })).id;
 });

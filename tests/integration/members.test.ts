@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { createChannel } from "@/lib/console/channels";
 import { NotFoundError } from "@/lib/errors";
-import { addMember, changeRole, listMembers, removeMember } from "@/lib/console/members";
+import { changeRole, inviteMember, listInvitations, listMembers, removeMember } from "@/lib/console/members";
 import { createProvider, listProviders } from "@/lib/console/providers";
-import { authenticate, createUser } from "@/lib/auth/users";
-import { accessOf } from "../support/access";
+import { createUser } from "@/lib/auth/users";
+import { accessOf, joinChannel } from "../support/access";
 
 let admin: string;
 let channelId: string;
@@ -13,6 +13,9 @@ beforeAll(async () => {
   admin = (await createUser("owner@example.com", "owner-password")).user.id;
   const provider = await createProvider(admin, "Roles provider");
   channelId = (await createChannel(admin, provider.id, { name: "Roles bot", description: "", email: "" })).id;
+  await createUser("existing@example.com", "existing-password");
+  await joinChannel(await accessOf(admin, channelId), "new.person@example.com", "TESTER");
+  await joinChannel(await accessOf(admin, channelId), "existing@example.com", "MEMBER");
 });
 
 const roleOf = async (email: string) =>
@@ -21,45 +24,29 @@ const idOf = async (email: string) =>
   (await listMembers(await accessOf(admin, channelId))).find((m) => m.email === email)!.userId;
 
 describe("roles", () => {
-  test("adding a new email creates an account whose password works once passed on", async () => {
-    const { createdPassword } = await addMember(await accessOf(admin, channelId), { email: "New.Person@Example.com", role: "TESTER" });
-    expect(createdPassword).toMatch(/^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
+  test("invited people join with the role they were invited with", async () => {
     expect(await roleOf("new.person@example.com")).toBe("TESTER");
-    expect(await authenticate("new.person@example.com", createdPassword!)).toMatchObject({
-      email: "new.person@example.com",
-    });
-    expect(await authenticate("new.person@example.com", "wrong")).toBeNull();
-  });
-
-  test("adding an existing account creates no password", async () => {
-    await createUser("existing@example.com", "pw");
-    expect(await addMember(await accessOf(admin, channelId), { email: "existing@example.com", role: "MEMBER" })).toEqual({
-      createdPassword: null,
-    });
-  });
-
-  test("refuses duplicates, bad emails and unknown roles", async () => {
-    await expect(accessOf(admin, channelId).then((access) => addMember(access, { email: "existing@example.com", role: "ADMIN" }))).rejects.toThrow(
-      "already a member",
-    );
-    await expect(accessOf(admin, channelId).then((access) => addMember(access, { email: "nope", role: "ADMIN" }))).rejects.toThrow(
-      "Enter a valid email address.",
-    );
-    await expect(accessOf(admin, channelId).then((access) => addMember(access, { email: "x@example.com", role: "OWNER" }))).rejects.toThrow(
-      "Choose Admin, Member or Tester.",
-    );
     expect(await roleOf("existing@example.com")).toBe("MEMBER");
-    expect(await roleOf("x@example.com")).toBeUndefined();
   });
 
-  test("Members and Testers cannot manage roles", async () => {
+  test("refuses members, bad emails and unknown roles, and invites nobody for them", async () => {
+    const invite = (email: string, role: string) => accessOf(admin, channelId).then((access) => inviteMember(access, { email, role }));
+    await expect(invite("Existing@Example.com", "ADMIN")).rejects.toThrow("existing@example.com is already a member of this channel.");
+    await expect(invite("nope", "ADMIN")).rejects.toThrow("Enter a valid email address.");
+    await expect(invite("x@example.com", "OWNER")).rejects.toThrow("Choose Admin, Member or Tester.");
+    expect(await roleOf("existing@example.com")).toBe("MEMBER");
+    expect(await listInvitations(await accessOf(admin, channelId))).toEqual([]);
+  });
+
+  test("Members and Testers cannot manage roles or invite", async () => {
     const member = await idOf("existing@example.com");
     const tester = await idOf("new.person@example.com");
     await expect(accessOf(member, channelId).then((access) => changeRole(access, tester, "ADMIN"))).rejects.toBeInstanceOf(NotFoundError);
     await expect(accessOf(tester, channelId).then((access) => removeMember(access, member))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(accessOf(member, channelId).then((access) => addMember(access, { email: "y@example.com", role: "ADMIN" }))).rejects.toBeInstanceOf(
+    await expect(accessOf(member, channelId).then((access) => inviteMember(access, { email: "y@example.com", role: "ADMIN" }))).rejects.toBeInstanceOf(
       NotFoundError,
     );
+    await expect(accessOf(member, channelId).then((access) => listInvitations(access))).rejects.toBeInstanceOf(NotFoundError);
     expect(await roleOf("new.person@example.com")).toBe("TESTER");
   });
 

@@ -5,7 +5,6 @@ import { POST as postEvents } from "@/app/api/channels/[channelId]/events/route"
 import { createChannel, setWebhookSetting } from "@/lib/console/channels";
 import { db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/console/members";
 import { getWebhookEndpoint, setWebhookEndpoint, testWebhookEndpoint } from "@/lib/http/messaging-api";
 import { hitRateLimit, RATE_LIMITS } from "@/lib/http/rate-limit";
 import { createProvider } from "@/lib/console/providers";
@@ -22,7 +21,7 @@ import { closeWebhookConnections } from "@/lib/webhook/sender";
 import { signBody } from "@/lib/webhook/signature";
 import { startBot, type TestBot } from "../support/bots";
 import { createLineSchemaCheck } from "../support/line-schemas";
-import { accessOf } from "../support/access";
+import { accessOf, joinChannel } from "../support/access";
 
 const ORIGIN = "http://localhost:3000";
 const schema = createLineSchemaCheck("messaging-api");
@@ -292,8 +291,8 @@ describe("channel access tokens, by role", () => {
 
   beforeAll(async () => {
     channelId = (await newChannel("Roles")).id;
-    await addMember(await accessOf(admin, channelId), { email: "api-member@example.com", role: "MEMBER" });
-    await addMember(await accessOf(admin, channelId), { email: "api-tester@example.com", role: "TESTER" });
+    await joinChannel(await accessOf(admin, channelId), "api-member@example.com", "MEMBER");
+    await joinChannel(await accessOf(admin, channelId), "api-tester@example.com", "TESTER");
     member = (await db().user.findUniqueOrThrow({ where: { email: "api-member@example.com" } })).id;
     tester = (await db().user.findUniqueOrThrow({ where: { email: "api-tester@example.com" } })).id;
   });

@@ -11,6 +11,9 @@ import { deliverOutbox, processDueNotifications, transportFromEnv } from "@/lib/
 import { MAX_SEND_ATTEMPTS, outboxStatus } from "@/lib/notify/outbox-status";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
+import { describeInvitation } from "@/lib/auth/invitations";
+import { inviteMember } from "@/lib/console/members";
+import { accessOf } from "../support/access";
 
 const MIN = 60_000;
 const T0 = Date.parse("2025-07-01T08:30:00+09:00");
@@ -181,5 +184,21 @@ describe("notification emails over SMTP", () => {
     expect(row.nextAttemptAt).toBeNull();
     expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
     expect(outboxStatus(row)).toBe("failed");
+  });
+
+  test("an invitation reaches the invitee over SMTP with its single-use link, which opens their invitation", async () => {
+    const channelId = await notifiedChannel("Invite mail bot", "");
+    const before = smtp.received.length;
+    const { url } = await inviteMember(await accessOf(adminId, channelId), { email: "Invitee@Example.com", role: "MEMBER" });
+    expect(url.startsWith("https://console.test/invite/")).toBe(true);
+    expect(await deliverOutbox(Date.now(), transportFromEnv())).toBe(1);
+    expect(smtp.received).toHaveLength(before + 1);
+    const { envelopeTo, mail } = smtp.received[before];
+    expect(envelopeTo).toEqual(["invitee@example.com"]);
+    expect(mail.subject).toBe('You are invited to the channel "Invite mail bot"');
+    expect(mail.text).toContain("smtp-admin@example.com invited you");
+    const link = (mail.text ?? "").match(/https:\/\/console\.test\/invite\/\S+/)?.[0];
+    expect(link).toBe(url);
+    expect(await describeInvitation(link!.slice(link!.lastIndexOf("/") + 1))).toMatchObject({ email: "invitee@example.com", channelId });
   });
 });

@@ -4,7 +4,6 @@ import { db } from "@/lib/db";
 import { openDeliveryStore } from "@/lib/delivery/runtime";
 import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { NotFoundError } from "@/lib/errors";
-import { addMember } from "@/lib/console/members";
 import { createProvider } from "@/lib/console/providers";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows, openErrorTsv, type ErrorRowsPage } from "@/lib/statistics/queries";
 import { errorRowCells } from "@/lib/statistics/rows";
@@ -12,7 +11,7 @@ import { parseWebhookErrorsSearch, type WebhookErrorsQuery } from "@/lib/statist
 import { formatTsvLine, TSV_HEADER } from "@/lib/statistics/tsv";
 import { createUser } from "@/lib/auth/users";
 import type { Failure } from "@/lib/webhook/reasons";
-import { accessOf } from "../support/access";
+import { accessOf, joinChannel } from "../support/access";
 
 let admin: string;
 let member: string;
@@ -78,8 +77,8 @@ beforeAll(async () => {
   }
   channelId = await channel("Errors bot");
   otherChannelId = await channel("Other bot");
-  await addMember(await accessOf(admin, channelId), { email: "stats-member@example.com", role: "MEMBER" });
-  await addMember(await accessOf(admin, channelId), { email: "stats-tester@example.com", role: "TESTER" });
+  await joinChannel(await accessOf(admin, channelId), "stats-member@example.com", "MEMBER");
+  await joinChannel(await accessOf(admin, channelId), "stats-tester@example.com", "TESTER");
   member = (await db().user.findUniqueOrThrow({ where: { email: "stats-member@example.com" } })).id;
   tester = (await db().user.findUniqueOrThrow({ where: { email: "stats-tester@example.com" } })).id;
 

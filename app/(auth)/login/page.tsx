@@ -1,21 +1,24 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { getSessionUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage() {
-  if (await getSessionUser()) redirect("/providers");
+/** Where to go after signing in: a path of this console only, never another site. */
+function nextPath(value: string | string[] | undefined): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\")
+    ? value
+    : "/providers";
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = nextPath((await searchParams).next);
+  if (await getSessionUser()) redirect(next);
   return (
-    <main className="auth-page">
-      <div className="auth-card">
-        <div className="brand" style={{ marginBottom: 20 }}>
-          <span className="brand-mark">LINE</span> Webhook Console
-        </div>
-        <h1>Sign in</h1>
-        <LoginForm />
-      </div>
-    </main>
+    <AuthCard title="Sign in">
+      <LoginForm next={next} />
+    </AuthCard>
   );
 }

@@ -10,13 +10,14 @@ import {
   type BasicSettings,
 } from "@/lib/console/channels";
 import { redeliverEvent } from "@/lib/console/events";
-import { addMember, changeRole, removeMember } from "@/lib/console/members";
+import { changeRole, inviteMember, removeMember, revokeInvitation } from "@/lib/console/members";
 import { channelAction } from "@/lib/console/request";
 import { createSimulatedUser, sendSimulatedEvent } from "@/lib/console/simulator";
 import { issueAccessToken, revokeAccessToken } from "@/lib/console/tokens";
 import { isWebhookSetting } from "@/lib/console/webhook-settings";
 import { InputError } from "@/lib/errors";
 import { setErrorNotification } from "@/lib/notify/settings";
+import { formatUtc9 } from "@/lib/time";
 
 function refresh(channelId: string) {
   return () => revalidatePath(`/channels/${channelId}`, "layout");
@@ -51,8 +52,26 @@ export async function setWebhookSettingAction(channelId: string, setting: string
   );
 }
 
-export async function addMemberAction(channelId: string, input: { email: string; role: string }) {
-  return channelAction(channelId, (access) => addMember(access, input), refresh(channelId));
+export async function inviteMemberAction(channelId: string, input: { email: string; role: string }) {
+  return channelAction(
+    channelId,
+    async (access) => {
+      const invitation = await inviteMember(access, input);
+      return { email: invitation.email, url: invitation.url, expiresAt: `${formatUtc9(invitation.expiresAt)} (UTC+9)` };
+    },
+    refresh(channelId),
+  );
+}
+
+export async function revokeInvitationAction(channelId: string, invitationId: string) {
+  return channelAction(
+    channelId,
+    async (access) => {
+      await revokeInvitation(access, invitationId);
+      return null;
+    },
+    refresh(channelId),
+  );
 }
 
 export async function changeRoleAction(channelId: string, memberId: string, role: string) {

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { RolesTable } from "@/components/channel/roles-table";
 import { loadChannelPage } from "@/lib/console/request";
-import { listMembers } from "@/lib/console/members";
+import { listInvitations, listMembers } from "@/lib/console/members";
+import { formatUtc9 } from "@/lib/time";
 import { canManageChannel } from "@/lib/console/roles";
 
 export const metadata: Metadata = { title: "Roles" };
@@ -11,6 +12,7 @@ export default async function RolesPage({ params }: { params: Promise<{ channelI
   const access = await loadChannelPage(channelId);
   const { user, channel } = access;
   const members = await listMembers(access);
+  const invitations = canManageChannel(channel.role) ? await listInvitations(access) : [];
   return (
     <section className="card">
       <h2>Roles</h2>
@@ -23,6 +25,13 @@ export default async function RolesPage({ params }: { params: Promise<{ channelI
         canEdit={canManageChannel(channel.role)}
         currentUserId={user.id}
         members={members.map(({ userId, email, name, role }) => ({ userId, email, name, role }))}
+        invitations={invitations.map(({ id, email, role, invitedBy, expiresAt }) => ({
+          id,
+          email,
+          role,
+          invitedBy,
+          expiresAt: formatUtc9(expiresAt),
+        }))}
       />
     </section>
   );
