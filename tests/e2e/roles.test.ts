@@ -8,17 +8,28 @@ let admin: Page;
 const channel = { id: "", secret: "" };
 const accounts: Record<string, string> = {};
 
-/** The Admin adds someone on the Roles tab and reads the one-time password the console shows. */
+/**
+ * The Admin invites someone on the Roles tab and reads the one-time link the console shows; the
+ * invitee opens it in a browser of their own, chooses a password and lands in the channel.
+ */
 async function addMember(email: string, role: "Admin" | "Member" | "Tester"): Promise<void> {
   await visit(admin, `/channels/${channel.id}/roles`);
-  await admin.getByLabel("Email address to add").fill(email);
+  await admin.getByLabel("Email address to invite").fill(email);
   await admin.getByLabel("Role to give").selectOption({ label: role });
-  await admin.getByRole("button", { name: "Add member" }).click();
-  const notice = admin.getByTestId("member-notice");
-  await expect.poll(() => notice.textContent()).toContain(`Added ${email}`);
-  const password = (await notice.textContent())?.match(/password is (\S+) \(shown only now\)/)?.[1];
-  expect(password).toBeTruthy();
-  accounts[email] = password!;
+  await admin.getByRole("button", { name: "Invite" }).click();
+  const link = admin.getByLabel("Invitation link");
+  await link.waitFor();
+  const invitation = await link.inputValue();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await visit(page, invitation);
+  const password = `chosen passphrase of ${email}`;
+  await page.getByLabel("New password").fill(password);
+  await page.getByLabel("The same password again").fill(password);
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await page.waitForURL(new RegExp(`/channels/${channel.id}`));
+  await context.close();
+  accounts[email] = password;
 }
 
 beforeAll(async () => {

@@ -117,4 +117,28 @@ describe("secrets at rest", () => {
     expect(modeOf(dir)).toBe("700");
     expect(modeOf(path.join(dir, "auth-secret"))).toBe("600");
   });
+
+  test.skipIf(isPostgresRun())("a first start refuses an ADMIN_PASSWORD that breaks the password rules, and creates nothing", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "console-admin-password-"));
+    const file = path.join(dir, "console.db");
+    const start = (password: string) =>
+      spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "-e", 'import("./lib/startup.ts").then((m) => m.prepareDatabase())'], {
+        cwd: process.cwd(),
+        env: { ...process.env, DATA_DIR: dir, DATABASE_URL: `file:${file}`, ADMIN_EMAIL: "boss@example.com", ADMIN_PASSWORD: password },
+        encoding: "utf8",
+      });
+    for (const [password, problem] of [
+      ["short", "ADMIN_PASSWORD: Choose a password of at least 12 characters."],
+      ["boss@example.com", "ADMIN_PASSWORD: Choose a password that is not your email address."],
+      ["password1234", "ADMIN_PASSWORD: This password is one of the most common ones. Choose another."],
+    ]) {
+      const run = start(password);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(problem);
+    }
+    const users = () => new Database(file, { readonly: true }).prepare(`SELECT COUNT(*) AS n FROM "User"`).get() as { n: number };
+    expect(users().n).toBe(0);
+    expect(start("a long enough admin passphrase").status).toBe(0);
+    expect(users().n).toBe(1);
+  });
 });
