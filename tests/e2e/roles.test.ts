@@ -30,6 +30,7 @@ async function addMember(email: string, role: "Admin" | "Member" | "Tester"): Pr
   await page.waitForURL(new RegExp(`/channels/${channel.id}`));
   await context.close();
   accounts[email] = password;
+  await visit(admin, `/channels/${channel.id}/roles`);
 }
 
 beforeAll(async () => {
