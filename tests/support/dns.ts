@@ -14,11 +14,20 @@ const TYPE_AAAA = 28;
 
 /**
  * A real DNS server on loopback UDP. It answers an A query for a name in `records` with that
- * name's IPv4 address, an AAAA query for one with no records (NODATA), and any other name with
- * NXDOMAIN: just enough of RFC 1035 for Node's resolver.
+ * name's IPv4 address (for a list, the next one at each A query, the last one again once the
+ * list is used up: a rebinding name), an AAAA query for one with no records (NODATA), and any
+ * other name with NXDOMAIN: just enough of RFC 1035 for Node's resolver.
  */
-export async function startDns(records: Record<string, string>): Promise<TestDns> {
-  const known = new Map(Object.entries(records).map(([name, address]) => [name.toLowerCase(), address]));
+export async function startDns(records: Record<string, string | string[]>): Promise<TestDns> {
+  const known = new Map(Object.entries(records).map(([name, address]) => [name.toLowerCase(), [address].flat()]));
+  const answered = new Map<string, number>();
+  const nextAddress = (name: string, type: number): string | undefined => {
+    const addresses = known.get(name.toLowerCase());
+    if (!addresses) return undefined;
+    const count = answered.get(name.toLowerCase()) ?? 0;
+    if (type === TYPE_A) answered.set(name.toLowerCase(), count + 1);
+    return addresses[Math.min(count, addresses.length - 1)];
+  };
   const queries: string[] = [];
   const socket = createSocket("udp4");
   socket.on("message", (query, from) => {
@@ -26,7 +35,7 @@ export async function startDns(records: Record<string, string>): Promise<TestDns
     if (!question) return;
     const { name, type, end } = question;
     queries.push(`${type === TYPE_AAAA ? "AAAA" : type === TYPE_A ? "A" : type} ${name}`);
-    const address = known.get(name.toLowerCase());
+    const address = nextAddress(name, type);
     const answer = address !== undefined && type === TYPE_A ? aRecord(address) : Buffer.alloc(0);
     const header = Buffer.alloc(12);
     header.writeUInt16BE(query.readUInt16BE(0), 0);

@@ -22,6 +22,8 @@ import { waitUntil } from "./wait";
 const NAME = "hooks.bot-provider.example";
 const USER = `U${"7".repeat(32)}`;
 const REFUSED = "Refused by the URL policy: 127.0.0.1 is a loopback address (127.0.0.0/8).";
+/** A name that is public at its first lookup and loopback at every later one: DNS rebinding. */
+const REBINDING = "rebind.bot-provider.example";
 
 /**
  * The DNS attack on the URL policy, through every send path: a Webhook URL whose name resolves
@@ -42,7 +44,7 @@ export function describeUrlPolicyAttack(policy: UrlPolicy): void {
   let channelId: string;
 
   beforeAll(async () => {
-    dns = await startDns({ [NAME]: "127.0.0.1" });
+    dns = await startDns({ [NAME]: "127.0.0.1", [REBINDING]: ["203.0.113.10", "127.0.0.1"] });
     process.env.WEBHOOK_URL_POLICY = policy;
     process.env.WEBHOOK_DNS_SERVERS = dns.server;
     // The first request fails, so that an event send is followed by a scheduled redelivery.
@@ -151,6 +153,19 @@ export function describeUrlPolicyAttack(policy: UrlPolicy): void {
           expect((await verifyWebhook(access)).refusal).toBe(refusal);
           expect(await findUrlRefusal(access)).toMatch(/^Nothing is sent to this URL under the current URL policy: The Webhook URL must/);
         }
+        expect(connections).toBe(0);
+        await db().channel.update({ where: { id: channelId }, data: { webhookUrl: url } });
+      });
+
+      test("a rebinding name is looked up once per send and connected to only at the address checked", async () => {
+        const { port } = bot.address() as AddressInfo;
+        await db().channel.update({ where: { id: channelId }, data: { webhookUrl: `https://${REBINDING}:${port}/callback` } });
+        const result = await verifyWebhook(await accessOf(admin, channelId));
+        // 203.0.113.10 passes the policy but answers nothing here; a second lookup would have
+        // given 127.0.0.1, where the bot counts connections.
+        expect(result.success).toBe(false);
+        expect(result.refusal ?? null).toBeNull();
+        expect(dns.queries.filter((query) => query === `A ${REBINDING}`)).toHaveLength(1);
         expect(connections).toBe(0);
         await db().channel.update({ where: { id: channelId }, data: { webhookUrl: url } });
       });
