@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { randomBytesPooled, ulid } from "../random";
+import { replyTokenFor } from "./reply-tokens";
 
 /**
  * Webhook events as LINE sends them (docs/line-behaviour.md#webhook-request; the tests check them
@@ -47,11 +48,6 @@ export type WebhookEventType = WebhookEvent["type"];
 /** What every builder needs: who did it, and when (defaults to now). */
 export type EventInput = { userId: string; timestamp?: number };
 
-/** A reply token: 32 lower-case hex characters, as LINE's look. */
-export function createReplyToken(): string {
-  return randomBytesPooled(16).toString("hex");
-}
-
 /** A message ID: LINE's are decimal strings of about 18 digits. */
 function createMessageId(): string {
   return `${randomInt(1, 10)}${String(randomInt(0, 2 ** 47)).padStart(17, "0")}`;
@@ -82,7 +78,7 @@ export function buildTextMessageEvent(input: EventInput & { text: string }): Tex
     },
     webhookEventId,
     ...rest,
-    replyToken: createReplyToken(),
+    replyToken: replyTokenFor(webhookEventId),
   };
 }
 
@@ -94,7 +90,7 @@ export function buildFollowEvent(input: EventInput & { isUnblocked?: boolean }):
     follow: { isUnblocked: input.isUnblocked ?? false },
     webhookEventId,
     ...rest,
-    replyToken: createReplyToken(),
+    replyToken: replyTokenFor(webhookEventId),
   };
 }
 
@@ -114,7 +110,7 @@ export function buildPostbackEvent(
     postback: input.params ? { data: input.data, params: input.params } : { data: input.data },
     webhookEventId,
     ...rest,
-    replyToken: createReplyToken(),
+    replyToken: replyTokenFor(webhookEventId),
   };
 }
 
