@@ -22,6 +22,9 @@ export const RATE_LIMITS = {
   webhookVerify: { limit: 60, windowMs: HOUR_MS },
   webhookEndpoint: { limit: 1000, windowMs: MINUTE_MS },
   scriptEvents: { limit: 1000, windowMs: MINUTE_MS },
+  // LINE lets a channel send (reply, push, multicast, broadcast) and read profiles 2,000 times a second.
+  messageSend: { limit: 2000, windowMs: 1000 },
+  profile: { limit: 2000, windowMs: 1000 },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateLimitClass = keyof typeof RATE_LIMITS;

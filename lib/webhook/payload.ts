@@ -49,8 +49,13 @@ export type WebhookEventType = WebhookEvent["type"];
 export type EventInput = { userId: string; timestamp?: number };
 
 /** A message ID: LINE's are decimal strings of about 18 digits. */
-function createMessageId(): string {
+export function createMessageId(): string {
   return `${randomInt(1, 10)}${String(randomInt(0, 2 ** 47)).padStart(17, "0")}`;
+}
+
+/** A quote token: an opaque string a later message can quote this one by. */
+export function createQuoteToken(): string {
+  return randomBytesPooled(48).toString("base64url");
 }
 
 function common(input: EventInput): EventCommon {
@@ -73,7 +78,7 @@ export function buildTextMessageEvent(input: EventInput & { text: string }): Tex
     message: {
       type: "text",
       id: createMessageId(),
-      quoteToken: randomBytesPooled(48).toString("base64url"),
+      quoteToken: createQuoteToken(),
       text: input.text,
     },
     webhookEventId,

@@ -1,0 +1,166 @@
+import "server-only";
+import { db, transaction } from "../db";
+import { ApiError, badRequest, notFoundError } from "../http/api";
+import { createMessageId, createQuoteToken } from "../webhook/payload";
+import { webhookEventIdOf } from "../webhook/reply-tokens";
+import type { BotMessageObject } from "./message-schema";
+
+/**
+ * The bot's side of the Messaging API: what a bot sends to the console's simulated users, kept
+ * for the Simulator's chats, with LINE's rules and LINE's errors.
+ */
+
+/** LINE's window for a reply after the webhook is received… */
+export const REPLY_WINDOW_MS = 60_000;
+/** …and the age after which even a redelivered event's token no longer works. */
+export const REPLY_TOKEN_LIFETIME_MS = 20 * 60_000;
+
+export type SentMessage = { id: string; quoteToken?: string };
+
+/** The kinds of send, as the Simulator's chat labels them. */
+export type BotSendKind = "reply" | "push" | "multicast" | "broadcast";
+
+const INVALID_REPLY_TOKEN = "Invalid reply token";
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+/** LINE's answer for a recipient it does not know. */
+function invalidTo(): ApiError {
+  return badRequest("The property, 'to', in the request body is invalid (line: -, column: -)");
+}
+
+// Text and sticker messages can be quoted later, so LINE returns a quote token for them.
+const QUOTABLE = new Set(["text", "sticker"]);
+
+/** Keeps the messages of one send to one recipient and returns their IDs (and quote tokens). */
+async function keepMessages(
+  tx: Parameters<Parameters<typeof transaction>[0]>[0],
+  send: { channelId: string; kind: BotSendKind; to: string; webhookEventId?: string; requestId: string; now: Date },
+  messages: readonly BotMessageObject[],
+): Promise<SentMessage[]> {
+  const sent = messages.map((message) => ({
+    id: createMessageId(),
+    quoteToken: QUOTABLE.has(message.type) ? createQuoteToken() : undefined,
+  }));
+  await tx.botMessage.createMany({
+    data: messages.map((message, i) => ({
+      id: sent[i].id,
+      channelId: send.channelId,
+      kind: send.kind,
+      to: send.to,
+      webhookEventId: send.webhookEventId ?? null,
+      requestId: send.requestId,
+      message: JSON.stringify(message),
+      quoteToken: sent[i].quoteToken ?? null,
+      createdAt: send.now,
+    })),
+  });
+  return sent.map((s) => (s.quoteToken ? { id: s.id, quoteToken: s.quoteToken } : { id: s.id }));
+}
+
+type EventSource = { type: "user"; userId: string } | { type: "group"; groupId: string } | { type: "room"; roomId: string };
+
+/** Where a reply to an event goes: the chat the event came from. */
+function chatOf(source: EventSource): string {
+  return source.type === "user" ? source.userId : source.type === "group" ? source.groupId : source.roomId;
+}
+
+/**
+ * `POST /v2/bot/message/reply`. A token works once, only in the channel of its event, only
+ * within a minute of the webhook that carried it (while it is being sent, or after its latest
+ * send) and never 20 minutes after the event; otherwise LINE's 400 "Invalid reply token". A
+ * refused request uses nothing up.
+ */
+export async function replyMessages(
+  channelId: string,
+  input: { replyToken: string; messages: BotMessageObject[] },
+  requestId: string,
+  now: Date = new Date(),
+): Promise<{ sentMessages: SentMessage[] }> {
+  const webhookEventId = webhookEventIdOf(input.replyToken);
+  const event = webhookEventId
+    ? await db().webhookEvent.findUnique({ where: { webhookEventId }, select: { channelId: true, status: true, event: true } })
+    : null;
+  if (!webhookEventId || !event || event.channelId !== channelId) throw badRequest(INVALID_REPLY_TOKEN);
+  const payload = JSON.parse(event.event) as { replyToken?: string; timestamp: number; source: EventSource };
+  if (payload.replyToken !== input.replyToken || now.getTime() - payload.timestamp > REPLY_TOKEN_LIFETIME_MS) {
+    throw badRequest(INVALID_REPLY_TOKEN);
+  }
+  if (event.status !== "sending") {
+    const latest = await db().deliveryAttempt.findFirst({
+      where: { webhookEventId, kind: "event" },
+      orderBy: { id: "desc" },
+      select: { startedAt: true },
+    });
+    if (!latest || now.getTime() - latest.startedAt.getTime() > REPLY_WINDOW_MS) throw badRequest(INVALID_REPLY_TOKEN);
+  }
+  const to = chatOf(payload.source);
+  const sentMessages = await transaction(async (tx) => {
+    // The token's one use: a second reply, even at the same moment, finds the row already there.
+    try {
+      await tx.replyTokenUse.create({ data: { webhookEventId, channelId, usedAt: now } });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw badRequest(INVALID_REPLY_TOKEN);
+      throw error;
+    }
+    return keepMessages(tx, { channelId, kind: "reply", to, webhookEventId, requestId, now }, input.messages);
+  });
+  return { sentMessages };
+}
+
+/** The channel's simulated users among `ids` (the chats a push or multicast may reach). */
+async function knownUsers(channelId: string, ids: readonly string[]): Promise<Set<string>> {
+  const rows = await db().simulatedUser.findMany({ where: { channelId, id: { in: [...ids] } }, select: { id: true } });
+  return new Set(rows.map((row) => row.id));
+}
+
+/** `POST /v2/bot/message/push`: to one simulated user of the channel. */
+export async function pushMessages(
+  channelId: string,
+  input: { to: string; messages: BotMessageObject[] },
+  requestId: string,
+  now: Date = new Date(),
+): Promise<{ sentMessages: SentMessage[] }> {
+  if (!(await knownUsers(channelId, [input.to])).has(input.to)) throw invalidTo();
+  const sentMessages = await transaction((tx) => keepMessages(tx, { channelId, kind: "push", to: input.to, requestId, now }, input.messages));
+  return { sentMessages };
+}
+
+/** `POST /v2/bot/message/multicast`: to up to 500 simulated users at once; every one must exist. */
+export async function multicastMessages(
+  channelId: string,
+  input: { to: string[]; messages: BotMessageObject[] },
+  requestId: string,
+  now: Date = new Date(),
+): Promise<Record<string, never>> {
+  const recipients = [...new Set(input.to)];
+  const known = await knownUsers(channelId, recipients);
+  if (recipients.some((id) => !known.has(id))) throw invalidTo();
+  await transaction(async (tx) => {
+    for (const to of recipients) await keepMessages(tx, { channelId, kind: "multicast", to, requestId, now }, input.messages);
+  });
+  return {};
+}
+
+/** `POST /v2/bot/message/broadcast`: to every simulated user of the channel. */
+export async function broadcastMessages(
+  channelId: string,
+  input: { messages: BotMessageObject[] },
+  requestId: string,
+  now: Date = new Date(),
+): Promise<Record<string, never>> {
+  const users = await db().simulatedUser.findMany({ where: { channelId }, select: { id: true } });
+  await transaction(async (tx) => {
+    for (const { id } of users) await keepMessages(tx, { channelId, kind: "broadcast", to: id, requestId, now }, input.messages);
+  });
+  return {};
+}
+
+/** `GET /v2/bot/profile/{userId}`: a simulated user's profile, or LINE's 404. */
+export async function userProfile(channelId: string, userId: string): Promise<{ userId: string; displayName: string; language: string }> {
+  const user = await db().simulatedUser.findFirst({ where: { id: userId, channelId }, select: { id: true, displayName: true } });
+  if (!user) throw notFoundError("Not found");
+  return { userId: user.id, displayName: user.displayName, language: "en" };
+}
