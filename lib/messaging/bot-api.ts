@@ -69,9 +69,9 @@ function chatOf(source: EventSource): string {
 
 /**
  * `POST /v2/bot/message/reply`. A token works once, only in the channel of its event, only
- * within a minute of the webhook that carried it (while it is being sent, or after its latest
- * send) and never 20 minutes after the event; otherwise LINE's 400 "Invalid reply token". A
- * refused request uses nothing up.
+ * within a minute of the webhook that carried it (of the event, or of its latest send) and never
+ * 20 minutes after the event; otherwise LINE's 400 "Invalid reply token". A refused request uses
+ * nothing up.
  */
 export async function replyMessages(
   channelId: string,
@@ -81,14 +81,15 @@ export async function replyMessages(
 ): Promise<{ sentMessages: SentMessage[] }> {
   const webhookEventId = webhookEventIdOf(input.replyToken);
   const event = webhookEventId
-    ? await db().webhookEvent.findUnique({ where: { webhookEventId }, select: { channelId: true, status: true, event: true } })
+    ? await db().webhookEvent.findUnique({ where: { webhookEventId }, select: { channelId: true, event: true } })
     : null;
   if (!webhookEventId || !event || event.channelId !== channelId) throw badRequest(INVALID_REPLY_TOKEN);
   const payload = JSON.parse(event.event) as { replyToken?: string; timestamp: number; source: EventSource };
   if (payload.replyToken !== input.replyToken || now.getTime() - payload.timestamp > REPLY_TOKEN_LIFETIME_MS) {
     throw badRequest(INVALID_REPLY_TOKEN);
   }
-  if (event.status !== "sending") {
+  // A first send goes out as the event is made; a redelivery is received when it is sent.
+  if (now.getTime() - payload.timestamp > REPLY_WINDOW_MS) {
     const latest = await db().deliveryAttempt.findFirst({
       where: { webhookEventId, kind: "event" },
       orderBy: { id: "desc" },

@@ -34,7 +34,7 @@ describe("HEAD and OPTIONS on the API", () => {
 
   test("an API the console does not have is LINE's 404 for every method", async () => {
     for (const method of ["GET", "HEAD", "OPTIONS", "POST"]) {
-      const response = await send(method, "/v2/bot/message/push");
+      const response = await send(method, "/v2/bot/richmenu/list");
       expect({ method, status: response.status }).toEqual({ method, status: 404 });
       expect(response.requestId).toMatch(REQUEST_ID);
     }

@@ -239,7 +239,7 @@ describe("errors the SDK raises as HTTPFetchError", () => {
   });
 
   test("404 in LINE's shape for an API this console does not have", async () => {
-    const { error, body } = await lineError(client.pushMessage({ to: `U${"a".repeat(32)}`, messages: [{ type: "text", text: "hi" }] }));
+    const { error, body } = await lineError(client.getRichMenuList());
     expect(error.status).toBe(404);
     expect(body).toEqual({ message: "Not found" });
   });

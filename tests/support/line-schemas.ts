@@ -17,7 +17,15 @@ type Definitions = Record<string, Definition>;
 /** The types each API's checker knows: what the console sends or answers, and what holds it. */
 const TYPES: Record<LineApi, string[]> = {
   webhook: ["CallbackRequest", "Event"],
-  "messaging-api": ["ErrorResponse", "TestWebhookEndpointResponse", "GetWebhookEndpointResponse"],
+  "messaging-api": [
+    "ErrorResponse",
+    "TestWebhookEndpointResponse",
+    "GetWebhookEndpointResponse",
+    "ReplyMessageResponse",
+    "PushMessageResponse",
+    "UserProfileResponse",
+    "Message",
+  ],
   "channel-access-token": ["ErrorResponse", "IssueShortLivedChannelAccessTokenResponse"],
 };
 

@@ -1,6 +1,6 @@
 import { apiRoute, notFoundError } from "@/lib/http/api";
 
-// Scripts written for LINE may call APIs this console does not have (push, reply, ...): they get
+// Scripts written for LINE may call APIs this console does not have (rich menus, insights, ...): they get
 // LINE's JSON 404 with a request ID, not an HTML page.
 const unknownEndpoint = apiRoute<{ path: string[] }>(async () => {
   throw notFoundError("Not found");

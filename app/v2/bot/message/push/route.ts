@@ -8,4 +8,4 @@ export const POST = channelApiRoute(
   ({ channelId, body, context }) => pushMessages(channelId, body, context.requestId),
 );
 
-export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);
+export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);
