@@ -140,6 +140,29 @@ export function invalidWebhookEndpoint(problem: string): ApiError {
   return badRequest("Invalid webhook endpoint URL", [{ property: "endpoint", message: problem }]);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The request's `X-Line-Retry-Key` in lowercase, or null without one; a key that is not a UUID
+ * gets LINE's 400.
+ */
+export function readRetryKey(req: Request): string | null {
+  const key = req.headers.get("x-line-retry-key");
+  if (key === null) return null;
+  if (!UUID.test(key)) throw badRequest("The value for the 'X-Line-Retry-Key' header is invalid");
+  return key.toLowerCase();
+}
+
+/**
+ * LINE's 409 for a retry key already accepted: the first request's ID in
+ * `X-Line-Accepted-Request-Id`, and what it accepted in the body.
+ */
+export function retryKeyAccepted(acceptedRequestId: string, accepted: object, context: ApiContext): Response {
+  return jsonResponse(409, { message: "The retry key is already accepted", ...accepted }, context, {
+    "X-Line-Accepted-Request-Id": acceptedRequestId,
+  });
+}
+
 /** 429 with LINE's message once a channel has used up a class of endpoint's window. */
 export async function enforceRateLimit(
   channelId: string,
