@@ -43,6 +43,10 @@ export type Env = {
   /** SMTP server for notification emails (smtp://user:pass@host:port); unset keeps mail in the local outbox. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The bearer token /metrics asks for; unset leaves /metrics open. */
+  metricsToken: string | undefined;
+  /** Where a worker process (`npm run worker`) serves its own /metrics; 0 serves none. */
+  workerMetricsPort: number;
 };
 
 /** "30s,2m,10m,1h" → milliseconds. */
@@ -117,6 +121,8 @@ function readEnv(): Env {
     consoleUrl: (e.CONSOLE_URL ?? e.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, ""),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM ?? "LINE Webhook Console <no-reply@localhost>",
+    metricsToken: e.METRICS_TOKEN || undefined,
+    workerMetricsPort: intSetting("WORKER_METRICS_PORT", 0, 0, 65_535),
   };
 }
 

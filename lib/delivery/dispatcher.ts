@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { countSend } from "../operations/metrics";
 import { storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
 import { attemptFromResult } from "./attempt-record";
@@ -328,18 +329,16 @@ export class Dispatcher {
       this.log(`dispatcher: send of ${claimed.webhookEventId} failed on our side: ${String(error)}`);
       return;
     }
-    this.outcomes.push({
-      seq: claimed.seq,
-      attemptsBefore: claimed.attempts,
-      attempt: attemptFromResult(result, {
-        channelId: channel.id,
-        webhookEventId: claimed.webhookEventId,
-        kind: "event",
-        isRedelivery,
-        url,
-        startedAt,
-      }),
+    const attempt = attemptFromResult(result, {
+      channelId: channel.id,
+      webhookEventId: claimed.webhookEventId,
+      kind: "event",
+      isRedelivery,
+      url,
+      startedAt,
     });
+    countSend(attempt);
+    this.outcomes.push({ seq: claimed.seq, attemptsBefore: claimed.attempts, attempt });
     this.scheduleFlush();
   }
 

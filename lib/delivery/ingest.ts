@@ -6,6 +6,7 @@ import {
   buildUnfollowEvent,
   type WebhookEvent,
 } from "../webhook/payload";
+import { countAcceptedEvents } from "../operations/metrics";
 import { EventStatus } from "./lifecycle";
 import { deliveryStore, notifyDispatcher } from "./runtime";
 import type { NewEvent } from "./store";
@@ -125,6 +126,7 @@ async function storeBatch(
   if (earlier) {
     return { accepted: { webhookEventIds: earlier.webhookEventIds, willSend: earlier.willSend }, repeatOf: earlier.requestId };
   }
+  countAcceptedEvents(origin, rows.length);
   if (willSend) notifyDispatcher(channel.id);
   return { accepted: { webhookEventIds: rows.map((r) => r.webhookEventId), willSend } };
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { env } from "../env";
+import type { MetricsSnapshot } from "../operations/metrics";
 import type { SendWebhookOptions } from "../webhook/sender";
 import { DEFAULT_CHANNEL_LEASE_MS, Dispatcher } from "./dispatcher";
 import { PgDeliveryStore } from "./pg-store";
@@ -97,6 +98,15 @@ export function startDispatcherThreads(): void {
   runtime.dispatcherThreads ??= Array.from({ length: env().webhookDispatchThreads }, () => new DispatcherThread());
 }
 
+/** How long /metrics waits for a dispatcher thread's counts before leaving them out. */
+const THREAD_METRICS_TIMEOUT_MS = 2000;
+
+/** The counts of this process's dispatcher threads, those that answer within 2 s. */
+export async function collectThreadMetrics(): Promise<MetricsSnapshot[]> {
+  const snapshots = await Promise.all((runtime.dispatcherThreads ?? []).map((thread) => thread.metrics()));
+  return snapshots.filter((snapshot): snapshot is MetricsSnapshot => snapshot !== null);
+}
+
 /**
  * The dispatcher thread's young generation. Nearly all it allocates (request bodies, undici's
  * requests, outcomes) dies within milliseconds; a larger nursery collects it less often.
@@ -111,6 +121,7 @@ export function dispatcherThreadEntry(): string {
 /** A worker thread running `scripts/dispatcher-thread.mjs`, restarted a second after it dies. */
 class DispatcherThread {
   private worker: Worker | undefined;
+  private metricsRequests = 0;
   private readonly entry = dispatcherThreadEntry();
 
   constructor() {
@@ -119,6 +130,26 @@ class DispatcherThread {
 
   notify(channelId: string): void {
     this.worker?.postMessage({ notify: channelId });
+  }
+
+  /** The thread's counts, or null when it is not running or does not answer in time. */
+  metrics(): Promise<MetricsSnapshot | null> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(null);
+    const request = ++this.metricsRequests;
+    return new Promise((resolve) => {
+      const done = (snapshot: MetricsSnapshot | null) => {
+        clearTimeout(timer);
+        worker.off("message", onMessage);
+        resolve(snapshot);
+      };
+      const onMessage = (message: { metrics?: number; snapshot?: MetricsSnapshot }) => {
+        if (message.metrics === request && message.snapshot) done(message.snapshot);
+      };
+      const timer = setTimeout(() => done(null), THREAD_METRICS_TIMEOUT_MS);
+      worker.on("message", onMessage);
+      worker.postMessage({ metrics: request });
+    });
   }
 
   private start(): void {

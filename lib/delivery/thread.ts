@@ -3,6 +3,7 @@
 // second thread, from the same entry with the role "writer", that writes its outcomes.
 import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import { env } from "../env";
+import { snapshotThreadMetrics } from "../operations/metrics";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
 import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, startDispatcher } from "./runtime";
 
@@ -14,8 +15,13 @@ if (data?.role === "writer") {
   serveOutcomeWrites(data.port, deliveryStore());
 } else {
   startDispatcher(deliveryStore(), env().databaseKind === "sqlite" ? outcomeWriter() : undefined);
-  parentPort.on("message", (message: { notify?: string }) => {
+  const port = parentPort;
+  port.on("message", (message: { notify?: string; metrics?: number }) => {
     if (typeof message.notify === "string") notifyDispatcher(message.notify);
+    if (typeof message.metrics === "number") {
+      const request = message.metrics;
+      void snapshotThreadMetrics().then((snapshot) => port.postMessage({ metrics: request, snapshot }));
+    }
   });
 }
 
