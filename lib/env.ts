@@ -47,6 +47,12 @@ export type Env = {
   metricsToken: string | undefined;
   /** Where a worker process (`npm run worker`) serves its own /metrics; 0 serves none. */
   workerMetricsPort: number;
+  /** How many days finished events and their sends are kept. */
+  retentionEventsDays: number;
+  /** How many days Error statistics (60-second rows and hourly sums) are kept. */
+  retentionErrorStatisticsDays: number;
+  /** How many days sent (or given-up) notification emails are kept. */
+  retentionEmailsDays: number;
 };
 
 /** "30s,2m,10m,1h" → milliseconds. */
@@ -123,6 +129,9 @@ function readEnv(): Env {
     mailFrom: e.MAIL_FROM ?? "LINE Webhook Console <no-reply@localhost>",
     metricsToken: e.METRICS_TOKEN || undefined,
     workerMetricsPort: intSetting("WORKER_METRICS_PORT", 0, 0, 65_535),
+    retentionEventsDays: intSetting("RETENTION_EVENTS_DAYS", 14, 1, 3650),
+    retentionErrorStatisticsDays: intSetting("RETENTION_ERROR_STATISTICS_DAYS", 400, 1, 3650),
+    retentionEmailsDays: intSetting("RETENTION_EMAILS_DAYS", 30, 1, 3650),
   };
 }
 

@@ -11,6 +11,7 @@ const config = env();
 await migrateDatabase();
 const dispatcher = startDispatcher();
 (await import("../lib/notify/notifier")).startNotifier();
+(await import("../lib/retention/pruner")).startPruner();
 console.log(`worker ${dispatcher.workerId}: dispatching webhooks from ${redactUrl(config.databaseUrl)}`);
 
 // The worker's own sends; the console-wide figures (backlog, email queue) are on the app's /metrics.
