@@ -22,6 +22,8 @@ export type PruneOptions = {
   batchRows?: number;
   /** The pause after each batch, in which deliveries write undisturbed. */
   pauseMs?: number;
+  /** Ends the run before its next batch; what was deleted so far is counted. */
+  signal?: AbortSignal;
 };
 
 const DEFAULT_BATCH_ROWS = 500;
@@ -38,9 +40,9 @@ export function openPruneStore(): PruneStore {
 }
 
 /** Runs a key-order scan to its end, pausing after each batch; returns how many rows it deleted. */
-async function scanAll(step: (after: number) => Promise<PruneStep>, pauseMs: number): Promise<number> {
+async function scanAll(step: (after: number) => Promise<PruneStep>, pauseMs: number, signal?: AbortSignal): Promise<number> {
   let deleted = 0;
-  for (let after: number | null = 0; after !== null; ) {
+  for (let after: number | null = 0; after !== null && !signal?.aborted; ) {
     const result: PruneStep = await step(after);
     deleted += result.deleted;
     after = result.next;
@@ -50,9 +52,9 @@ async function scanAll(step: (after: number) => Promise<PruneStep>, pauseMs: num
 }
 
 /** Deletes in batches until a batch deletes fewer than `limit`; returns how many rows it deleted. */
-async function drain(batch: () => Promise<number>, limit: number, pauseMs: number): Promise<number> {
+async function drain(batch: () => Promise<number>, limit: number, pauseMs: number, signal?: AbortSignal): Promise<number> {
   let deleted = 0;
-  for (let n = limit; n >= limit; ) {
+  for (let n = limit; n >= limit && !signal?.aborted; ) {
     n = await batch();
     deleted += n;
     await sleep(pauseMs);
@@ -74,21 +76,26 @@ export async function pruneOnce(
 ): Promise<PruneCounts> {
   const limit = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
+  const { signal } = options;
   const cutoffs = retentionCutoffs(settings, now);
   let attempts = 0;
-  const events = await scanAll(async (after) => {
-    const step = await store.pruneEvents(after, cutoffs.events, limit);
-    attempts += step.attempts;
-    return step;
-  }, pauseMs);
-  attempts += await scanAll((after) => store.pruneChecks(after, cutoffs.events, limit), pauseMs);
+  const events = await scanAll(
+    async (after) => {
+      const step = await store.pruneEvents(after, cutoffs.events, limit);
+      attempts += step.attempts;
+      return step;
+    },
+    pauseMs,
+    signal,
+  );
+  attempts += await scanAll((after) => store.pruneChecks(after, cutoffs.events, limit), pauseMs, signal);
   let errorStatistics = 0;
   for (const channelId of await store.channelIds()) {
-    errorStatistics += await drain(() => store.pruneErrorStatistics(channelId, cutoffs.errorStatistics, limit), limit, pauseMs);
+    errorStatistics += await drain(() => store.pruneErrorStatistics(channelId, cutoffs.errorStatistics, limit), limit, pauseMs, signal);
   }
-  const emails = await scanAll((after) => store.pruneEmails(after, cutoffs.emails, limit), pauseMs);
-  const notificationGroups = await drain(() => store.pruneNotificationGroups(cutoffs.emails, limit), limit, pauseMs);
-  const retryKeys = await drain(() => store.pruneRetryKeys(now - RETRY_KEY_TTL_MS, limit), limit, pauseMs);
+  const emails = await scanAll((after) => store.pruneEmails(after, cutoffs.emails, limit), pauseMs, signal);
+  const notificationGroups = await drain(() => store.pruneNotificationGroups(cutoffs.emails, limit), limit, pauseMs, signal);
+  const retryKeys = await drain(() => store.pruneRetryKeys(now - RETRY_KEY_TTL_MS, limit), limit, pauseMs, signal);
   const counts = { events, attempts, errorStatistics, emails, notificationGroups, retryKeys };
   for (const [table, count] of Object.entries(counts)) countPruned(table, count);
   return counts;
