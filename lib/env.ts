@@ -53,7 +53,21 @@ export type Env = {
   retentionErrorStatisticsDays: number;
   /** How many days sent (or given-up) notification emails are kept. */
   retentionEmailsDays: number;
+  /** The least severe log lines written. */
+  logLevel: LogLevel;
 };
+
+/** pino's levels, from the most severe; "silent" writes nothing. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevelSetting(raw: string | undefined): LogLevel {
+  const level = (raw || "info").toLowerCase();
+  const known = LOG_LEVELS.find((l) => l === level);
+  if (!known) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not "${raw}".`);
+  return known;
+}
 
 /** "30s,2m,10m,1h" → milliseconds. */
 export function parseSchedule(raw: string): number[] {
@@ -132,6 +146,7 @@ function readEnv(): Env {
     retentionEventsDays: intSetting("RETENTION_EVENTS_DAYS", 14, 1, 3650),
     retentionErrorStatisticsDays: intSetting("RETENTION_ERROR_STATISTICS_DAYS", 400, 1, 3650),
     retentionEmailsDays: intSetting("RETENTION_EMAILS_DAYS", 30, 1, 3650),
+    logLevel: logLevelSetting(e.LOG_LEVEL),
   };
 }
 

@@ -6,13 +6,14 @@ import { canReadMetrics, renderThreadMetrics } from "../lib/operations/metrics";
 import { env } from "../lib/env";
 import { migrateDatabase } from "../lib/migrate";
 import { redactUrl } from "./db-check";
+import { logger } from "../lib/log";
 
 const config = env();
 await migrateDatabase();
 const dispatcher = startDispatcher();
 (await import("../lib/notify/notifier")).startNotifier();
 (await import("../lib/retention/pruner")).startPruner();
-console.log(`worker ${dispatcher.workerId}: dispatching webhooks from ${redactUrl(config.databaseUrl)}`);
+logger().info({ workerId: dispatcher.workerId, database: redactUrl(config.databaseUrl) }, "dispatching webhooks");
 
 // The worker's own sends; the console-wide figures (backlog, email queue) are on the app's /metrics.
 if (config.workerMetricsPort > 0) {
@@ -27,7 +28,7 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`worker ${dispatcher.workerId}: ${signal}, finishing sends in flight…`);
+  logger().info({ workerId: dispatcher.workerId, signal }, "stopping: finishing sends in flight");
   await stopDispatcher();
   process.exit(0);
 }

@@ -5,6 +5,7 @@ import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhoo
 import { attemptFromResult } from "./attempt-record";
 import { ChannelLane } from "./channel-lane";
 import type { ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome, OutcomeRecorder } from "./store";
+import { logger } from "../log";
 
 export type DispatcherOptions = {
   store: DeliveryStore;
@@ -74,7 +75,7 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? ((message) => console.error(message));
+    this.log = options.log ?? ((message) => logger().error({ component: "dispatcher", workerId: this.workerId }, message));
     this.channelLeaseMs = options.channelLeaseMs ?? DEFAULT_CHANNEL_LEASE_MS;
   }
 

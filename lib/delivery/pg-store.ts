@@ -18,6 +18,7 @@ import {
   type NewEvent,
   type RetryKey,
 } from "./store";
+import { logger } from "../log";
 
 // Times go in and out as JavaScript milliseconds; the columns are timestamptz(3).
 const ms = (value: number) => new Date(value);
@@ -66,7 +67,7 @@ export class PgDeliveryStore implements DeliveryStore {
   ) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize });
     // An idle connection the server drops must not crash the process; the pool replaces it.
-    this.pool.on("error", (error) => console.error("delivery store: idle connection lost:", error.message));
+    this.pool.on("error", (error) => logger().warn({ component: "delivery store", err: error }, "an idle connection was lost"));
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

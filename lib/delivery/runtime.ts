@@ -7,6 +7,7 @@ import { DEFAULT_CHANNEL_LEASE_MS, Dispatcher } from "./dispatcher";
 import { PgDeliveryStore } from "./pg-store";
 import { SqliteDeliveryStore } from "./sqlite-store";
 import type { DeliveryStore, OutcomeRecorder } from "./store";
+import { logger } from "../log";
 
 // On globalThis: Next bundles route handlers and instrumentation separately, and they must
 // share one store and one dispatcher per process.
@@ -156,10 +157,10 @@ class DispatcherThread {
     const worker = new Worker(this.entry, { resourceLimits: { maxYoungGenerationSizeMb: DISPATCHER_YOUNG_GENERATION_MB } });
     // The thread never keeps the process alive on its own, like a timer that is unref'd.
     worker.unref();
-    worker.on("error", (error) => console.error(`dispatcher thread: ${String(error)}`));
+    worker.on("error", (error) => logger().error({ component: "dispatcher thread", err: error }, "the thread failed"));
     worker.on("exit", (code) => {
       this.worker = undefined;
-      console.error(`dispatcher thread: exited with ${code}; starting it again in 1 s`);
+      logger().error({ component: "dispatcher thread", code }, "the thread exited; starting it again in 1 s");
       setTimeout(() => this.start(), 1000).unref();
     });
     this.worker = worker;

@@ -20,6 +20,7 @@ import {
   type NewEvent,
   type RetryKey,
 } from "./store";
+import { logger } from "../log";
 
 /** An attempt's values in the columns' order, as SQLite stores them. */
 const sqliteAttemptValues = attemptValues({ boolean: (value) => (value ? 1 : 0), time: sqliteTime });
@@ -50,7 +51,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     // Commits here never copy the WAL back into the database file: a thread does it.
     this.db.pragma("wal_autocheckpoint = 0");
     this.checkpoints = new CheckpointThread(file, (error) => {
-      console.error(`delivery store: checkpoints are back on the store's own thread: ${String(error)}`);
+      logger().warn({ component: "delivery store", err: error }, "checkpoints are back on the store's own thread");
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     });
     this.statements = {

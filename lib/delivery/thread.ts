@@ -6,6 +6,7 @@ import { env } from "../env";
 import { snapshotThreadMetrics } from "../operations/metrics";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
 import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, startDispatcher } from "./runtime";
+import { logger } from "../log";
 
 type ThreadData = { role: "writer"; port: MessagePort } | undefined;
 
@@ -32,11 +33,11 @@ function outcomeWriter(): OutcomeWriterClient {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
     transferList: [port2],
   });
-  writer.on("error", (error) => console.error(`outcome writer thread: ${String(error)}`));
+  writer.on("error", (error) => logger().error({ component: "outcome writer thread", err: error }, "the thread failed"));
   // Without its writer the dispatcher would hold every outcome: this thread ends too, and the
   // app starts both again. Events whose outcomes were not written are sent again.
   writer.on("exit", (code) => {
-    console.error(`outcome writer thread: exited with ${code}`);
+    logger().error({ component: "outcome writer thread", code }, "the thread exited; the dispatcher thread ends too");
     process.exit(1);
   });
   return new OutcomeWriterClient(port1);

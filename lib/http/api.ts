@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { hitRateLimit, type RateLimitClass } from "./rate-limit";
 import { channelForToken } from "../console/tokens";
 import { listProblems, type Problem } from "../errors";
+import { logger } from "../log";
 
 /** One problem with a request, in LINE's error shape: `{message, details: [{property, message}]}`. */
 export type ApiErrorDetail = Problem;
@@ -47,7 +48,7 @@ export function apiRoute<P>(
         const body = error.details.length > 0 ? { message: error.message, details: error.details } : { message: error.message };
         return jsonResponse(error.status, body, context, error.headers);
       }
-      console.error(error);
+      logger().error({ err: error, requestId: context.requestId }, "an API request failed");
       return jsonResponse(500, { message: "An internal error occurred. Nothing was changed." }, context);
     }
   };

@@ -6,6 +6,7 @@ import { PgPruneStore } from "./pg-prune-store";
 import type { PruneStep, PruneStore } from "./prune-store";
 import { retentionCutoffs, retentionSettings, type RetentionSettings } from "./settings";
 import { SqlitePruneStore } from "./sqlite-prune-store";
+import { logger } from "../log";
 
 /** What one run of pruning deleted, per kind of row. */
 export type PruneCounts = {
@@ -117,7 +118,7 @@ export function startPruner(): void {
       state.lastRun = { startedAt, finishedAt: Date.now(), counts };
     } catch (error) {
       state.lastRun = { startedAt, error: String(error) };
-      console.error(`pruning: ${String(error)}`);
+      logger().error({ component: "pruning", err: error }, "a pruning run failed");
     } finally {
       await store.close();
       state.timer = setTimeout(() => void run(), PRUNE_INTERVAL_MS).unref();
