@@ -1,15 +1,25 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createUser } from "@/lib/auth/users";
-import { createChannel } from "@/lib/console/channels";
+import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { createProvider } from "@/lib/console/providers";
 import { db } from "@/lib/db";
+import { Dispatcher } from "@/lib/delivery/dispatcher";
+import { acceptEvents } from "@/lib/delivery/ingest";
+import { EventStatus } from "@/lib/delivery/lifecycle";
+import { deliveryStore } from "@/lib/delivery/runtime";
+import { closeWebhookConnections } from "@/lib/webhook/sender";
+import { startBot } from "../support/bots";
+import { accessOf } from "../support/access";
+import { waitUntil } from "../support/wait";
 import { openPruneStore, pruneOnce } from "@/lib/retention/pruner";
 import type { PruneStore } from "@/lib/retention/prune-store";
 
 const DAY = 24 * 60 * 60 * 1000;
-const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
+const NOW = Date.now();
 const SETTINGS = { eventsDays: 14, errorStatisticsDays: 400, emailsDays: 30 };
 let channelId: string;
+let admin: string;
+let providerId: string;
 let store: PruneStore;
 let n = 0;
 
@@ -69,14 +79,15 @@ function email(ageDays: number, state: "sent" | "queued" | "failed") {
 }
 
 beforeAll(async () => {
-  const admin = (await createUser("retention@example.com", "pw")).user.id;
-  const providerId = (await createProvider(admin, "Retention")).id;
+  admin = (await createUser("retention@example.com", "pw")).user.id;
+  providerId = (await createProvider(admin, "Retention")).id;
   channelId = (await createChannel(admin, providerId, { name: "Retention", description: "", email: "" })).id;
   store = openPruneStore();
 });
 
 afterAll(async () => {
   await store?.close();
+  await closeWebhookConnections();
 });
 
 describe("pruning", () => {
@@ -164,5 +175,62 @@ describe("pruning", () => {
       notificationGroups: 0,
       retryKeys: 0,
     });
+  });
+
+  test("pruning while a dispatcher delivers loses no event and sends none twice", async () => {
+    const old = Date.now() - 30 * DAY;
+    const { id: oldChannel } = await createChannel(admin, providerId, { name: "Old", description: "", email: "" });
+    const ids = Array.from({ length: 3000 }, (_, i) => `01PRUNEDOLD${String(i).padStart(15, "0")}`);
+    await db().webhookEvent.createMany({
+      data: ids.map((webhookEventId) => ({
+        webhookEventId,
+        channelId: oldChannel,
+        type: "follow",
+        event: "{}",
+        status: "delivered",
+        origin: "load",
+        attempts: 1,
+        createdAt: new Date(old),
+        finishedAt: new Date(old),
+      })),
+    });
+    await db().deliveryAttempt.createMany({
+      data: ids.map((webhookEventId) => ({
+        channelId: oldChannel,
+        webhookEventId,
+        kind: "event",
+        url: "http://127.0.0.1/",
+        startedAt: new Date(old),
+        durationMs: 1,
+        success: true,
+        statusCode: 200,
+        requestExcerpt: "",
+      })),
+    });
+
+    const bot = await startBot();
+    const { id } = await createChannel(admin, providerId, { name: "Busy", description: "", email: "" });
+    await updateWebhookUrl(await accessOf(admin, id), bot.url);
+    await setWebhookSetting(await accessOf(admin, id), "useWebhook", true);
+    const dispatcher = new Dispatcher({ store: deliveryStore(), channelConcurrency: 8, leaseMs: 30_000, pollMs: 50 });
+    dispatcher.start();
+    try {
+      const accepted: string[] = [];
+      const pruning = pruneOnce(store, SETTINGS, Date.now(), { batchRows: 100, pauseMs: 0 });
+      for (let i = 0; i < 10; i++) {
+        const specs = Array.from({ length: 30 }, (_, j) => ({ type: "message" as const, userId: `U${"9".repeat(32)}`, text: `${i}.${j}` }));
+        accepted.push(...(await acceptEvents({ id, useWebhook: true }, specs, "api")).webhookEventIds);
+      }
+      expect((await pruning).events).toBe(3000);
+      await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: id, status: EventStatus.delivered } })) === 300);
+      const sent = bot.received.map((r) => JSON.parse(r.body).events[0].webhookEventId as string);
+      expect(sent.sort()).toEqual([...accepted].sort());
+      expect(await db().deliveryAttempt.count({ where: { channelId: id } })).toBe(300);
+      expect(await db().webhookEvent.count({ where: { channelId: oldChannel } })).toBe(0);
+      expect(await db().deliveryAttempt.count({ where: { channelId: oldChannel } })).toBe(0);
+    } finally {
+      await dispatcher.stop();
+      await bot.close();
+    }
   });
 });
