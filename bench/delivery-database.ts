@@ -27,6 +27,8 @@ export interface BenchDatabase {
   listTimeoutDurations(channelId: string): Promise<number[]>;
   /** Deletes every event, send, statistic and dispatcher lease; channels and tokens stay. */
   resetDelivery(): Promise<void>;
+  /** Writes `count` delivered events of a channel, each with its send, accepted and finished at `at`. */
+  seedFinishedEvents(channelId: string, count: number, at: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,24 @@ export function openSqliteBenchDatabase(file: string): BenchDatabase {
     listTimeoutDurations: async (channelId) => timeouts.all(channelId) as number[],
     resetDelivery: async () => {
       sqlite.transaction(() => DELIVERY_TABLES.forEach((table) => sqlite.exec(`DELETE FROM "${table}"`)))();
+    },
+    seedFinishedEvents: async (channelId, count, at) => {
+      const params = { channelId, count, at: sqliteTime(at), tag: `${channelId}-${at}` };
+      const numbers = `WITH RECURSIVE "n"("i") AS (SELECT 1 UNION ALL SELECT "i" + 1 FROM "n" WHERE "i" < @count)`;
+      sqlite.transaction(() => {
+        sqlite
+          .prepare(
+            `${numbers} INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "attempts", "createdAt", "finishedAt")
+             SELECT @tag || '-' || "i", @channelId, 'message', '{}', ${SqlStatus.delivered}, 'load', 1, @at, @at FROM "n"`,
+          )
+          .run(params);
+        sqlite
+          .prepare(
+            `${numbers} INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "url", "startedAt", "durationMs", "success", "statusCode", "requestExcerpt")
+             SELECT @channelId, @tag || '-' || "i", 'event', 'http://127.0.0.1/', @at, 1, 1, 200, '' FROM "n"`,
+          )
+          .run(params);
+      })();
     },
     close: async () => {
       sqlite.close();
@@ -105,6 +125,19 @@ export function openPostgresBenchDatabase(url: string): BenchDatabase {
     },
     resetDelivery: async () => {
       await pool.query(`TRUNCATE ${DELIVERY_TABLES.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY`);
+    },
+    seedFinishedEvents: async (channelId, count, at) => {
+      const params = [channelId, count, new Date(at), `${channelId}-${at}`];
+      await pool.query(
+        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "attempts", "createdAt", "finishedAt")
+         SELECT $4 || '-' || i, $1, 'message', '{}', ${SqlStatus.delivered}, 'load', 1, $3, $3 FROM generate_series(1, $2::integer) AS i`,
+        params,
+      );
+      await pool.query(
+        `INSERT INTO "DeliveryAttempt" ("channelId", "webhookEventId", "kind", "url", "startedAt", "durationMs", "success", "statusCode", "requestExcerpt")
+         SELECT $1, $4 || '-' || i, 'event', 'http://127.0.0.1/', $3, 1, true, 200, '' FROM generate_series(1, $2::integer) AS i`,
+        params,
+      );
     },
     close: () => pool.end(),
   };

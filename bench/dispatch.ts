@@ -3,6 +3,7 @@
 // bot; the 2-second deadline; peak RSS. On a SQLite file or a scratch PostgreSQL database.
 //   npm run bench:dispatch -- [--events 100000] [--channels 4] [--concurrency 16] [--rounds 3]
 //                             [--db sqlite|postgres] [--workers 1,2,4 | --worker] [--threads 1]
+//                             [--prune] [--prune-events 300000]
 // Each count is measured --rounds times on the same app, each round on channels of its own and
 // right after a raw loop run of its own: a round's "% of raw" compares two runs a few seconds
 // apart, which a shared machine's drifting speed affects alike. Round 1 meets the app cold, as
@@ -13,6 +14,9 @@
 // events are accepted, as the app's dispatcher does) and drain (every event accepted first, then
 // the workers start). Isolation and the deadline are measured with the last count. PostgreSQL
 // databases are made on BENCH_POSTGRES_URL (default: the local server) and dropped at the end.
+// --prune seeds --prune-events delivered events of a channel of their own, a month old, before each
+// dispatcher setup's first round, and runs pruning (as the product's background pruner does, on a
+// connection of its own) during every measured run: compare its "% of raw" with a run without it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -41,6 +45,8 @@ const { values } = parseArgs({
     workers: { type: "string" },
     // WEBHOOK_DISPATCH_THREADS of the app's dispatcher (without --workers).
     threads: { type: "string", default: "1" },
+    prune: { type: "boolean", default: false },
+    "prune-events": { type: "string", default: "300000" },
   },
 });
 const EVENTS = Number(values.events);
@@ -57,6 +63,12 @@ const WORKER_COUNTS = values.workers ? values.workers.split(",").map(Number) : [
 if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--workers takes counts like 1,2,4, not "${values.workers}"`);
 // Each channel is held by one dispatcher at a time: a worker without a channel would idle.
 if (Math.max(...WORKER_COUNTS) > CHANNELS) throw new Error(`--channels (${CHANNELS}) must be at least the largest --workers count`);
+
+const PRUNE = values.prune;
+const PRUNE_EVENTS = Number(values["prune-events"]);
+if (!Number.isInteger(PRUNE_EVENTS) || PRUNE_EVENTS < 1) throw new Error(`--prune-events must be a whole number from 1, not "${values["prune-events"]}"`);
+/** How old the seeded events are: past the default retention of 14 days. */
+const PRUNED_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** How long a run may go without an event sent or finished before the bench gives up on it. */
 const STALL_SECONDS = 60;
@@ -221,6 +233,8 @@ type Measurement = {
   workerRssMb: number[];
   /** CPU seconds by role over the run. */
   cpu: Map<string, number>;
+  /** With --prune: the rows pruning deleted during the run, and for how many seconds of it it had rows to delete. */
+  pruned?: { rows: number; seconds: number };
 };
 
 /** A worker count's figures, in one round. */
@@ -291,6 +305,9 @@ async function main() {
     process.env.DATABASE_URL = databaseUrl;
     const channels = await import("../lib/console/channels");
     const { db } = await import("../lib/db");
+    const pruner = await import("../lib/retention/pruner");
+    const { retentionSettings } = await import("../lib/retention/settings");
+    const pruneStore = PRUNE ? pruner.openPruneStore() : undefined;
 
     async function makeChannel(base: string, name: string, url: string): Promise<Channel> {
       const admin = await db().user.findFirstOrThrow();
@@ -394,11 +411,21 @@ async function main() {
         trees: { app: [running.app.pid!], workers: running.workers.map((w) => w.pid!), bot: [bots.pid], bench: [process.pid] },
         postgresDatabase: scratch?.name,
       }));
+      const stopPruning = new AbortController();
       const started = performance.now();
+      const pruning = pruneStore
+        ? pruner.pruneOnce(pruneStore, retentionSettings(), Date.now(), { signal: stopPruning.signal }).then((counts) => ({
+            rows: counts.events + counts.attempts,
+            seconds: (performance.now() - started) / 1000,
+          }))
+        : undefined;
       await step();
       const stepSeconds = (performance.now() - started) / 1000;
       const seconds = await timeUntilDone(targets, perChannel * CHANNELS, started);
+      stopPruning.abort();
+      const pruned = await pruning;
       return {
+        pruned,
         events: perChannel * CHANNELS,
         seconds,
         stepSeconds,
@@ -427,6 +454,10 @@ async function main() {
       targets = await Promise.all(
         Array.from({ length: CHANNELS }, (_, i) => makeChannel(current.base, `Bench ${workers}.${round}.${i}`, bots.ok)),
       );
+      if (PRUNE && round === 1) {
+        const old = await makeChannel(current.base, `Pruned ${workers}`, bots.ok);
+        await bench.seedFinishedEvents(old.id, PRUNE_EVENTS, Date.now() - PRUNED_AGE_MS);
+      }
       // End to end: the dispatchers are running when the events come in.
       await startWorkers(current, workers);
       // The product finishes what the last round left it (checkpoints, collections) before the raw
@@ -551,6 +582,17 @@ async function main() {
           `bot got ${bot.received} (${bot.distinct} distinct, ${bot.duplicates} repeats)`,
       );
     }
+    if (PRUNE) {
+      console.log(`\n  Pruning during each run (${PRUNE_EVENTS} delivered events a month old seeded, with their sends, before each setup's first round)`);
+      for (const { label, m } of measurements) {
+        const { rows, seconds } = m.pruned!;
+        line(
+          `  ${label}`,
+          `${rows} rows deleted (${(rows / seconds).toFixed(0)} rows/s), ` +
+            (seconds < m.seconds - 0.05 ? `out of old rows after ${seconds.toFixed(2)} of ${m.seconds.toFixed(2)} s` : "all the run long"),
+        );
+      }
+    }
     console.log(`\nCPU seconds over each run (${availableParallelism()} cores; "cores busy" = the roles' CPU / wall time)`);
     const roles = ["app", "workers", "postgres", "bot", "bench"];
     const cpuRow = (label: string, cpu: Map<string, number>, seconds: number) => {
@@ -576,6 +618,7 @@ async function main() {
     }
     console.log(`\n  1-minute load average at the end: ${loadavg()[0].toFixed(1)}`);
     await db().$disconnect();
+    await pruneStore?.close();
   } finally {
     if (product) await stopProduct(product);
     await bench?.close();

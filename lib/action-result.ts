@@ -1,4 +1,5 @@
 import { userMessage } from "./errors";
+import { logger } from "./log";
 
 /** What every server action returns: the client shows `error` as it is. */
 export type ActionResult<T = null> = { ok: true; data: T } | { ok: false; error: string };
@@ -10,7 +11,7 @@ export async function runAction<T>(mutation: () => Promise<T>): Promise<ActionRe
   } catch (error) {
     const message = userMessage(error);
     if (message !== null) return { ok: false, error: message };
-    console.error(error);
+    logger().error({ err: error }, "a server action failed");
     return { ok: false, error: "Something went wrong on our side. Nothing was changed; please try again." };
   }
 }

@@ -49,7 +49,31 @@ export type Env = {
   secureCookies: boolean;
   /** How long an invitation link stays valid. */
   invitationTtlMs: number;
+  /** The bearer token /metrics asks for; unset leaves /metrics open. */
+  metricsToken: string | undefined;
+  /** Where a worker process (`npm run worker`) serves its own /metrics; 0 serves none. */
+  workerMetricsPort: number;
+  /** How many days finished events and their sends are kept. */
+  retentionEventsDays: number;
+  /** How many days Error statistics (60-second rows and hourly sums) are kept. */
+  retentionErrorStatisticsDays: number;
+  /** How many days sent (or given-up) notification emails are kept. */
+  retentionEmailsDays: number;
+  /** The least severe log lines written. */
+  logLevel: LogLevel;
 };
+
+/** pino's levels, from the most severe; "silent" writes nothing. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevelSetting(raw: string | undefined): LogLevel {
+  const level = (raw || "info").toLowerCase();
+  const known = LOG_LEVELS.find((l) => l === level);
+  if (!known) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not "${raw}".`);
+  return known;
+}
 
 /** "30s,2m,10m,1h" → milliseconds. */
 export function parseSchedule(raw: string): number[] {
@@ -126,6 +150,12 @@ function readEnv(): Env {
     trustedProxyHops: intSetting("TRUSTED_PROXY_HOPS", 0, 0, 10),
     secureCookies: (e.NEXTAUTH_URL ?? "").startsWith("https://"),
     invitationTtlMs: intSetting("INVITATION_TTL_HOURS", 7 * 24, 1, 90 * 24) * 3_600_000,
+    metricsToken: e.METRICS_TOKEN || undefined,
+    workerMetricsPort: intSetting("WORKER_METRICS_PORT", 0, 0, 65_535),
+    retentionEventsDays: intSetting("RETENTION_EVENTS_DAYS", 14, 1, 3650),
+    retentionErrorStatisticsDays: intSetting("RETENTION_ERROR_STATISTICS_DAYS", 400, 1, 3650),
+    retentionEmailsDays: intSetting("RETENTION_EMAILS_DAYS", 30, 1, 3650),
+    logLevel: logLevelSetting(e.LOG_LEVEL),
   };
 }
 

@@ -99,6 +99,11 @@ export async function migratePostgres(url: string, dir = POSTGRES_MIGRATIONS): P
   }
 }
 
+/** The committed migrations of a kind of database, in the order they apply. */
+export function committedMigrations(kind: "sqlite" | "postgres"): string[] {
+  return migrationFiles(kind === "postgres" ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS);
+}
+
 /** Brings the configured database (SQLite file or PostgreSQL) up to the committed migrations. */
 export async function migrateDatabase(): Promise<string[]> {
   const config = env();

@@ -85,5 +85,8 @@ export async function startConsole(): Promise<void> {
   const { dispatcher } = env();
   if (dispatcher === "thread") startDispatcherThreads();
   if (dispatcher === "main") startDispatcher();
-  if (dispatcher !== "off") (await import("./notify/notifier")).startNotifier();
+  if (dispatcher !== "off") {
+    (await import("./notify/notifier")).startNotifier();
+    (await import("./retention/pruner")).startPruner();
+  }
 }

@@ -2,11 +2,12 @@ import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { NavLink } from "@/components/ui/nav-link";
 import { listProviders } from "@/lib/console/providers";
+import { canSeeSystem } from "@/lib/operations/system";
 import { requireUser } from "@/lib/auth/session";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const providers = await listProviders(user.id);
+  const [providers, showSystem] = await Promise.all([listProviders(user.id), canSeeSystem(user)]);
   return (
     <>
       <header className="topbar">
@@ -40,6 +41,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               </div>
             </div>
           ))}
+          {showSystem && (
+            <NavLink href="/system" exact>
+              System
+            </NavLink>
+          )}
         </nav>
         <main className="main">{children}</main>
       </div>

@@ -89,6 +89,22 @@ export function ErrorChart({ chart }: { chart: ErrorChartData }) {
             axisLine={{ stroke: "var(--chart-axis)" }}
           />
           <YAxis allowDecimals={false} width={52} tick={{ fontSize: 11, fill: "var(--chart-tick)" }} tickLine={false} axisLine={false} />
+          {chart.notKept.map((gap) => (
+            <ReferenceArea
+              key={`kept-${gap.start}`}
+              x1={gap.start}
+              x2={gap.end}
+              ifOverflow="hidden"
+              zIndex={350}
+              fill="var(--chart-off)"
+              fillOpacity={0.8}
+              label={
+                (gap.end - gap.start) / span > 0.08
+                  ? { value: "Not kept", position: "insideTop", fill: "var(--chart-off-label)", fontSize: 11 }
+                  : undefined
+              }
+            />
+          ))}
           {chart.notAggregated.map((gap) => (
             <ReferenceArea
               key={gap.start}

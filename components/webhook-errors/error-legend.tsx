@@ -31,3 +31,14 @@ export function NotAggregatedNote({ chart }: { chart: ErrorChart }) {
     </p>
   );
 }
+
+/** The key to the shading of the time before the retention window, whose statistics were pruned. */
+export function NotKeptNote({ chart, retentionDays }: { chart: ErrorChart; retentionDays: number }) {
+  if (chart.notKept.length === 0) return null;
+  return (
+    <p className="we-caption" data-testid="not-kept-note">
+      <span className="we-swatch we-swatch-off" aria-hidden /> Shaded: <strong>not kept</strong>. Error statistics are kept
+      for {retentionDays} days; older ones were deleted, so these times are not zero errors.
+    </p>
+  );
+}

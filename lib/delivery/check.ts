@@ -3,6 +3,7 @@ import { sendWebhook } from "../webhook/sender";
 import type { Reason } from "../webhook/reasons";
 import { attemptFromResult } from "./attempt-record";
 import { deliveryStore, sendSettings } from "./runtime";
+import { logger } from "../log";
 
 /** The outcome of a Verify or an API test: a signed request with no events. */
 export type CheckResult = {
@@ -61,7 +62,7 @@ export async function checkWebhookEndpoint(
     );
   } catch (error) {
     // The check's answer matters more to the user than its log line.
-    console.error("Could not log a webhook check:", error);
+    logger().error({ component: "webhook check", err: error }, "could not record a Verify or test send");
   }
   const refusal = result.ok ? undefined : result.refusal;
   const outcome = {

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { countSend } from "../operations/metrics";
 import { storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
 import { attemptFromResult } from "./attempt-record";
 import { ChannelLane } from "./channel-lane";
 import type { ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome, OutcomeRecorder } from "./store";
+import { logger } from "../log";
 
 export type DispatcherOptions = {
   store: DeliveryStore;
@@ -73,7 +75,7 @@ export class Dispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? ((message) => console.error(message));
+    this.log = options.log ?? ((message) => logger().error({ component: "dispatcher", workerId: this.workerId }, message));
     this.channelLeaseMs = options.channelLeaseMs ?? DEFAULT_CHANNEL_LEASE_MS;
   }
 
@@ -328,18 +330,16 @@ export class Dispatcher {
       this.log(`dispatcher: send of ${claimed.webhookEventId} failed on our side: ${String(error)}`);
       return;
     }
-    this.outcomes.push({
-      seq: claimed.seq,
-      attemptsBefore: claimed.attempts,
-      attempt: attemptFromResult(result, {
-        channelId: channel.id,
-        webhookEventId: claimed.webhookEventId,
-        kind: "event",
-        isRedelivery,
-        url,
-        startedAt,
-      }),
+    const attempt = attemptFromResult(result, {
+      channelId: channel.id,
+      webhookEventId: claimed.webhookEventId,
+      kind: "event",
+      isRedelivery,
+      url,
+      startedAt,
     });
+    countSend(attempt);
+    this.outcomes.push({ seq: claimed.seq, attemptsBefore: claimed.attempts, attempt });
     this.scheduleFlush();
   }
 

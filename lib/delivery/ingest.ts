@@ -6,6 +6,7 @@ import {
   buildUnfollowEvent,
   type WebhookEvent,
 } from "../webhook/payload";
+import { countAcceptedEvents } from "../operations/metrics";
 import { EventStatus } from "./lifecycle";
 import { deliveryStore, notifyDispatcher } from "./runtime";
 import type { NewEvent } from "./store";
@@ -75,7 +76,39 @@ export async function acceptEvents(
   origin: NewEvent["origin"],
   now: number = Date.now(),
 ): Promise<AcceptedEvents> {
-  const status = channel.useWebhook ? EventStatus.pending : EventStatus.skipped;
+  const { accepted } = await storeBatch(channel, specs, origin, now);
+  return accepted;
+}
+
+/**
+ * What a request with a retry key did: stored its batch, or, when the key already stored one
+ * within 24 hours, stored nothing (`repeatOf` is then the earlier request's X-Line-Request-Id
+ * and `accepted` its batch).
+ */
+export type RetriedBatch = { accepted: AcceptedEvents; repeatOf?: string };
+
+/**
+ * `acceptEvents` for a request with an `X-Line-Retry-Key`: the key is written with the events,
+ * in their transaction, and a repeat within 24 hours stores nothing and gets the first batch.
+ */
+export async function acceptEventsOnce(
+  channel: { id: string; useWebhook: boolean },
+  specs: readonly EventSpec[],
+  retry: { key: string; requestId: string },
+  now: number = Date.now(),
+): Promise<RetriedBatch> {
+  return storeBatch(channel, specs, "api", now, retry);
+}
+
+async function storeBatch(
+  channel: { id: string; useWebhook: boolean },
+  specs: readonly EventSpec[],
+  origin: NewEvent["origin"],
+  now: number,
+  retry?: { key: string; requestId: string },
+): Promise<RetriedBatch> {
+  const willSend = channel.useWebhook;
+  const status = willSend ? EventStatus.pending : EventStatus.skipped;
   const rows: NewEvent[] = specs.map((spec) => {
     const event = buildEvent(spec, now);
     return {
@@ -88,7 +121,12 @@ export async function acceptEvents(
       createdAt: now,
     };
   });
-  await deliveryStore().insertEvents(rows);
-  if (channel.useWebhook) notifyDispatcher(channel.id);
-  return { webhookEventIds: rows.map((r) => r.webhookEventId), willSend: channel.useWebhook };
+  const retryKey = retry && { channelId: channel.id, key: retry.key, requestId: retry.requestId, willSend, now };
+  const earlier = await deliveryStore().insertEvents(rows, retryKey);
+  if (earlier) {
+    return { accepted: { webhookEventIds: earlier.webhookEventIds, willSend: earlier.willSend }, repeatOf: earlier.requestId };
+  }
+  countAcceptedEvents(origin, rows.length);
+  if (willSend) notifyDispatcher(channel.id);
+  return { accepted: { webhookEventIds: rows.map((r) => r.webhookEventId), willSend } };
 }

@@ -7,6 +7,8 @@ import { isUnfinished, SqlStatus } from "./lifecycle";
 import { channelsWithFailures, planOutcomes, type ChannelFlags, type OutcomePlan } from "./outcome-plan";
 import {
   forgetDispatchersSeenBefore,
+  RETRY_KEY_TTL_MS,
+  type AcceptedBatch,
   type AttemptRecord,
   type ChannelDelivery,
   type ClaimedEvent,
@@ -14,7 +16,9 @@ import {
   type DeliveryStore,
   type EventOutcome,
   type NewEvent,
+  type RetryKey,
 } from "./store";
+import { logger } from "../log";
 
 // Times go in and out as JavaScript milliseconds; the columns are timestamptz(3).
 const ms = (value: number) => new Date(value);
@@ -63,7 +67,7 @@ export class PgDeliveryStore implements DeliveryStore {
   ) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize });
     // An idle connection the server drops must not crash the process; the pool replaces it.
-    this.pool.on("error", (error) => console.error("delivery store: idle connection lost:", error.message));
+    this.pool.on("error", (error) => logger().warn({ component: "delivery store", err: error }, "an idle connection was lost"));
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -81,17 +85,21 @@ export class PgDeliveryStore implements DeliveryStore {
     }
   }
 
-  async insertEvents(events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async insertEvents(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null> {
+    if (events.length === 0) return null;
     // A channel's inserts take turns (a transaction lock per channel, in a fixed order), so its
     // events commit in seq order and a dispatcher's cursor never passes one that is still to
     // commit. The commit waits for the disk (synchronous_commit) before the caller acknowledges.
     const channelIds = [...new Set(events.map((e) => e.channelId))].sort();
-    await this.transaction(async (client) => {
+    return this.transaction(async (client) => {
       await client.query(
         `SELECT pg_advisory_xact_lock(hashtextextended('webhook-events:' || id, 0)) FROM unnest($1::text[]) AS id`,
         [channelIds],
       );
+      if (retryKey) {
+        const earlier = await storeRetryKey(client, retryKey, events);
+        if (earlier) return earlier;
+      }
       await client.query(
         `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])`,
@@ -106,6 +114,7 @@ export class PgDeliveryStore implements DeliveryStore {
           events.map((e) => (isUnfinished(e.status) ? null : ms(e.createdAt))),
         ],
       );
+      return null;
     });
   }
 
@@ -266,6 +275,30 @@ export class PgDeliveryStore implements DeliveryStore {
 }
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+/**
+ * Writes a retry key with its batch's ids, or, when the key stored a batch within the last 24
+ * hours, returns that batch. A key whose 24 hours are over is used afresh. Requests with the same
+ * key take turns on the channel's insert lock, so the later one finds the earlier's key.
+ */
+async function storeRetryKey(client: pg.PoolClient, retryKey: RetryKey, events: readonly NewEvent[]): Promise<AcceptedBatch | null> {
+  const { channelId, key, requestId, willSend, now } = retryKey;
+  const stored = await client.query(
+    `INSERT INTO "IngestRetryKey" ("channelId", "retryKey", "requestId", "webhookEventIds", "willSend", "createdAt")
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT ("channelId", "retryKey") DO UPDATE SET "requestId" = excluded."requestId",
+       "webhookEventIds" = excluded."webhookEventIds", "willSend" = excluded."willSend", "createdAt" = excluded."createdAt"
+     WHERE "IngestRetryKey"."createdAt" < $7`,
+    [channelId, key, requestId, JSON.stringify(events.map((e) => e.webhookEventId)), willSend, ms(now), ms(now - RETRY_KEY_TTL_MS)],
+  );
+  if (stored.rowCount) return null;
+  const { rows } = await client.query<{ requestId: string; webhookEventIds: string; willSend: boolean }>(
+    `SELECT "requestId", "webhookEventIds", "willSend" FROM "IngestRetryKey" WHERE "channelId" = $1 AND "retryKey" = $2`,
+    [channelId, key],
+  );
+  const earlier = rows[0]!;
+  return { requestId: earlier.requestId, webhookEventIds: JSON.parse(earlier.webhookEventIds), willSend: earlier.willSend };
+}
 
 /** The switches of the channels a batch needs, as they are in the batch's transaction. */
 async function readFlags(client: pg.PoolClient, channelIds: readonly string[]): Promise<Map<string, ChannelFlags>> {

@@ -1,11 +1,13 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { env } from "../env";
+import type { MetricsSnapshot } from "../operations/metrics";
 import type { SendWebhookOptions } from "../webhook/sender";
 import { DEFAULT_CHANNEL_LEASE_MS, Dispatcher } from "./dispatcher";
 import { PgDeliveryStore } from "./pg-store";
 import { SqliteDeliveryStore } from "./sqlite-store";
 import type { DeliveryStore, OutcomeRecorder } from "./store";
+import { logger } from "../log";
 
 // On globalThis: Next bundles route handlers and instrumentation separately, and they must
 // share one store and one dispatcher per process.
@@ -97,6 +99,15 @@ export function startDispatcherThreads(): void {
   runtime.dispatcherThreads ??= Array.from({ length: env().webhookDispatchThreads }, () => new DispatcherThread());
 }
 
+/** How long /metrics waits for a dispatcher thread's counts before leaving them out. */
+const THREAD_METRICS_TIMEOUT_MS = 2000;
+
+/** The counts of this process's dispatcher threads, those that answer within 2 s. */
+export async function collectThreadMetrics(): Promise<MetricsSnapshot[]> {
+  const snapshots = await Promise.all((runtime.dispatcherThreads ?? []).map((thread) => thread.metrics()));
+  return snapshots.filter((snapshot): snapshot is MetricsSnapshot => snapshot !== null);
+}
+
 /**
  * The dispatcher thread's young generation. Nearly all it allocates (request bodies, undici's
  * requests, outcomes) dies within milliseconds; a larger nursery collects it less often.
@@ -111,6 +122,7 @@ export function dispatcherThreadEntry(): string {
 /** A worker thread running `scripts/dispatcher-thread.mjs`, restarted a second after it dies. */
 class DispatcherThread {
   private worker: Worker | undefined;
+  private metricsRequests = 0;
   private readonly entry = dispatcherThreadEntry();
 
   constructor() {
@@ -121,14 +133,34 @@ class DispatcherThread {
     this.worker?.postMessage({ notify: channelId });
   }
 
+  /** The thread's counts, or null when it is not running or does not answer in time. */
+  metrics(): Promise<MetricsSnapshot | null> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(null);
+    const request = ++this.metricsRequests;
+    return new Promise((resolve) => {
+      const done = (snapshot: MetricsSnapshot | null) => {
+        clearTimeout(timer);
+        worker.off("message", onMessage);
+        resolve(snapshot);
+      };
+      const onMessage = (message: { metrics?: number; snapshot?: MetricsSnapshot }) => {
+        if (message.metrics === request && message.snapshot) done(message.snapshot);
+      };
+      const timer = setTimeout(() => done(null), THREAD_METRICS_TIMEOUT_MS);
+      worker.on("message", onMessage);
+      worker.postMessage({ metrics: request });
+    });
+  }
+
   private start(): void {
     const worker = new Worker(this.entry, { resourceLimits: { maxYoungGenerationSizeMb: DISPATCHER_YOUNG_GENERATION_MB } });
     // The thread never keeps the process alive on its own, like a timer that is unref'd.
     worker.unref();
-    worker.on("error", (error) => console.error(`dispatcher thread: ${String(error)}`));
+    worker.on("error", (error) => logger().error({ component: "dispatcher thread", err: error }, "the thread failed"));
     worker.on("exit", (code) => {
       this.worker = undefined;
-      console.error(`dispatcher thread: exited with ${code}; starting it again in 1 s`);
+      logger().error({ component: "dispatcher thread", code }, "the thread exited; starting it again in 1 s");
       setTimeout(() => this.start(), 1000).unref();
     });
     this.worker = worker;

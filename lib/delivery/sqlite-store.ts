@@ -9,6 +9,8 @@ import { CheckpointThread } from "./sqlite-checkpoints";
 import { sqliteTime } from "../sqlite-time";
 import {
   forgetDispatchersSeenBefore,
+  RETRY_KEY_TTL_MS,
+  type AcceptedBatch,
   type AttemptRecord,
   type ChannelDelivery,
   type ClaimedEvent,
@@ -16,7 +18,9 @@ import {
   type DeliveryStore,
   type EventOutcome,
   type NewEvent,
+  type RetryKey,
 } from "./store";
+import { logger } from "../log";
 
 /** An attempt's values in the columns' order, as SQLite stores them. */
 const sqliteAttemptValues = attemptValues({ boolean: (value) => (value ? 1 : 0), time: sqliteTime });
@@ -47,7 +51,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     // Commits here never copy the WAL back into the database file: a thread does it.
     this.db.pragma("wal_autocheckpoint = 0");
     this.checkpoints = new CheckpointThread(file, (error) => {
-      console.error(`delivery store: checkpoints are back on the store's own thread: ${String(error)}`);
+      logger().warn({ component: "delivery store", err: error }, "checkpoints are back on the store's own thread");
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     });
     this.statements = {
@@ -168,6 +172,17 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `INSERT INTO "NotificationGroup" ("channelId", "kind", "reason", "detail", "openedAt", "lastAt", "count")
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
+      acceptedBatch: this.db.prepare(
+        `SELECT "requestId", "webhookEventIds", "willSend" FROM "IngestRetryKey"
+         WHERE "channelId" = ? AND "retryKey" = ? AND "createdAt" >= ?`,
+      ),
+      // A key whose 24 hours are over is used afresh.
+      storeRetryKey: this.db.prepare(
+        `INSERT INTO "IngestRetryKey" ("channelId", "retryKey", "requestId", "webhookEventIds", "willSend", "createdAt")
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("channelId", "retryKey") DO UPDATE SET "requestId" = excluded."requestId",
+           "webhookEventIds" = excluded."webhookEventIds", "willSend" = excluded."willSend", "createdAt" = excluded."createdAt"`,
+      ),
       heartbeat: this.db.prepare(
         `INSERT INTO "Dispatcher" ("id", "seenAt") VALUES (?, ?)
          ON CONFLICT ("id") DO UPDATE SET "seenAt" = excluded."seenAt"`,
@@ -195,16 +210,29 @@ export class SqliteDeliveryStore implements DeliveryStore {
     };
   }
 
-  async insertEvents(events: readonly NewEvent[]): Promise<void> {
-    const insert = this.statements.insertEvent;
+  async insertEvents(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null> {
+    const { insertEvent: insert, acceptedBatch, storeRetryKey } = this.statements;
     // Accepted events survive even a power cut: their commit waits for the disk.
     this.setSynchronous("FULL");
-    this.db.transaction(() => {
+    // The write lock taken first makes requests with the same key take turns, across processes.
+    return this.db.transaction((): AcceptedBatch | null => {
+      if (retryKey) {
+        const { channelId, key, requestId, willSend, now } = retryKey;
+        const earlier = acceptedBatch.get(channelId, key, sqliteTime(now - RETRY_KEY_TTL_MS)) as
+          | { requestId: string; webhookEventIds: string; willSend: number }
+          | undefined;
+        if (earlier) {
+          return { requestId: earlier.requestId, webhookEventIds: JSON.parse(earlier.webhookEventIds), willSend: earlier.willSend === 1 };
+        }
+        const ids = JSON.stringify(events.map((e) => e.webhookEventId));
+        storeRetryKey.run(channelId, key, requestId, ids, willSend ? 1 : 0, sqliteTime(now));
+      }
       for (const e of events) {
         const createdAt = sqliteTime(e.createdAt);
         const finishedAt = isUnfinished(e.status) ? null : createdAt;
         insert.run(e.webhookEventId, e.channelId, e.type, e.event, e.status, e.origin, createdAt, finishedAt);
       }
+      return null;
     }).immediate();
   }
 

@@ -13,6 +13,23 @@ export type NewEvent = {
   createdAt: number;
 };
 
+/** How long a script request's `X-Line-Retry-Key` keeps its batch from being stored again, as LINE's does. */
+export const RETRY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** A request's `X-Line-Retry-Key`, stored in the transaction that stores its events. */
+export type RetryKey = {
+  channelId: string;
+  /** A UUID, in lowercase. */
+  key: string;
+  /** The request's X-Line-Request-Id. */
+  requestId: string;
+  willSend: boolean;
+  now: number;
+};
+
+/** The batch an earlier request with the same retry key stored. */
+export type AcceptedBatch = { requestId: string; webhookEventIds: string[]; willSend: boolean };
+
 /** An event a dispatcher claimed: it holds it until the lease ends or its outcome is recorded. */
 export type ClaimedEvent = {
   seq: number;
@@ -100,8 +117,12 @@ export function forgetDispatchersSeenBefore(now: number, aliveMs: number): numbe
  * moves thousands of rows a second and an ORM round trip per row would be the bottleneck.
  */
 export interface DeliveryStore extends OutcomeRecorder {
-  /** Writes events in one transaction; returns once they are durable. */
-  insertEvents(events: readonly NewEvent[]): Promise<void>;
+  /**
+   * Writes events in one transaction; returns once they are durable. With a retry key that
+   * stored a batch less than RETRY_KEY_TTL_MS ago, writes nothing and returns that batch; else
+   * the key is written with the events (so one is never kept without the other) and null returned.
+   */
+  insertEvents(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null>;
   /** Channels that have pending events nobody holds. */
   channelsWithPendingEvents(now: number): Promise<string[]>;
   channel(channelId: string): Promise<ChannelDelivery | null>;

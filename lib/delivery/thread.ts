@@ -3,8 +3,10 @@
 // second thread, from the same entry with the role "writer", that writes its outcomes.
 import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import { env } from "../env";
+import { snapshotThreadMetrics } from "../operations/metrics";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
 import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, startDispatcher } from "./runtime";
+import { logger } from "../log";
 
 type ThreadData = { role: "writer"; port: MessagePort } | undefined;
 
@@ -14,8 +16,13 @@ if (data?.role === "writer") {
   serveOutcomeWrites(data.port, deliveryStore());
 } else {
   startDispatcher(deliveryStore(), env().databaseKind === "sqlite" ? outcomeWriter() : undefined);
-  parentPort.on("message", (message: { notify?: string }) => {
+  const port = parentPort;
+  port.on("message", (message: { notify?: string; metrics?: number }) => {
     if (typeof message.notify === "string") notifyDispatcher(message.notify);
+    if (typeof message.metrics === "number") {
+      const request = message.metrics;
+      void snapshotThreadMetrics().then((snapshot) => port.postMessage({ metrics: request, snapshot }));
+    }
   });
 }
 
@@ -26,11 +33,11 @@ function outcomeWriter(): OutcomeWriterClient {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
     transferList: [port2],
   });
-  writer.on("error", (error) => console.error(`outcome writer thread: ${String(error)}`));
+  writer.on("error", (error) => logger().error({ component: "outcome writer thread", err: error }, "the thread failed"));
   // Without its writer the dispatcher would hold every outcome: this thread ends too, and the
   // app starts both again. Events whose outcomes were not written are sent again.
   writer.on("exit", (code) => {
-    console.error(`outcome writer thread: exited with ${code}`);
+    logger().error({ component: "outcome writer thread", code }, "the thread exited; the dispatcher thread ends too");
     process.exit(1);
   });
   return new OutcomeWriterClient(port1);

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { hitRateLimit, type RateLimitClass } from "./rate-limit";
 import { channelForToken } from "../console/tokens";
 import { listProblems, type Problem } from "../errors";
+import { logger } from "../log";
 
 /** One problem with a request, in LINE's error shape: `{message, details: [{property, message}]}`. */
 export type ApiErrorDetail = Problem;
@@ -47,7 +48,7 @@ export function apiRoute<P>(
         const body = error.details.length > 0 ? { message: error.message, details: error.details } : { message: error.message };
         return jsonResponse(error.status, body, context, error.headers);
       }
-      console.error(error);
+      logger().error({ err: error, requestId: context.requestId }, "an API request failed");
       return jsonResponse(500, { message: "An internal error occurred. Nothing was changed." }, context);
     }
   };
@@ -138,6 +139,29 @@ export function notFoundError(message = "Not found"): ApiError {
 /** LINE's 400 for a webhook URL it will not save or test; the detail says what is wrong with it. */
 export function invalidWebhookEndpoint(problem: string): ApiError {
   return badRequest("Invalid webhook endpoint URL", [{ property: "endpoint", message: problem }]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The request's `X-Line-Retry-Key` in lowercase, or null without one; a key that is not a UUID
+ * gets LINE's 400.
+ */
+export function readRetryKey(req: Request): string | null {
+  const key = req.headers.get("x-line-retry-key");
+  if (key === null) return null;
+  if (!UUID.test(key)) throw badRequest("The value for the 'X-Line-Retry-Key' header is invalid");
+  return key.toLowerCase();
+}
+
+/**
+ * LINE's 409 for a retry key already accepted: the first request's ID in
+ * `X-Line-Accepted-Request-Id`, and what it accepted in the body.
+ */
+export function retryKeyAccepted(acceptedRequestId: string, accepted: object, context: ApiContext): Response {
+  return jsonResponse(409, { message: "The retry key is already accepted", ...accepted }, context, {
+    "X-Line-Accepted-Request-Id": acceptedRequestId,
+  });
 }
 
 /** 429 with LINE's message once a channel has used up a class of endpoint's window. */

@@ -3,6 +3,7 @@ import { getSessionUser } from "../auth/session";
 import type { ChannelAccess } from "../console/access";
 import { getChannelAccess } from "../console/channels";
 import { NotFoundError } from "../errors";
+import { logger } from "../log";
 
 /** A plain-text answer: these endpoints are read by the console's own pages and by people, never by the LINE SDK. */
 export function textResponse(status: number, text: string): Response {
@@ -29,7 +30,7 @@ export function sessionRoute(
       return await handler(req, await getChannelAccess(user, channelId));
     } catch (error) {
       if (error instanceof NotFoundError) return textResponse(404, "This page does not exist.");
-      console.error(error);
+      logger().error({ err: error }, "a console request failed");
       return textResponse(500, "An internal error occurred.");
     }
   };

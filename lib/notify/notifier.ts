@@ -9,6 +9,7 @@ import { closedGroupsOpenedBy } from "./notice-groups";
 import { env } from "../env";
 import { composeNotificationEmail, isNotificationKind, notificationRecipients } from "./compose";
 import { MAX_SEND_ATTEMPTS, sendBackoffMs } from "./outbox-status";
+import { logger } from "../log";
 
 /** What the notifier needs of a mail transport; a nodemailer transporter is one. */
 export type MailTransport = {
@@ -173,12 +174,12 @@ async function tick(now: () => number, transport: MailTransport | null): Promise
   try {
     await processDueNotifications(now());
   } catch (error) {
-    console.error("notifier: could not turn notification groups into emails:", error);
+    logger().error({ component: "notifier", err: error }, "could not turn notification groups into emails");
   }
   try {
     await deliverOutbox(now(), transport);
   } catch (error) {
-    console.error("notifier: could not deliver the outbox:", error);
+    logger().error({ component: "notifier", err: error }, "could not deliver the outbox");
   }
 }
 

@@ -29,6 +29,8 @@ export type ErrorChart = {
   buckets: ChartBucket[];
   /** The stretches of the range when aggregation was off: shaded and labelled "Not aggregated". */
   notAggregated: Interval[];
+  /** The start of the range, before the retention window, whose statistics were pruned: shaded "Not kept". */
+  notKept: Interval[];
   /** Errors per reason over the range, for the legend. */
   totals: Record<Reason, number>;
   totalErrors: number;
@@ -64,6 +66,8 @@ export function buildErrorChart(input: {
   unit: BucketUnit;
   cells: readonly ErrorCell[];
   periods: readonly PeriodMs[];
+  /** Where the retention window of error statistics starts: nothing before it is kept. */
+  keptFrom?: number;
   reason: Reason | null;
   detail: string | null;
 }): ErrorChart {
@@ -96,12 +100,16 @@ export function buildErrorChart(input: {
   // The detail a link filters on stays in the list even when the range has none of it.
   if (detail && detailReason && ![...seen.values()].some((d) => d.detail === detail)) addDetail(seen, detailReason, detail, 0);
 
-  const notAggregated = notAggregatedIntervals(input.periods, from, to);
+  // Before the retention window nothing is kept, whether aggregation was on or off then.
+  const keptFrom = Math.min(Math.max(input.keptFrom ?? from, from), to);
+  const notKept = keptFrom > from ? [{ start: from, end: keptFrom }] : [];
+  const notAggregated = notAggregatedIntervals(input.periods, keptFrom, to);
+  const uncovered = [...notKept, ...notAggregated];
   const buckets = starts.map((start, i): ChartBucket => {
     const sum = sums[i];
     // A failure detected just before aggregation was turned on may be counted: data wins over the
     // on/off history, and a bucket with errors is never drawn as a gap.
-    let coverage = coverageOf({ start, end: start + size }, notAggregated, from, to);
+    let coverage = coverageOf({ start, end: start + size }, uncovered, from, to);
     if (coverage === "none" && sum.any) coverage = "partial";
     return {
       start,
@@ -118,6 +126,7 @@ export function buildErrorChart(input: {
     unit,
     buckets,
     notAggregated,
+    notKept,
     totals,
     totalErrors,
     totalRows,

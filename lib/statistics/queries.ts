@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "../db";
 import { env } from "../env";
 import { assertCan, type ChannelAccess } from "../console/access";
+import { retentionCutoffs, retentionSettings } from "../retention/settings";
 import type { Prisma } from "../generated/prisma/client";
 import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
 import { PgErrorStatReader } from "./pg-reader";
@@ -76,6 +77,7 @@ export async function getErrorChart(access: ChannelAccess, query: WebhookErrorsQ
     unit,
     cells,
     periods: periods.map((p) => ({ startedAt: p.startedAt.getTime(), endedAt: p.endedAt?.getTime() ?? null })),
+    keptFrom: retentionCutoffs(retentionSettings(), Date.now()).errorStatistics,
     reason: query.reason,
     detail: query.detail,
   });

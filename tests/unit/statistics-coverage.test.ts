@@ -105,6 +105,25 @@ describe("the chart's buckets", () => {
     expect(chart.detailsSeen).toContainEqual({ reason: "error_status_code", detail: "418", errors: 0 });
   });
 
+  test("the time before the retention window is shaded as not kept, never as not aggregated", () => {
+    const chart = buildErrorChart({
+      from: day,
+      to: day + 12 * H,
+      unit: "hour",
+      cells: [],
+      periods: [period(day + 2 * H, day + 4 * H)],
+      keptFrom: day + 3 * H + H / 2,
+      reason: null,
+      detail: null,
+    });
+    expect(chart.notKept).toEqual([{ start: day, end: day + 3 * H + H / 2 }]);
+    expect(chart.notAggregated).toEqual([{ start: day + 4 * H, end: day + 12 * H }]);
+    expect(chart.buckets.slice(0, 3).every((b) => b.coverage === "none" && b.errors === null)).toBe(true);
+    expect(chart.buckets[3]).toMatchObject({ coverage: "partial" });
+    const allKept = buildErrorChart({ from: day, to: day + 2 * H, unit: "hour", cells, periods: [], keptFrom: day - H, reason: null, detail: null });
+    expect(allKept.notKept).toEqual([]);
+  });
+
   test("errors recorded in a bucket the history calls off are still drawn", () => {
     const chart = buildErrorChart({ from: day, to: day + 2 * H, unit: "hour", cells, periods: [], reason: null, detail: null });
     expect(chart.buckets[1]).toMatchObject({ coverage: "partial" });

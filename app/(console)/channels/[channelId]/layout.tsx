@@ -1,7 +1,9 @@
 import Link from "next/link";
+import { DeliveryStatus } from "@/components/channel/delivery-status";
 import { NavLink } from "@/components/ui/nav-link";
 import { RoleBadge } from "@/components/ui/role-badge";
 import { loadChannelPage } from "@/lib/console/request";
+import { getChannelDeliveryStatus } from "@/lib/operations/delivery-state";
 import { canManageChannel, canReadSettings, canSeeWebhookErrors } from "@/lib/console/roles";
 
 export default async function ChannelLayout({
@@ -12,7 +14,9 @@ export default async function ChannelLayout({
   params: Promise<{ channelId: string }>;
 }) {
   const { channelId } = await params;
-  const { channel } = await loadChannelPage(channelId);
+  const access = await loadChannelPage(channelId);
+  const { channel } = access;
+  const delivery = await getChannelDeliveryStatus(access);
   const base = `/channels/${channel.id}`;
   return (
     <>
@@ -27,6 +31,7 @@ export default async function ChannelLayout({
             <RoleBadge role={channel.role} />
           </p>
         </div>
+        <DeliveryStatus status={delivery} />
       </div>
       <nav className="tabs" aria-label="Channel">
         <NavLink href={`${base}/basic`}>Basic settings</NavLink>

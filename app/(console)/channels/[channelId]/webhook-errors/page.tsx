@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { ErrorChart } from "@/components/webhook-errors/error-chart";
 import { ErrorFilters } from "@/components/webhook-errors/error-filters";
-import { ErrorLegend, NotAggregatedNote } from "@/components/webhook-errors/error-legend";
+import { ErrorLegend, NotAggregatedNote, NotKeptNote } from "@/components/webhook-errors/error-legend";
 import { ErrorRows } from "@/components/webhook-errors/error-rows";
 import { LiveUpdates } from "@/components/webhook-errors/live-updates";
 import { AggregationOffNotice, ChartEmptyState, InvalidViewNotice } from "@/components/webhook-errors/notices";
 import { RangeSummary } from "@/components/webhook-errors/range-summary";
 import { loadChannelPage } from "@/lib/console/request";
 import { canManageChannel } from "@/lib/console/roles";
+import { retentionSettings } from "@/lib/retention/settings";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows } from "@/lib/statistics/queries";
 import { REASON_ORDER } from "@/lib/statistics/reason-colors";
 import {
@@ -84,6 +85,7 @@ export default async function WebhookErrorsPage({
         ) : (
           <ErrorChart chart={chart} />
         )}
+        <NotKeptNote chart={chart} retentionDays={retentionSettings().errorStatisticsDays} />
         <NotAggregatedNote chart={chart} />
       </section>
       <ErrorRows page={rows} query={query} basePath={basePath} totalRows={chart.totalRows} />

@@ -1,0 +1,14 @@
+-- CreateTable
+CREATE TABLE "IngestRetryKey" (
+    "channelId" TEXT NOT NULL,
+    "retryKey" TEXT NOT NULL,
+    "requestId" TEXT NOT NULL,
+    "webhookEventIds" TEXT NOT NULL,
+    "willSend" BOOLEAN NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("channelId", "retryKey")
+);
+
+-- CreateIndex
+CREATE INDEX "IngestRetryKey_createdAt_idx" ON "IngestRetryKey"("createdAt");
