@@ -48,23 +48,28 @@ export type ConsoleApp = {
   databaseUrl: string;
   /** Everything the app printed so far. */
   output: () => string;
-  /** Stops the app and drops its database. */
+  /** Kills the app's whole process group at once (SIGKILL), as a crash or an OOM kill would, and waits until it is gone. */
+  kill: () => Promise<void>;
+  /** Stops the app, and drops its database unless it was given one. */
   stop: () => Promise<void>;
 };
 
+/** The data of an app started earlier, for a new app to start on (a restart). */
+export type ConsoleData = { dataDir: string; databaseUrl: string };
+
 /**
- * Starts the built console (`next start`) on a free loopback port with a fresh data folder and a
- * fresh database (a SQLite file, or with TEST_DATABASE=postgres a new PostgreSQL database), with
- * `env` on top of this process's environment.
+ * Starts the built console (`next start`) on a free loopback port with `env` on top of this
+ * process's environment: on `data` (a restart), or on a fresh data folder and a fresh database (a
+ * SQLite file, or with TEST_DATABASE=postgres a new PostgreSQL database).
  */
-export async function startConsoleApp(env: Record<string, string> = {}): Promise<ConsoleApp> {
+export async function startConsoleApp(env: Record<string, string> = {}, data?: ConsoleData): Promise<ConsoleApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), "console-app-"));
-  const databaseUrl = isPostgresRun()
-    ? await createScratchDatabase(testPostgresUrl(), "console_e2e")
-    : `file:${path.join(dataDir, "console.db")}`;
-  const dropDatabase = () => (isPostgresRun() ? dropScratchDatabase(databaseUrl) : Promise.resolve());
+  const dataDir = data?.dataDir ?? mkdtempSync(path.join(tmpdir(), "console-app-"));
+  const databaseUrl =
+    data?.databaseUrl ??
+    (isPostgresRun() ? await createScratchDatabase(testPostgresUrl(), "console_e2e") : `file:${path.join(dataDir, "console.db")}`);
+  const dropDatabase = () => (!data && isPostgresRun() ? dropScratchDatabase(databaseUrl) : Promise.resolve());
   let output = "";
   const app = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
@@ -78,11 +83,17 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
     await stopApp(app);
     await dropDatabase();
   };
+  const kill = async () => {
+    if (!app.pid || app.exitCode !== null || app.signalCode !== null) return;
+    const exited = new Promise((resolve) => app.once("exit", resolve));
+    process.kill(-app.pid, "SIGKILL");
+    await exited;
+  };
   try {
     await waitFor(`${baseUrl}/login`, app, () => output);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl, dataDir, databaseUrl, output: () => output, stop };
+  return { baseUrl, dataDir, databaseUrl, output: () => output, kill, stop };
 }
