@@ -15,7 +15,7 @@ export function DeliveryStatus({ status }: { status: ChannelDeliveryStatus }) {
       ? `Delivery stopped since ${formatUtc9(stoppedSince)} (UTC+9)`
       : "Delivery stopped";
   return (
-    <p className={isRunning ? "delivery-light running" : "delivery-light stopped"} role="status" data-testid="delivery-status">
+    <p className={isRunning ? "delivery-light running" : "delivery-light stopped"} data-testid="delivery-status">
       <span className="delivery-dot" aria-hidden="true" />
       {state} · {waiting(backlog)}
     </p>
