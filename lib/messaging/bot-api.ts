@@ -117,16 +117,57 @@ async function knownUsers(channelId: string, ids: readonly string[]): Promise<Se
   return new Set(rows.map((row) => row.id));
 }
 
+/** A request's `X-Line-Retry-Key` (lowercase) and its own request ID. */
+export type RetryKey = { key: string; requestId: string };
+
+/** What a send answers: its body, or, for a retry key already accepted, the first request's. */
+export type SendOutcome<T> = { body: T; repeatOf?: string };
+
+/** How long LINE remembers a retry key. */
+const RETRY_KEY_TTL_MS = 24 * 3_600_000;
+
+/**
+ * Runs a send in one transaction with its retry key, if it has one: the first request with a key
+ * sends and keeps its response; a repeat within 24 hours, even one made at the same moment, sends
+ * nothing and gets the first request's ID and response.
+ */
+async function sendOnce<T>(
+  channelId: string,
+  retry: RetryKey | null,
+  now: Date,
+  send: (tx: Parameters<Parameters<typeof transaction>[0]>[0]) => Promise<T>,
+): Promise<SendOutcome<T>> {
+  if (!retry) return { body: await transaction(send) };
+  const key = { channelId_retryKey: { channelId, retryKey: retry.key } };
+  try {
+    const body = await transaction(async (tx) => {
+      await tx.messageRetryKey.deleteMany({ where: { channelId, retryKey: retry.key, createdAt: { lt: new Date(now.getTime() - RETRY_KEY_TTL_MS) } } });
+      await tx.messageRetryKey.create({ data: { channelId, retryKey: retry.key, requestId: retry.requestId, response: "{}", createdAt: now } });
+      const result = await send(tx);
+      await tx.messageRetryKey.update({ where: key, data: { response: JSON.stringify(result) } });
+      return result;
+    });
+    return { body };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const earlier = await db().messageRetryKey.findUnique({ where: key });
+    if (!earlier) throw error;
+    return { body: JSON.parse(earlier.response) as T, repeatOf: earlier.requestId };
+  }
+}
+
 /** `POST /v2/bot/message/push`: to one simulated user of the channel. */
 export async function pushMessages(
   channelId: string,
   input: { to: string; messages: BotMessageObject[] },
   requestId: string,
+  retry: RetryKey | null = null,
   now: Date = new Date(),
-): Promise<{ sentMessages: SentMessage[] }> {
+): Promise<SendOutcome<{ sentMessages: SentMessage[] }>> {
   if (!(await knownUsers(channelId, [input.to])).has(input.to)) throw invalidTo();
-  const sentMessages = await transaction((tx) => keepMessages(tx, { channelId, kind: "push", to: input.to, requestId, now }, input.messages));
-  return { sentMessages };
+  return sendOnce(channelId, retry, now, async (tx) => ({
+    sentMessages: await keepMessages(tx, { channelId, kind: "push", to: input.to, requestId, now }, input.messages),
+  }));
 }
 
 /** `POST /v2/bot/message/multicast`: to up to 500 simulated users at once; every one must exist. */
@@ -134,15 +175,16 @@ export async function multicastMessages(
   channelId: string,
   input: { to: string[]; messages: BotMessageObject[] },
   requestId: string,
+  retry: RetryKey | null = null,
   now: Date = new Date(),
-): Promise<Record<string, never>> {
+): Promise<SendOutcome<Record<string, never>>> {
   const recipients = [...new Set(input.to)];
   const known = await knownUsers(channelId, recipients);
   if (recipients.some((id) => !known.has(id))) throw invalidTo();
-  await transaction(async (tx) => {
+  return sendOnce(channelId, retry, now, async (tx) => {
     for (const to of recipients) await keepMessages(tx, { channelId, kind: "multicast", to, requestId, now }, input.messages);
+    return {};
   });
-  return {};
 }
 
 /** `POST /v2/bot/message/broadcast`: to every simulated user of the channel. */
@@ -150,13 +192,14 @@ export async function broadcastMessages(
   channelId: string,
   input: { messages: BotMessageObject[] },
   requestId: string,
+  retry: RetryKey | null = null,
   now: Date = new Date(),
-): Promise<Record<string, never>> {
+): Promise<SendOutcome<Record<string, never>>> {
   const users = await db().simulatedUser.findMany({ where: { channelId }, select: { id: true } });
-  await transaction(async (tx) => {
+  return sendOnce(channelId, retry, now, async (tx) => {
     for (const { id } of users) await keepMessages(tx, { channelId, kind: "broadcast", to: id, requestId, now }, input.messages);
+    return {};
   });
-  return {};
 }
 
 /** `GET /v2/bot/profile/{userId}`: a simulated user's profile, or LINE's 404. */

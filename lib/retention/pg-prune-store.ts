@@ -1,7 +1,7 @@
 import pg from "pg";
 import { SqlStatus } from "../delivery/lifecycle";
 import { MAX_SEND_ATTEMPTS } from "../notify/outbox-status";
-import type { PruneStep, PruneStore } from "./prune-store";
+import { RETRY_KEY_TABLES, type PruneStep, type PruneStore } from "./prune-store";
 
 const HOUR_MS = 60 * 60 * 1000;
 const FINISHED = `(${SqlStatus.delivered}, ${SqlStatus.failed}, ${SqlStatus.skipped})`;
@@ -104,11 +104,15 @@ export class PgPruneStore implements PruneStore {
   }
 
   async pruneRetryKeys(cutoff: number, limit: number): Promise<number> {
-    const result = await this.pool.query(
-      `DELETE FROM "IngestRetryKey" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "IngestRetryKey" WHERE "createdAt" < $1 LIMIT $2))`,
-      [new Date(cutoff), limit],
-    );
-    return result.rowCount ?? 0;
+    let deleted = 0;
+    for (const table of RETRY_KEY_TABLES) {
+      const result = await this.pool.query(
+        `DELETE FROM "${table}" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "${table}" WHERE "createdAt" < $1 LIMIT $2))`,
+        [new Date(cutoff), limit],
+      );
+      deleted += result.rowCount ?? 0;
+    }
+    return deleted;
   }
 
   async channelIds(): Promise<string[]> {

@@ -1,4 +1,7 @@
 /** One step of a scan in key order: what it deleted, and the key to go on after (null: done). */
+/** The tables of retry keys (the script endpoint's, and push, multicast and broadcast's), kept 24 hours. */
+export const RETRY_KEY_TABLES = ["IngestRetryKey", "MessageRetryKey"] as const;
+
 export type PruneStep = { deleted: number; next: number | null };
 
 /**
@@ -22,7 +25,7 @@ export interface PruneStore {
   pruneErrorStatistics(channelId: string, cutoff: number, limit: number): Promise<number>;
   /** Deletes up to `limit` notification groups emailed before `cutoff`; returns how many. */
   pruneNotificationGroups(cutoff: number, limit: number): Promise<number>;
-  /** Deletes up to `limit` retry keys stored before `cutoff`; returns how many. */
+  /** Deletes up to `limit` retry keys of each kind stored before `cutoff`; returns how many. */
   pruneRetryKeys(cutoff: number, limit: number): Promise<number>;
   /** The channels, whose error statistics are pruned one channel at a time. */
   channelIds(): Promise<string[]>;

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { SqlStatus } from "../delivery/lifecycle";
 import { MAX_SEND_ATTEMPTS } from "../notify/outbox-status";
 import { sqliteTime } from "../sqlite-time";
-import type { PruneStep, PruneStore } from "./prune-store";
+import { RETRY_KEY_TABLES, type PruneStep, type PruneStore } from "./prune-store";
 
 const HOUR_MS = 60 * 60 * 1000;
 const FINISHED = `(${SqlStatus.delivered}, ${SqlStatus.failed}, ${SqlStatus.skipped})`;
@@ -51,8 +51,8 @@ export class SqlitePruneStore implements PruneStore {
         `DELETE FROM "NotificationGroup" WHERE "id" IN (
            SELECT "id" FROM "NotificationGroup" WHERE "emailedAt" < ? LIMIT ?)`,
       ),
-      deleteRetryKeys: this.db.prepare(
-        `DELETE FROM "IngestRetryKey" WHERE "rowid" IN (SELECT "rowid" FROM "IngestRetryKey" WHERE "createdAt" < ? LIMIT ?)`,
+      deleteRetryKeys: RETRY_KEY_TABLES.map((table) =>
+        this.db.prepare(`DELETE FROM "${table}" WHERE "rowid" IN (SELECT "rowid" FROM "${table}" WHERE "createdAt" < ? LIMIT ?)`),
       ),
       channels: this.db.prepare(`SELECT "id" FROM "Channel" ORDER BY "id"`).pluck(),
     };
@@ -113,7 +113,7 @@ export class SqlitePruneStore implements PruneStore {
   }
 
   async pruneRetryKeys(cutoff: number, limit: number): Promise<number> {
-    return this.statements.deleteRetryKeys.run(sqliteTime(cutoff), limit).changes;
+    return this.statements.deleteRetryKeys.reduce((sum, statement) => sum + statement.run(sqliteTime(cutoff), limit).changes, 0);
   }
 
   async channelIds(): Promise<string[]> {

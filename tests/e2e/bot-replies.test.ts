@@ -15,6 +15,7 @@ const schema = createLineSchemaCheck("messaging-api");
 let setup: Awaited<ReturnType<typeof arrange>>;
 let channel: { id: string; channelSecret: string };
 let client: messagingApi.MessagingApiClient;
+let token: string;
 let bot: { url: string; close(): Promise<void> };
 let alice: { id: string };
 let bob: { id: string };
@@ -73,7 +74,7 @@ async function lineError(call: Promise<unknown>) {
   expect(failure.headers.get("x-line-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   const body = JSON.parse(failure.body) as { message: string; details?: { property?: string; message: string }[] };
   expect(schema("ErrorResponse", body)).toEqual([]);
-  return { status: failure.status, body };
+  return { status: failure.status, body, acceptedRequestId: failure.headers.get("x-line-accepted-request-id") };
 }
 
 /** The messages the bot sent to a chat, oldest first, as the console keeps them. */
@@ -88,7 +89,8 @@ beforeAll(async () => {
   const { issueAccessToken } = await import("@/lib/console/tokens");
   channel = await setup.channelFor("Echo bot", "http://127.0.0.1:9/callback");
   const access = () => setup.accessOf(setup.adminId, channel.id);
-  client = new messagingApi.MessagingApiClient({ channelAccessToken: (await issueAccessToken(await access(), "echo")).token, baseURL });
+  token = (await issueAccessToken(await access(), "echo")).token;
+  client = new messagingApi.MessagingApiClient({ channelAccessToken: token, baseURL });
   bot = await startEchoBot(channel.channelSecret);
   const channels = await import("@/lib/console/channels");
   await channels.updateWebhookUrl(await access(), bot.url);
@@ -160,7 +162,46 @@ describe("a bot built with @line/bot-sdk, replying through the console", () => {
     const profile = await client.getProfile(alice.id);
     expect(schema("UserProfileResponse", profile)).toEqual([]);
     expect(profile).toMatchObject({ userId: alice.id, displayName: "Alice" });
-    expect(await lineError(client.getProfile(`U${"0".repeat(32)}`))).toEqual({ status: 404, body: { message: "Not found" } });
+    expect(await lineError(client.getProfile(`U${"0".repeat(32)}`))).toMatchObject({ status: 404, body: { message: "Not found" } });
+  });
+});
+
+describe("X-Line-Retry-Key on push, multicast and broadcast", () => {
+  const count = () => setup.db().botMessage.count({ where: { channelId: channel.id } });
+
+  test("a repeat sends nothing and gets 409 with the first request's ID and response", async () => {
+    const key = crypto.randomUUID();
+    const before = await count();
+    const first = await client.pushMessageWithHttpInfo({ to: bob.id, messages: [{ type: "text", text: "once" }] }, key);
+    expect(first.httpResponse.status).toBe(200);
+    const repeat = await lineError(client.pushMessage({ to: bob.id, messages: [{ type: "text", text: "once" }] }, key.toUpperCase()));
+    expect(repeat.status).toBe(409);
+    expect(repeat.body).toMatchObject({ message: "The retry key is already accepted", sentMessages: first.body.sentMessages });
+    expect(repeat.acceptedRequestId).toBe(first.httpResponse.headers.get("x-line-request-id"));
+    expect(await count()).toBe(before + 1);
+  });
+
+  test("the same key sent four times at once sends once", async () => {
+    const key = crypto.randomUUID();
+    const before = await count();
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        fetch(`${baseURL}/v2/bot/message/multicast`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "X-Line-Retry-Key": key },
+          body: JSON.stringify({ to: [alice.id, bob.id], messages: [{ type: "text", text: "all at once" }] }),
+        }).then((r) => r.status),
+      ),
+    );
+    expect(answers.sort()).toEqual([200, 409, 409, 409]);
+    expect(await count()).toBe(before + 2);
+  });
+
+  test("a key that is not a UUID is LINE's 400, and sends nothing", async () => {
+    const before = await count();
+    const { status, body } = await lineError(client.broadcast({ messages: [{ type: "text", text: "x" }] }, "not-a-uuid"));
+    expect([status, body]).toEqual([400, { message: "The value for the 'X-Line-Retry-Key' header is invalid" }]);
+    expect(await count()).toBe(before);
   });
 });
 
@@ -170,10 +211,10 @@ describe("bad sends get LINE's status codes and bodies, and change nothing", () 
   test("an unknown recipient", async () => {
     const before = await count();
     for (const call of [
-      client.pushMessage({ to: `U${"9".repeat(32)}`, messages: [{ type: "text", text: "hi" }] }),
-      client.multicast({ to: [alice.id, `U${"9".repeat(32)}`], messages: [{ type: "text", text: "hi" }] }),
+      () => client.pushMessage({ to: `U${"9".repeat(32)}`, messages: [{ type: "text", text: "hi" }] }),
+      () => client.multicast({ to: [alice.id, `U${"9".repeat(32)}`], messages: [{ type: "text", text: "hi" }] }),
     ]) {
-      expect(await lineError(call)).toEqual({ status: 400, body: { message: "The property, 'to', in the request body is invalid (line: -, column: -)" } });
+      expect(await lineError(call())).toMatchObject({ status: 400, body: { message: "The property, 'to', in the request body is invalid (line: -, column: -)" } });
     }
     expect(await count()).toBe(before);
   });

@@ -1,11 +1,15 @@
-import { channelApiRoute, otherMethods } from "@/lib/http/api";
+import { channelApiRoute, otherMethods, readRetryKey, retryKeyAccepted } from "@/lib/http/api";
 import { broadcastMessages } from "@/lib/messaging/bot-api";
 import { MESSAGE_BODY_BYTES, broadcastRequestSchema } from "@/lib/messaging/message-schema";
 
-/** Send broadcast message: to every simulated user of the channel; `{}`. */
+/** Send broadcast message: to every simulated user of the channel; `{}`. A repeated `X-Line-Retry-Key` gets 409. */
 export const POST = channelApiRoute(
   { rateLimit: "messageSend", body: broadcastRequestSchema, maxBodyBytes: MESSAGE_BODY_BYTES },
-  ({ channelId, body, context }) => broadcastMessages(channelId, body, context.requestId),
+  async ({ req, channelId, body, context }) => {
+    const key = readRetryKey(req);
+    const sent = await broadcastMessages(channelId, body, context.requestId, key === null ? null : { key, requestId: context.requestId });
+    return sent.repeatOf === undefined ? sent.body : retryKeyAccepted(sent.repeatOf, sent.body, context);
+  },
 );
 
 export const { GET, PUT, PATCH, DELETE, HEAD, OPTIONS } = otherMethods(["POST"]);
