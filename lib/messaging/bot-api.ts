@@ -4,16 +4,13 @@ import { ApiError, badRequest, notFoundError } from "../http/api";
 import { createMessageId, createQuoteToken } from "../webhook/payload";
 import { webhookEventIdOf } from "../webhook/reply-tokens";
 import type { BotMessageObject } from "./message-schema";
+import { REPLY_TOKEN_LIFETIME_MS, REPLY_WINDOW_MS } from "./reply-window";
 
 /**
  * The bot's side of the Messaging API: what a bot sends to the console's simulated users, kept
  * for the Simulator's chats, with LINE's rules and LINE's errors.
  */
 
-/** LINE's window for a reply after the webhook is received… */
-export const REPLY_WINDOW_MS = 60_000;
-/** …and the age after which even a redelivered event's token no longer works. */
-export const REPLY_TOKEN_LIFETIME_MS = 20 * 60_000;
 
 export type SentMessage = { id: string; quoteToken?: string };
 

@@ -17,6 +17,8 @@ const COUNTED_TABLES = [
   "NotificationGroup",
   "EmailMessage",
   "IngestRetryKey",
+  "BotMessage",
+  "MessageRetryKey",
   "Channel",
   "User",
 ] as const;

@@ -115,6 +115,18 @@ export class PgPruneStore implements PruneStore {
     return deleted;
   }
 
+  async pruneChats(messagesCutoff: number, tokensCutoff: number, limit: number): Promise<number> {
+    const messages = await this.pool.query(
+      `DELETE FROM "BotMessage" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "BotMessage" WHERE "createdAt" < $1 LIMIT $2))`,
+      [new Date(messagesCutoff), limit],
+    );
+    const tokens = await this.pool.query(
+      `DELETE FROM "ReplyTokenUse" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "ReplyTokenUse" WHERE "usedAt" < $1 LIMIT $2))`,
+      [new Date(tokensCutoff), limit],
+    );
+    return (messages.rowCount ?? 0) + (tokens.rowCount ?? 0);
+  }
+
   async channelIds(): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(`SELECT "id" FROM "Channel" ORDER BY "id"`);
     return rows.map((r) => r.id);

@@ -1,7 +1,7 @@
-/** One step of a scan in key order: what it deleted, and the key to go on after (null: done). */
 /** The tables of retry keys (the script endpoint's, and push, multicast and broadcast's), kept 24 hours. */
 export const RETRY_KEY_TABLES = ["IngestRetryKey", "MessageRetryKey"] as const;
 
+/** One step of a scan in key order: what it deleted, and the key to go on after (null: done). */
 export type PruneStep = { deleted: number; next: number | null };
 
 /**
@@ -27,6 +27,12 @@ export interface PruneStore {
   pruneNotificationGroups(cutoff: number, limit: number): Promise<number>;
   /** Deletes up to `limit` retry keys of each kind stored before `cutoff`; returns how many. */
   pruneRetryKeys(cutoff: number, limit: number): Promise<number>;
+  /**
+   * Deletes up to `limit` messages bots sent (the Simulator's chats) from before `messagesCutoff`,
+   * and up to `limit` used reply tokens from before `tokensCutoff`, when no reply token of theirs
+   * can work any more; returns how many rows.
+   */
+  pruneChats(messagesCutoff: number, tokensCutoff: number, limit: number): Promise<number>;
   /** The channels, whose error statistics are pruned one channel at a time. */
   channelIds(): Promise<string[]>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { RETRY_KEY_TTL_MS } from "../delivery/store";
+import { REPLY_TOKEN_LIFETIME_MS } from "../messaging/reply-window";
 import { env } from "../env";
 import { countPruned } from "../operations/metrics";
 import { PgPruneStore } from "./pg-prune-store";
@@ -16,6 +17,7 @@ export type PruneCounts = {
   emails: number;
   notificationGroups: number;
   retryKeys: number;
+  chats: number;
 };
 
 export type PruneOptions = {
@@ -65,8 +67,9 @@ async function drain(batch: () => Promise<number>, limit: number, pauseMs: numbe
 
 /**
  * Deletes what is older than its retention at `now`: finished events and their sends, Verify and
- * test sends, error statistics, sent or given-up emails and their notification groups, and retry
- * keys past their 24 hours. Events pending, being sent or waiting for a redelivery are kept
+ * test sends, error statistics, sent or given-up emails and their notification groups, retry
+ * keys past their 24 hours, bots' messages as old as the events kept, and used reply tokens
+ * that could no longer work anyway. Events pending, being sent or waiting for a redelivery are kept
  * whatever their age.
  */
 export async function pruneOnce(
@@ -97,7 +100,9 @@ export async function pruneOnce(
   const emails = await scanAll((after) => store.pruneEmails(after, cutoffs.emails, limit), pauseMs, signal);
   const notificationGroups = await drain(() => store.pruneNotificationGroups(cutoffs.emails, limit), limit, pauseMs, signal);
   const retryKeys = await drain(() => store.pruneRetryKeys(now - RETRY_KEY_TTL_MS, limit), limit, pauseMs, signal);
-  const counts = { events, attempts, errorStatistics, emails, notificationGroups, retryKeys };
+  // A used reply token matters only while the token could still work.
+  const chats = await drain(() => store.pruneChats(cutoffs.events, now - REPLY_TOKEN_LIFETIME_MS, limit), limit, pauseMs, signal);
+  const counts = { events, attempts, errorStatistics, emails, notificationGroups, retryKeys, chats };
   for (const [table, count] of Object.entries(counts)) countPruned(table, count);
   return counts;
 }

@@ -54,6 +54,12 @@ export class SqlitePruneStore implements PruneStore {
       deleteRetryKeys: RETRY_KEY_TABLES.map((table) =>
         this.db.prepare(`DELETE FROM "${table}" WHERE "rowid" IN (SELECT "rowid" FROM "${table}" WHERE "createdAt" < ? LIMIT ?)`),
       ),
+      deleteBotMessages: this.db.prepare(
+        `DELETE FROM "BotMessage" WHERE "rowid" IN (SELECT "rowid" FROM "BotMessage" WHERE "createdAt" < ? LIMIT ?)`,
+      ),
+      deleteReplyTokenUses: this.db.prepare(
+        `DELETE FROM "ReplyTokenUse" WHERE "rowid" IN (SELECT "rowid" FROM "ReplyTokenUse" WHERE "usedAt" < ? LIMIT ?)`,
+      ),
       channels: this.db.prepare(`SELECT "id" FROM "Channel" ORDER BY "id"`).pluck(),
     };
   }
@@ -110,6 +116,13 @@ export class SqlitePruneStore implements PruneStore {
 
   async pruneNotificationGroups(cutoff: number, limit: number): Promise<number> {
     return this.statements.deleteGroups.run(sqliteTime(cutoff), limit).changes;
+  }
+
+  async pruneChats(messagesCutoff: number, tokensCutoff: number, limit: number): Promise<number> {
+    return (
+      this.statements.deleteBotMessages.run(sqliteTime(messagesCutoff), limit).changes +
+      this.statements.deleteReplyTokenUses.run(sqliteTime(tokensCutoff), limit).changes
+    );
   }
 
   async pruneRetryKeys(cutoff: number, limit: number): Promise<number> {

@@ -149,10 +149,30 @@ describe("pruning", () => {
       createdAt: new Date(NOW - hoursAgo * 60 * 60 * 1000),
     });
     await db().ingestRetryKey.createMany({ data: [key(25, "old"), key(23, "new")] });
+    const messageKey = (hoursAgo: number, retryKey: string) => ({
+      channelId,
+      retryKey,
+      requestId: "r",
+      response: "{}",
+      createdAt: new Date(NOW - hoursAgo * 60 * 60 * 1000),
+    });
+    await db().messageRetryKey.createMany({ data: [messageKey(25, "old"), messageKey(24.5, "older"), messageKey(23, "new")] });
+    const botMessage = (id: string, daysAgo: number) => ({
+      id,
+      channelId,
+      kind: "push",
+      to: `U${"1".repeat(32)}`,
+      requestId: "r",
+      message: '{"type":"text","text":"hi"}',
+      createdAt: new Date(NOW - daysAgo * DAY),
+    });
+    await db().botMessage.createMany({ data: [botMessage("1", SETTINGS.eventsDays + 1), botMessage("2", SETTINGS.eventsDays - 1)] });
+    const used = (webhookEventId: string, minutesAgo: number) => ({ webhookEventId, channelId, usedAt: new Date(NOW - minutesAgo * 60_000) });
+    await db().replyTokenUse.createMany({ data: [used("OLD", 21), used("NEW", 19)] });
 
     const counts = await pruneOnce(store, SETTINGS, NOW, { batchRows: 3, pauseMs: 0 });
 
-    expect(counts).toEqual({ events: 10, attempts: 7 * 2 + 1, errorStatistics: 3, emails: 2, notificationGroups: 1, retryKeys: 1 });
+    expect(counts).toEqual({ events: 10, attempts: 7 * 2 + 1, errorStatistics: 3, emails: 2, notificationGroups: 1, retryKeys: 3, chats: 2 });
     const left = await db().webhookEvent.findMany({ where: { channelId }, select: { webhookEventId: true } });
     expect(left.map((e) => e.webhookEventId).sort()).toEqual(kept.sort());
     expect(await db().deliveryAttempt.count({ where: { webhookEventId: { in: old } } })).toBe(0);
@@ -165,6 +185,9 @@ describe("pruning", () => {
     expect(emails.filter((e) => e.sentAt === null && e.attempts === 0)).toHaveLength(1);
     expect(await db().notificationGroup.count({ where: { channelId } })).toBe(2);
     expect((await db().ingestRetryKey.findMany({ where: { channelId } })).map((k) => k.retryKey)).toEqual(["new"]);
+    expect((await db().messageRetryKey.findMany({ where: { channelId } })).map((k) => k.retryKey)).toEqual(["new"]);
+    expect((await db().botMessage.findMany({ where: { channelId } })).map((m) => m.id)).toEqual(["2"]);
+    expect((await db().replyTokenUse.findMany({ where: { channelId } })).map((u) => u.webhookEventId)).toEqual(["NEW"]);
 
     // A second run finds nothing more to delete.
     expect(await pruneOnce(store, SETTINGS, NOW, { batchRows: 3, pauseMs: 0 })).toEqual({
@@ -174,6 +197,7 @@ describe("pruning", () => {
       emails: 0,
       notificationGroups: 0,
       retryKeys: 0,
+      chats: 0,
     });
   });
 
