@@ -16,6 +16,35 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * The database could not take a write, and nothing was stored: 503 while another process holds
+ * SQLite's write lock for longer than a request waits, 507 when the disk is full.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(
+    readonly status: 503 | 507,
+    message: string,
+  ) {
+    super(message);
+    this.name = "StorageUnavailableError";
+  }
+}
+
+/** Another process held the database's write lock for as long as a request waits. */
+export function databaseBusy(): StorageUnavailableError {
+  return new StorageUnavailableError(503, "The database is busy: another process holds its write lock. Nothing was stored; try again in a moment.");
+}
+
+/** The database server could not be reached (it is restarting, or the network is down). */
+export function databaseUnreachable(): StorageUnavailableError {
+  return new StorageUnavailableError(503, "The database cannot be reached right now. Nothing was stored; try again in a moment.");
+}
+
+/** The disk the database is on is full. */
+export function diskFull(): StorageUnavailableError {
+  return new StorageUnavailableError(507, "The console's disk is full. Nothing was stored; try again once space is freed.");
+}
+
 /** One problem with an input: the property at fault, as LINE names it (`events[1].text`), and what is wrong. */
 export type Problem = { property?: string; message: string };
 
@@ -46,6 +75,6 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
 
 /** The message a user should see for an error thrown by the domain, or null for our own bugs. */
 export function userMessage(error: unknown): string | null {
-  if (error instanceof NotFoundError || error instanceof InputError) return error.message;
+  if (error instanceof NotFoundError || error instanceof InputError || error instanceof StorageUnavailableError) return error.message;
   return null;
 }

@@ -18,10 +18,24 @@ import {
   type NewEvent,
   type RetryKey,
 } from "./store";
+import { databaseUnreachable, diskFull } from "../errors";
 import { logger } from "../log";
 
 // Times go in and out as JavaScript milliseconds; the columns are timestamptz(3).
 const ms = (value: number) => new Date(value);
+
+// PostgreSQL's codes for a server shutting down or a connection lost, and Node's for one refused.
+const UNREACHABLE_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
+const DISK_FULL_CODE = "53100";
+
+/** The StorageUnavailableError a failed write stands for, or undefined for any other failure. */
+function storageError(error: unknown) {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === DISK_FULL_CODE) return diskFull();
+  if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return databaseUnreachable();
+  if (error instanceof Error && /Connection terminated/.test(error.message)) return databaseUnreachable();
+  return undefined;
+}
 
 /**
  * Leases a channel's events, in the order a claim takes them (see the SQLite store): those whose
@@ -85,7 +99,16 @@ export class PgDeliveryStore implements DeliveryStore {
     }
   }
 
+  /** Writes a batch of events, all or none; a database out of reach is a 503 and a full disk a 507. */
   async insertEvents(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null> {
+    try {
+      return await this.insertNow(events, retryKey);
+    } catch (error) {
+      throw storageError(error) ?? error;
+    }
+  }
+
+  private async insertNow(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null> {
     if (events.length === 0) return null;
     // A channel's inserts take turns (a transaction lock per channel, in a fixed order), so its
     // events commit in seq order and a dispatcher's cursor never passes one that is still to

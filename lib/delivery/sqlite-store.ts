@@ -20,6 +20,7 @@ import {
   type NewEvent,
   type RetryKey,
 } from "./store";
+import { databaseBusy, diskFull } from "../errors";
 import { logger } from "../log";
 
 /** An attempt's values in the columns' order, as SQLite stores them. */
@@ -33,6 +34,17 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
  * per batch. Every transaction here writes, so each takes the write lock as it begins
  * (IMMEDIATE): one that read first could not wait for it, and SQLite would refuse it at once.
  */
+/** How long a statement waits for another connection's write lock before SQLite says it is busy. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** How long an insert of accepted events goes on asking for the write lock before it answers 503. */
+export const INGEST_BUSY_WAIT_MS = 5_000;
+
+/** SQLite's result code of an error from better-sqlite3 (`SQLITE_BUSY`, `SQLITE_FULL`, …). */
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined;
+}
+
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly db: Database.Database;
   private readonly statements;
@@ -46,7 +58,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     file: string,
     private readonly redeliverySchedule: readonly number[] = [],
   ) {
-    this.db = new Database(file, { timeout: 10_000 });
+    this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma("journal_mode = WAL");
     // Commits here never copy the WAL back into the database file: a thread does it.
     this.db.pragma("wal_autocheckpoint = 0");
@@ -210,7 +222,32 @@ export class SqliteDeliveryStore implements DeliveryStore {
     };
   }
 
+  /**
+   * Writes a batch of events, all or none. The write lock is asked for without SQLite's busy wait,
+   * which would hold this thread (the one that serves pages) for up to the busy timeout: while
+   * another process holds the lock the insert waits between tries, so pages go on, and after
+   * INGEST_BUSY_WAIT_MS it gives up with a 503. A full disk is a 507.
+   */
   async insertEvents(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null> {
+    const deadline = Date.now() + INGEST_BUSY_WAIT_MS;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        this.db.pragma("busy_timeout = 0");
+        try {
+          return this.insertNow(events, retryKey);
+        } finally {
+          this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        }
+      } catch (error) {
+        if (sqliteCode(error)?.startsWith("SQLITE_FULL")) throw diskFull();
+        if (!sqliteCode(error)?.startsWith("SQLITE_BUSY")) throw error;
+        if (Date.now() + pause > deadline) throw databaseBusy();
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  private insertNow(events: readonly NewEvent[], retryKey?: RetryKey): AcceptedBatch | null {
     const { insertEvent: insert, acceptedBatch, storeRetryKey } = this.statements;
     // Accepted events survive even a power cut: their commit waits for the disk.
     this.setSynchronous("FULL");
