@@ -25,7 +25,7 @@ export function ErrorRows({
       <div className="we-section-head">
         <h2>Errors</h2>
         <p className="muted small">
-          {NUMBER.format(totalRows)} {totalRows === 1 ? "row" : "rows"}, newest first. Each row groups the errors of one reason and
+          {NUMBER.format(totalRows)} {totalRows === 1 ? "row" : "rows"}, newest first by their last detection (End). Each row groups the errors of one reason and
           detail within 60 seconds. Times are UTC+9.
         </p>
       </div>
