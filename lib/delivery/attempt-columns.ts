@@ -30,6 +30,9 @@ export const ATTEMPT_COLUMNS = [
   { name: "detail", kind: "text", value: (a) => a.failure?.detail ?? a.refusal ?? null },
   { name: "requestExcerpt", kind: "text", value: (a) => a.requestExcerpt },
   { name: "responseExcerpt", kind: "text", value: (a) => a.responseExcerpt ?? null },
+  { name: "eventType", kind: "text", value: (a) => a.eventType ?? null },
+  { name: "sourceUserId", kind: "text", value: (a) => a.sourceUserId ?? null },
+  { name: "sourceGroupId", kind: "text", value: (a) => a.sourceGroupId ?? null },
 ] as const satisfies readonly AttemptColumn[];
 
 /** `"channelId", "webhookEventId", …` in the columns' order, for an INSERT's column list. */

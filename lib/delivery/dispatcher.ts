@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { storedEventBody } from "../webhook/payload";
+import { eventFacts, storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
 import { attemptFromResult } from "./attempt-record";
 import { ChannelLane } from "./channel-lane";
@@ -338,6 +338,7 @@ export class Dispatcher {
         isRedelivery,
         url,
         startedAt,
+        ...eventFacts(claimed.event),
       }),
     });
     this.scheduleFlush();

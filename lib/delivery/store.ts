@@ -73,6 +73,10 @@ export type AttemptRecord = {
   refusal?: string;
   requestExcerpt: string;
   responseExcerpt?: string;
+  /** An event send's event type and source (user, group or room); absent for Verify and API tests. */
+  eventType?: string;
+  sourceUserId?: string;
+  sourceGroupId?: string;
 };
 
 /** The outcome of sending one claimed event; `attemptsBefore` counts its earlier sends. */

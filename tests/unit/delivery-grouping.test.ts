@@ -135,6 +135,9 @@ describe("the attempt log's columns", () => {
       detail: "500",
       requestExcerpt: "{}",
       responseExcerpt: null,
+      eventType: null,
+      sourceUserId: null,
+      sourceGroupId: null,
     });
   });
 });

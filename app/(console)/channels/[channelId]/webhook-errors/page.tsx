@@ -82,11 +82,11 @@ export default async function WebhookErrorsPage({
         {chart.totalErrors === 0 ? (
           <ChartEmptyState chart={chart} isFiltered={query.reason !== null || query.detail !== null} />
         ) : (
-          <ErrorChart chart={chart} />
+          <ErrorChart chart={chart} logPath={`/channels/${channel.id}/log`} detail={query.detail} />
         )}
         <NotAggregatedNote chart={chart} />
       </section>
-      <ErrorRows page={rows} query={query} basePath={basePath} totalRows={chart.totalRows} />
+      <ErrorRows page={rows} query={query} basePath={basePath} logPath={`/channels/${channel.id}/log`} totalRows={chart.totalRows} />
       {stamp !== null && (
         <LiveUpdates stampUrl={`/api/channels/${channel.id}/webhook-errors/stamp?since=${since}`} stamp={stamp} />
       )}
