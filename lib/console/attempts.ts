@@ -7,6 +7,7 @@ import { NotFoundError } from "../errors";
 import { assertCan, type ChannelAccess } from "./access";
 import { storedEventBody } from "../webhook/payload";
 import type { Prisma } from "../generated/prisma/client";
+import type { HeaderLine } from "../webhook/sender";
 import { matchesPayload, type DeliveryLogFilter, type DeliveryLogQuery, type PayloadFilter } from "./delivery-log-search";
 
 export type AttemptView = {
@@ -67,14 +68,79 @@ export async function listAttempts(
   return withEventRequests(channelId, attempts);
 }
 
-/** One send of the channel by its ID (Admins and Members). */
-export async function getAttempt(access: ChannelAccess, id: number): Promise<AttemptView> {
+/** One send of an event, with the body it carried, for the list of its sends and their diff. */
+export type EventSend = Pick<AttemptView, "id" | "startedAt" | "isRedelivery" | "success" | "statusCode" | "reason" | "detail"> & { body: string };
+
+/** A send as its page shows it: the request as sent, the response, and for an event its other sends. */
+export type SendDetail = AttemptView & {
+  requestHeaders: HeaderLine[] | null;
+  responseHeaders: HeaderLine[] | null;
+  responseBytes: number | null;
+  remoteAddress: string | null;
+  /** The request body exactly as sent, its size in bytes, and whether the log holds all of it. */
+  body: string;
+  bodyBytes: number;
+  bodyComplete: boolean;
+  /** An event's every send, oldest first; empty for Verify and API tests. */
+  eventSends: EventSend[];
+};
+
+function headerLines(json: string | null): HeaderLine[] | null {
+  if (json === null) return null;
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) ? parsed.filter((h): h is HeaderLine => Array.isArray(h) && h.length === 2) : null;
+}
+
+/**
+ * One send with all the log knows of it (Admins and Members). An event send's body is rebuilt
+ * from the stored event as the dispatcher built it, byte for byte; a Verify's or test's is the
+ * stored request.
+ */
+export async function getSendDetail(access: ChannelAccess, id: number): Promise<SendDetail> {
   assertCan(access, "read");
   const channelId = access.channel.id;
-  const attempt = await db().deliveryAttempt.findFirst({ where: { id, channelId }, select: ATTEMPT_SELECT });
+  const attempt = await db().deliveryAttempt.findFirst({
+    where: { id, channelId },
+    select: { ...ATTEMPT_SELECT, requestHeaders: true, responseHeaders: true, responseBytes: true, remoteAddress: true },
+  });
   if (!attempt) throw new NotFoundError("This request does not exist.");
-  const [view] = await withEventRequests(channelId, [attempt]);
-  return view;
+  const { requestHeaders, responseHeaders, responseBytes, remoteAddress, ...view } = attempt;
+  let body = view.requestExcerpt;
+  let bodyComplete = body.length < REQUEST_EXCERPT_LENGTH;
+  let eventSends: EventSend[] = [];
+  if (view.kind === "event" && view.webhookEventId !== null) {
+    const [channel, event, sends] = await Promise.all([
+      db().channel.findUniqueOrThrow({ where: { id: channelId }, select: { botUserId: true } }),
+      db().webhookEvent.findFirst({ where: { channelId, webhookEventId: view.webhookEventId }, select: { event: true } }),
+      db().deliveryAttempt.findMany({
+        where: { channelId, webhookEventId: view.webhookEventId },
+        orderBy: { id: "asc" },
+        take: 200,
+        select: { id: true, startedAt: true, isRedelivery: true, success: true, statusCode: true, reason: true, detail: true, requestExcerpt: true },
+      }),
+    ]);
+    if (event) {
+      const bodyOf = (send: { isRedelivery: boolean; requestExcerpt: string }) =>
+        send.requestExcerpt !== "" ? send.requestExcerpt : storedEventBody(channel.botUserId, event.event, send.isRedelivery);
+      if (view.requestExcerpt === "") {
+        body = bodyOf(view);
+        bodyComplete = true;
+      }
+      eventSends = sends.map(({ requestExcerpt, ...send }) => ({ ...send, body: bodyOf({ isRedelivery: send.isRedelivery, requestExcerpt }) }));
+    }
+  }
+  return {
+    ...view,
+    requestExcerpt: body.slice(0, REQUEST_EXCERPT_LENGTH),
+    requestHeaders: headerLines(requestHeaders),
+    responseHeaders: headerLines(responseHeaders),
+    responseBytes,
+    remoteAddress,
+    body,
+    bodyBytes: Buffer.byteLength(body, "utf8"),
+    bodyComplete,
+    eventSends,
+  };
 }
 
 /** One page of the Delivery log, and where the pages around it start. */

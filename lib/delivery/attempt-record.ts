@@ -41,6 +41,10 @@ export function attemptFromResult(
       result.responseExcerpt === undefined || result.responseExcerpt.length <= RESPONSE_EXCERPT_LENGTH
         ? result.responseExcerpt
         : result.responseExcerpt.slice(0, RESPONSE_EXCERPT_LENGTH),
+    ...(result.requestHeaders !== undefined ? { requestHeaders: JSON.stringify(result.requestHeaders) } : {}),
+    ...(result.responseHeaders !== undefined ? { responseHeaders: JSON.stringify(result.responseHeaders) } : {}),
+    ...(result.responseBytes !== undefined ? { responseBytes: result.responseBytes } : {}),
+    ...(result.remoteAddress !== undefined ? { remoteAddress: result.remoteAddress } : {}),
     ...(base.eventType !== undefined ? { eventType: base.eventType } : {}),
     ...(base.sourceUserId !== undefined ? { sourceUserId: base.sourceUserId } : {}),
     ...(base.sourceGroupId !== undefined ? { sourceGroupId: base.sourceGroupId } : {}),

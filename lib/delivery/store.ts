@@ -73,6 +73,13 @@ export type AttemptRecord = {
   refusal?: string;
   requestExcerpt: string;
   responseExcerpt?: string;
+  /** The request's headers as sent and the response's, each as JSON `[[name, value], …]`. */
+  requestHeaders?: string;
+  responseHeaders?: string;
+  /** How many bytes of response body arrived (`responseExcerpt` keeps the head). */
+  responseBytes?: number;
+  /** The address and port the request went to. */
+  remoteAddress?: string;
   /** An event send's event type and source (user, group or room); absent for Verify and API tests. */
   eventType?: string;
   sourceUserId?: string;

@@ -148,3 +148,23 @@ describe("watching the log", () => {
     await page.getByRole("region", { name: "Request", exact: true }).waitFor();
   });
 });
+
+describe("a send seen whole", () => {
+  test("the request as the bot got it, the response, the phases against the deadline", async () => {
+    await visit(page, `/channels/${channel.id}/log?payload=${encodeURIComponent("events.0.message.text:please fail")}`);
+    await rows().first().getByRole("link").first().click();
+    await page.waitForURL(/\/log\/\d+$/);
+    const received = bot.received.find((r) => r.body.includes("please fail"))!;
+    const headers = Object.fromEntries(
+      (await page.getByTestId("request-header").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")))).map(
+        ([name, value]) => [name.toLowerCase(), value],
+      ),
+    );
+    expect(headers).toEqual(received.headers);
+    expect(await page.getByTestId("request-body").textContent()).toBe(received.body);
+    expect(await page.getByTestId("request-size").textContent()).toBe(`${Buffer.byteLength(received.body).toLocaleString("en-US")} bytes`);
+    expect(await page.getByTestId("response-line").textContent()).toMatch(/^HTTP\/1\.1 500 from 127\.0\.0\.1:\d+$/);
+    expect(await page.getByTestId("send-phase").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId("send-meaning").textContent()).toMatch(/^error_status_code · 500: /);
+  });
+});

@@ -136,6 +136,10 @@ describe("the attempt log's columns", () => {
       requestExcerpt: "{}",
       responseExcerpt: null,
       eventType: null,
+      requestHeaders: null,
+      responseHeaders: null,
+      responseBytes: null,
+      remoteAddress: null,
       sourceUserId: null,
       sourceGroupId: null,
     });

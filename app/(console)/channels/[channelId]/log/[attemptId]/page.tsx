@@ -2,14 +2,41 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AttemptOutcome } from "@/components/channel/attempt-outcome";
-import { getAttempt } from "@/lib/console/attempts";
+import { PayloadDiff } from "@/components/delivery-log/payload-diff";
+import { SendTimeline } from "@/components/delivery-log/send-timeline";
+import { getSendDetail } from "@/lib/console/attempts";
 import { MAX_ATTEMPT_ID } from "@/lib/console/delivery-log-search";
-import { attemptKindLabel, formatMs } from "@/lib/console/labels";
+import { attemptKindLabel, formatMs, sendLabel } from "@/lib/console/labels";
+import { prettyJson } from "@/lib/console/line-diff";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { loadChannelPage } from "@/lib/console/request";
+import { sendMeaning } from "@/lib/console/send-meaning";
 import { formatUtc9 } from "@/lib/time";
+import type { HeaderLine } from "@/lib/webhook/sender";
 
 export const metadata: Metadata = { title: "Request" };
+
+const NUMBER = new Intl.NumberFormat("en-US");
+
+function bytes(n: number): string {
+  return `${NUMBER.format(n)} ${n === 1 ? "byte" : "bytes"}`;
+}
+
+function Headers({ headers, label }: { headers: HeaderLine[] | null; label: string }) {
+  if (headers === null) return <p className="muted small">No {label} headers: the send did not get that far, or was made before they were kept.</p>;
+  return (
+    <table className="send-headers" aria-label={`${label} headers`}>
+      <tbody>
+        {headers.map(([name, value], i) => (
+          <tr key={i} data-testid={`${label.toLowerCase()}-header`}>
+            <td className="mono">{name}</td>
+            <td className="mono">{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export default async function SendPage({ params }: { params: Promise<{ channelId: string; attemptId: string }> }) {
   const { channelId, attemptId } = await params;
@@ -17,45 +44,120 @@ export default async function SendPage({ params }: { params: Promise<{ channelId
   const { channel } = access;
   const id = /^\d{1,10}$/.test(attemptId) ? Number(attemptId) : 0;
   if (id < 1 || id > MAX_ATTEMPT_ID) notFound();
-  const attempt = await orNotFound(getAttempt(access, id));
+  const send = await orNotFound(getSendDetail(access, id));
+  const responseKept = send.responseExcerpt === null ? 0 : Buffer.byteLength(send.responseExcerpt, "utf8");
+  const responseCut = send.responseBytes !== null && send.responseBytes > responseKept;
+  const logPath = `/channels/${channel.id}/log`;
   return (
     <>
       <div className="breadcrumb">
-        <Link href={`/channels/${channel.id}/log`}>Delivery log</Link> /
+        <Link href={logPath}>Delivery log</Link> /
       </div>
       <section className="card" aria-label="Request">
         <h2>
-          {attemptKindLabel(attempt.kind)} request <span className="mono muted">#{attempt.id}</span>
+          {attemptKindLabel(send.kind)} request <span className="mono muted">#{send.id}</span>
         </h2>
         <div className="setting">
           <div className="setting-label">Sent</div>
-          <div className="setting-value mono">{formatUtc9(attempt.startedAt)} (UTC+9)</div>
+          <div className="setting-value mono">{formatUtc9(send.startedAt)} (UTC+9)</div>
         </div>
         <div className="setting">
           <div className="setting-label">Outcome</div>
           <div className="setting-value" data-testid="send-outcome">
-            <AttemptOutcome attempt={attempt} /> <span className="mono muted">{formatMs(attempt.durationMs)}</span>
+            <AttemptOutcome attempt={send} /> <span className="mono muted">{formatMs(send.durationMs)}</span>
           </div>
         </div>
-        {attempt.webhookEventId && (
+        {send.webhookEventId && (
           <div className="setting">
             <div className="setting-label">Event</div>
             <div className="setting-value mono">
-              <Link href={`/channels/${channel.id}/events/${attempt.webhookEventId}`}>{attempt.webhookEventId}</Link>
-              {attempt.isRedelivery && <span className="badge">redelivery</span>}
+              <Link href={`/channels/${channel.id}/events/${send.webhookEventId}`}>{send.webhookEventId}</Link>
+              {send.isRedelivery && <span className="badge">redelivery</span>}
             </div>
           </div>
         )}
       </section>
+
+      <section className="card" aria-label="Timing">
+        <h2>Timing</h2>
+        <SendTimeline dnsMs={send.dnsMs} connectMs={send.connectMs} tlsMs={send.tlsMs} firstByteMs={send.firstByteMs} durationMs={send.durationMs} />
+        <p data-testid="send-meaning">{sendMeaning(send)}</p>
+      </section>
+
       <section className="card" aria-label="Request sent">
         <h2>Request</h2>
-        <div className="mono small">POST {attempt.url}</div>
-        <pre className="mono small pre-wrap">{attempt.requestExcerpt}</pre>
+        <p className="mono" data-testid="request-line">
+          POST {send.url}
+        </p>
+        <Headers headers={send.requestHeaders} label="Request" />
+        <h3>
+          Body <span className="muted small" data-testid="request-size">{bytes(send.bodyBytes)}</span>
+          {!send.bodyComplete && <span className="small send-cut"> (the log keeps only the first {NUMBER.format(send.body.length)} characters)</span>}
+        </h3>
+        <div className="send-columns">
+          <div>
+            <div className="we-label">As sent</div>
+            <pre className="mono small pre-wrap" data-testid="request-body">{send.body}</pre>
+          </div>
+          <div>
+            <div className="we-label">JSON</div>
+            <pre className="mono small">{prettyJson(send.body)}</pre>
+          </div>
+        </div>
       </section>
+
       <section className="card" aria-label="Response">
         <h2>Response</h2>
-        <pre className="mono small pre-wrap">{attempt.responseExcerpt ?? "(no response)"}</pre>
+        {send.statusCode === null ? (
+          <p className="muted">No response: {send.success ? "" : (send.detail ?? "")}</p>
+        ) : (
+          <>
+            <p className="mono" data-testid="response-line">
+              {send.httpVersion ? `HTTP/${send.httpVersion} ` : ""}
+              {send.statusCode}
+              {send.remoteAddress && <span className="muted"> from {send.remoteAddress}</span>}
+            </p>
+            <Headers headers={send.responseHeaders} label="Response" />
+            <h3>
+              Body{" "}
+              {send.responseBytes !== null && <span className="muted small" data-testid="response-size">{bytes(send.responseBytes)}</span>}
+              {responseCut && (
+                <span className="small send-cut" data-testid="response-cut">
+                  {" "}
+                  (cut: the log keeps the first {bytes(responseKept)})
+                </span>
+              )}
+            </h3>
+            <pre className="mono small pre-wrap">{send.responseExcerpt || "(empty response body)"}</pre>
+          </>
+        )}
       </section>
+
+      {send.eventSends.length > 0 && (
+        <section className="card" aria-label="Sends of this event">
+          <h2>Sends of this event</h2>
+          <table>
+            <tbody>
+              {send.eventSends.map((s, i) => (
+                <tr key={s.id} data-testid="event-send">
+                  <td className="mono">
+                    {s.id === send.id ? <strong>{formatUtc9(s.startedAt)}</strong> : <Link href={`${logPath}/${s.id}`}>{formatUtc9(s.startedAt)}</Link>}
+                  </td>
+                  <td>{sendLabel(i, s.isRedelivery)}</td>
+                  <td>
+                    <AttemptOutcome attempt={s} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {send.eventSends.length > 1 && (
+            <PayloadDiff
+              sends={send.eventSends.map((s, i) => ({ id: s.id, label: `${sendLabel(i, s.isRedelivery)} · ${formatUtc9(s.startedAt)}`, body: s.body }))}
+            />
+          )}
+        </section>
+      )}
     </>
   );
 }
