@@ -29,6 +29,8 @@ export type AttemptView = {
   detail: string | null;
   requestExcerpt: string;
   responseExcerpt: string | null;
+  /** A test send of an event edited by hand. */
+  isEdited: boolean;
 };
 
 const ATTEMPT_SELECT = {
@@ -50,6 +52,7 @@ const ATTEMPT_SELECT = {
   detail: true,
   requestExcerpt: true,
   responseExcerpt: true,
+  isEdited: true,
 } as const;
 
 /** The channel's attempt log, newest first, a page at a time (Admins and Members). */
@@ -163,7 +166,7 @@ export const PAYLOAD_SCAN_LIMIT = 2000;
 const PAYLOAD_BATCH = 1000;
 
 /** The filters the database answers from its indexes; the payload filter is read from the bodies. */
-function filterWhere(channelId: string, filter: DeliveryLogFilter): Prisma.DeliveryAttemptWhereInput {
+export function filterWhere(channelId: string, filter: DeliveryLogFilter): Prisma.DeliveryAttemptWhereInput {
   const where: Prisma.DeliveryAttemptWhereInput = { channelId };
   if (filter.webhookEventId !== null) where.webhookEventId = filter.webhookEventId;
   if (filter.eventType !== null) where.eventType = filter.eventType;

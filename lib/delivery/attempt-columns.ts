@@ -35,6 +35,7 @@ export const ATTEMPT_COLUMNS = [
   { name: "responseHeaders", kind: "text", value: (a) => a.responseHeaders ?? null },
   { name: "responseBytes", kind: "integer", value: (a) => a.responseBytes ?? null },
   { name: "remoteAddress", kind: "text", value: (a) => a.remoteAddress ?? null },
+  { name: "isEdited", kind: "boolean", value: (a) => a.isEdited === true },
   { name: "sourceUserId", kind: "text", value: (a) => a.sourceUserId ?? null },
   { name: "sourceGroupId", kind: "text", value: (a) => a.sourceGroupId ?? null },
 ] as const satisfies readonly AttemptColumn[];

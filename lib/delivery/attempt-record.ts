@@ -15,7 +15,7 @@ const RESPONSE_EXCERPT_LENGTH = 1024;
 export function attemptFromResult(
   result: SendResult,
   base: Pick<AttemptRecord, "channelId" | "webhookEventId" | "kind" | "isRedelivery" | "url" | "startedAt"> &
-    Pick<AttemptRecord, "eventType" | "sourceUserId" | "sourceGroupId"> & {
+    Pick<AttemptRecord, "eventType" | "sourceUserId" | "sourceGroupId" | "isEdited"> & {
       body?: string;
     },
 ): AttemptRecord {
@@ -45,6 +45,7 @@ export function attemptFromResult(
     ...(result.responseHeaders !== undefined ? { responseHeaders: JSON.stringify(result.responseHeaders) } : {}),
     ...(result.responseBytes !== undefined ? { responseBytes: result.responseBytes } : {}),
     ...(result.remoteAddress !== undefined ? { remoteAddress: result.remoteAddress } : {}),
+    ...(base.isEdited ? { isEdited: true } : {}),
     ...(base.eventType !== undefined ? { eventType: base.eventType } : {}),
     ...(base.sourceUserId !== undefined ? { sourceUserId: base.sourceUserId } : {}),
     ...(base.sourceGroupId !== undefined ? { sourceGroupId: base.sourceGroupId } : {}),

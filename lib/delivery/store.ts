@@ -80,6 +80,8 @@ export type AttemptRecord = {
   responseBytes?: number;
   /** The address and port the request went to. */
   remoteAddress?: string;
+  /** A test send of an event edited by hand. */
+  isEdited?: boolean;
   /** An event send's event type and source (user, group or room); absent for Verify and API tests. */
   eventType?: string;
   sourceUserId?: string;

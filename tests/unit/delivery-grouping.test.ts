@@ -140,6 +140,7 @@ describe("the attempt log's columns", () => {
       responseHeaders: null,
       responseBytes: null,
       remoteAddress: null,
+      isEdited: "no",
       sourceUserId: null,
       sourceGroupId: null,
     });

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { BulkRedelivery } from "@/components/delivery-log/bulk-redelivery";
 import { LiveTail } from "@/components/delivery-log/live-tail";
 import { LogFilters, type LogFilterValues } from "@/components/delivery-log/log-filters";
 import { RowKeys } from "@/components/delivery-log/row-keys";
@@ -14,6 +15,7 @@ import {
   parseDeliveryLogSearch,
   type DeliveryLogFilter,
 } from "@/lib/console/delivery-log-search";
+import { can } from "@/lib/console/access";
 import { loadChannelPage } from "@/lib/console/request";
 import { attemptKindLabel, formatMs } from "@/lib/console/labels";
 import type { SearchParamsInput } from "@/lib/statistics/search-params";
@@ -107,6 +109,7 @@ export default async function DeliveryLogPage({
       )}
       {query && result && (
         <>
+          {can(access, "manage") && <BulkRedelivery channelId={channel.id} search={deliveryLogSearch(query.filter)} />}
           <LiveTail available={isNewest} />
           <RowKeys />
           {result.attempts.length === 0 ? (
@@ -167,6 +170,7 @@ function AttemptTable({ attempts, channelId }: { attempts: DeliveryLogResult["at
               <td>
                 {attemptKindLabel(a.kind)}
                 {a.isRedelivery && <span className="badge">redelivery</span>}
+                {a.isEdited && <span className="badge">edited</span>}
                 {a.webhookEventId && (
                   <div className="mono small">
                     <Link href={`/channels/${channelId}/events/${a.webhookEventId}`}>{a.webhookEventId}</Link>

@@ -2,9 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AttemptOutcome } from "@/components/channel/attempt-outcome";
+import { RedeliverButton } from "@/components/channel/redeliver-button";
 import { PayloadDiff } from "@/components/delivery-log/payload-diff";
+import { EditAndSend, SendExport } from "@/components/delivery-log/send-tools";
 import { SendTimeline } from "@/components/delivery-log/send-timeline";
+import { can } from "@/lib/console/access";
 import { getSendDetail } from "@/lib/console/attempts";
+import { getEventHistory } from "@/lib/console/events";
 import { MAX_ATTEMPT_ID } from "@/lib/console/delivery-log-search";
 import { attemptKindLabel, formatMs, sendLabel } from "@/lib/console/labels";
 import { prettyJson } from "@/lib/console/line-diff";
@@ -38,6 +42,17 @@ function Headers({ headers, label }: { headers: HeaderLine[] | null; label: stri
   );
 }
 
+/** The first event of a request body, pretty-printed, for editing; null when the body has none. */
+function editableEvent(body: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const events = typeof parsed === "object" && parsed !== null && "events" in parsed ? parsed.events : null;
+    return Array.isArray(events) && events.length > 0 ? JSON.stringify(events[0], null, 2) : null;
+  } catch {
+    return null;
+  }
+}
+
 export default async function SendPage({ params }: { params: Promise<{ channelId: string; attemptId: string }> }) {
   const { channelId, attemptId } = await params;
   const access = await loadChannelPage(channelId);
@@ -48,6 +63,9 @@ export default async function SendPage({ params }: { params: Promise<{ channelId
   const responseKept = send.responseExcerpt === null ? 0 : Buffer.byteLength(send.responseExcerpt, "utf8");
   const responseCut = send.responseBytes !== null && send.responseBytes > responseKept;
   const logPath = `/channels/${channel.id}/log`;
+  const isAdmin = can(access, "manage");
+  const canSendAgain = isAdmin && send.kind === "event" && send.webhookEventId !== null && (await getEventHistory(access, send.webhookEventId)).canRedeliver;
+  const editable = isAdmin ? editableEvent(send.body) : null;
   return (
     <>
       <div className="breadcrumb">
@@ -73,8 +91,35 @@ export default async function SendPage({ params }: { params: Promise<{ channelId
             <div className="setting-value mono">
               <Link href={`/channels/${channel.id}/events/${send.webhookEventId}`}>{send.webhookEventId}</Link>
               {send.isRedelivery && <span className="badge">redelivery</span>}
+              {send.isEdited && <span className="badge">edited</span>}
             </div>
           </div>
+        )}
+      </section>
+
+      <section className="card" aria-label="Try again">
+        <h2>Try again</h2>
+        {canSendAgain && send.webhookEventId && (
+          <div className="setting">
+            <div>
+              <div className="setting-label">Send again</div>
+              <div className="setting-help">The same event to the current Webhook URL, as LINE redelivers it: same webhookEventId, isRedelivery true, counted like any send.</div>
+            </div>
+            <div className="setting-value">
+              <RedeliverButton channelId={channel.id} webhookEventId={send.webhookEventId} label="Send again" />
+            </div>
+          </div>
+        )}
+        <SendExport channelId={channel.id} attemptId={send.id} />
+        {editable !== null && (
+          <details className="edit-and-send">
+            <summary>Edit and send</summary>
+            <p className="small muted">
+              Checked against LINE&apos;s webhook schema, signed with the channel secret and sent to the current Webhook URL as a test send: marked
+              edited in the log and never counted in error statistics.
+            </p>
+            <EditAndSend channelId={channel.id} eventJson={editable} />
+          </details>
         )}
       </section>
 
