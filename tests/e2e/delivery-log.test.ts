@@ -154,6 +154,7 @@ describe("a send seen whole", () => {
     await visit(page, `/channels/${channel.id}/log?payload=${encodeURIComponent("events.0.message.text:please fail")}`);
     await rows().first().getByRole("link").first().click();
     await page.waitForURL(/\/log\/\d+$/);
+    await page.getByTestId("request-header").first().waitFor();
     const received = bot.received.find((r) => r.body.includes("please fail"))!;
     const headers = Object.fromEntries(
       (await page.getByTestId("request-header").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")))).map(
