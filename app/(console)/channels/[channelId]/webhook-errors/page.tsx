@@ -3,9 +3,11 @@ import { ErrorChart } from "@/components/webhook-errors/error-chart";
 import { ErrorFilters } from "@/components/webhook-errors/error-filters";
 import { ErrorLegend, NotAggregatedNote } from "@/components/webhook-errors/error-legend";
 import { ErrorRows } from "@/components/webhook-errors/error-rows";
+import { EndpointHealthPanel } from "@/components/webhook-errors/endpoint-health";
 import { LiveUpdates } from "@/components/webhook-errors/live-updates";
 import { AggregationOffNotice, ChartEmptyState, InvalidViewNotice } from "@/components/webhook-errors/notices";
 import { RangeSummary } from "@/components/webhook-errors/range-summary";
+import { getEndpointHealth } from "@/lib/console/endpoint-health";
 import { loadChannelPage } from "@/lib/console/request";
 import { canManageChannel } from "@/lib/console/roles";
 import { getErrorChart, getRecentErrorsStamp, listErrorRows } from "@/lib/statistics/queries";
@@ -44,10 +46,11 @@ export default async function WebhookErrorsPage({
   // A live range ends at the time of this render; the live check looks a little further back, so
   // that nothing written meanwhile is missed.
   const since = query.range.chartEnd - 2 * MINUTE_MS;
-  const [chart, rows, stamp] = await Promise.all([
+  const [chart, rows, stamp, health] = await Promise.all([
     getErrorChart(access, query),
     listErrorRows(access, query),
     query.range.isLive ? getRecentErrorsStamp(access, since) : Promise.resolve(null),
+    getEndpointHealth(access, query.range.from, query.range.to),
   ]);
 
   return (
@@ -86,6 +89,7 @@ export default async function WebhookErrorsPage({
         )}
         <NotAggregatedNote chart={chart} />
       </section>
+      <EndpointHealthPanel health={health} logPath={`/channels/${channel.id}/log`} now={new Date(query.range.chartEnd)} />
       <ErrorRows page={rows} query={query} basePath={basePath} logPath={`/channels/${channel.id}/log`} totalRows={chart.totalRows} />
       {stamp !== null && (
         <LiveUpdates stampUrl={`/api/channels/${channel.id}/webhook-errors/stamp?since=${since}`} stamp={stamp} />
