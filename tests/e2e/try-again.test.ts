@@ -129,6 +129,17 @@ describe("trying again after fixing the bot", () => {
     ]);
   });
 
+  test("the endpoint health panel shows the outage and the recovery", async () => {
+    await visit(page, `/channels/${channel.id}/webhook-errors`);
+    const outages = page.getByTestId("health-outage");
+    await expect.poll(() => outages.count()).toBeGreaterThanOrEqual(1);
+    // Newest first; the bot has answered since the bulk redelivery.
+    expect(await outages.first().locator("td").nth(1).textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(after /);
+    expect(await page.getByTestId("health-state").textContent()).toBe("Answering");
+    expect(await page.getByTestId("health-rate").textContent()).toMatch(/^\d+(\.\d)?%$/);
+    expect(await page.getByTestId("health-latency").count()).toBe(3);
+  });
+
   test("a bulk selection that cannot be redelivered gets a clear message", async () => {
     await visit(page, `/channels/${channel.id}/log?outcome=success`);
     await page.getByText("Redeliver in bulk").click();

@@ -94,6 +94,8 @@ export default async function DeliveryLogPage({
         counted in error statistics. Keys: <kbd>j</kbd> next, <kbd>k</kbd> previous, <kbd>Enter</kbd> opens.
       </p>
       <LogFilters
+        // A new view starts a new form: its fields show that view's filters, not the last ones typed.
+        key={filter ? deliveryLogSearch(filter) : "invalid"}
         action={basePath}
         values={filter ? filterValues(filter) : rawValues(search)}
         eventTypes={EVENT_TYPES}
