@@ -234,7 +234,8 @@ export async function listDeliveryLog(access: ChannelAccess, query: DeliveryLogQ
       matched.push(...batch.filter((a) => matches.has(a.id)).map((a) => a.id));
       if (batch.length < PAYLOAD_BATCH) break;
       if (scanned >= PAYLOAD_SCAN_LIMIT && matched.length <= limit) {
-        searched = { scanned, older: last.id, startedAt: last.startedAt };
+        // Going back in time the page can say where to go on; going forward it ends at the cap.
+        if (direction === "older") searched = { scanned, older: last.id, startedAt: last.startedAt };
         break;
       }
     }
