@@ -56,13 +56,18 @@ export function SendExport({ channelId, attemptId }: { channelId: string; attemp
  * Edit and send (Admins): the event's JSON in a text box, checked by LINE's webhook schema on the
  * server, re-signed and sent as a test send that is marked as edited and never counted.
  */
-export function EditAndSend({ channelId, eventJson }: { channelId: string; eventJson: string }) {
+export function EditAndSend({ channelId, eventJson, warning }: { channelId: string; eventJson: string; warning: string | null }) {
   const [text, setText] = useState(eventJson);
   const [result, setResult] = useState<{ message: string; warning: string | null; success: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   return (
     <div className="stack">
+      {warning && (
+        <p className="error" data-testid="reply-token-warning">
+          {warning}
+        </p>
+      )}
       <label className="we-label" htmlFor="edited-event">
         Event JSON
       </label>

@@ -58,12 +58,12 @@ const ATTEMPT_SELECT = {
 /** The channel's attempt log, newest first, a page at a time (Admins and Members). */
 export async function listAttempts(
   access: ChannelAccess,
-  { before, limit = 50, webhookEventId }: { before?: number; limit?: number; webhookEventId?: string } = {},
+  { before, limit = 50, webhookEventId, kind }: { before?: number; limit?: number; webhookEventId?: string; kind?: string } = {},
 ): Promise<AttemptView[]> {
   assertCan(access, "read");
   const channelId = access.channel.id;
   const attempts = await db().deliveryAttempt.findMany({
-    where: { channelId, ...(before ? { id: { lt: before } } : {}), ...(webhookEventId ? { webhookEventId } : {}) },
+    where: { channelId, ...(before ? { id: { lt: before } } : {}), ...(webhookEventId ? { webhookEventId } : {}), ...(kind ? { kind } : {}) },
     orderBy: { id: "desc" },
     take: limit,
     select: ATTEMPT_SELECT,

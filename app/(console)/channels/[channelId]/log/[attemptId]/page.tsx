@@ -14,6 +14,7 @@ import { attemptKindLabel, formatMs, sendLabel } from "@/lib/console/labels";
 import { prettyJson } from "@/lib/console/line-diff";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { loadChannelPage } from "@/lib/console/request";
+import { replyTokenWarning } from "@/lib/console/replay";
 import { sendMeaning } from "@/lib/console/send-meaning";
 import { formatUtc9 } from "@/lib/time";
 import type { HeaderLine } from "@/lib/webhook/sender";
@@ -40,6 +41,12 @@ function Headers({ headers, label }: { headers: HeaderLine[] | null; label: stri
       </tbody>
     </table>
   );
+}
+
+/** The warning for an event whose reply token is too old to reply with, as the page is drawn. */
+function staleReplyToken(eventJson: string): string | null {
+  const event = JSON.parse(eventJson) as { replyToken?: unknown; timestamp?: unknown };
+  return typeof event.timestamp === "number" ? replyTokenWarning({ replyToken: event.replyToken, timestamp: event.timestamp }, Date.now()) : null;
 }
 
 /** The first event of a request body, pretty-printed, for editing; null when the body has none. */
@@ -118,7 +125,7 @@ export default async function SendPage({ params }: { params: Promise<{ channelId
               Checked against LINE&apos;s webhook schema, signed with the channel secret and sent to the current Webhook URL as a test send: marked
               edited in the log and never counted in error statistics.
             </p>
-            <EditAndSend channelId={channel.id} eventJson={editable} />
+            <EditAndSend channelId={channel.id} eventJson={editable} warning={staleReplyToken(editable)} />
           </details>
         )}
       </section>
