@@ -493,15 +493,18 @@ class WebhookSend implements Dispatcher.DispatchHandler {
 /**
  * The header lines of a request's header block as undici hands it to its diagnostics channel.
  * HTTP/1.1's block starts with the request line, which is left out, and lacks the Content-Length
- * that undici appends as it writes a body of known length; HTTP/2's has it.
+ * that undici appends as it writes a body of known length; HTTP/2's has it, and its names go on
+ * the wire in lower case whatever case undici was given them in.
  */
 export function requestHeaderLines(block: string, bodyBytes: number): HeaderLine[] {
   const lines = block.split("\r\n").filter((line) => line !== "");
-  if (lines[0] !== undefined && / HTTP\/1\.1$/.test(lines[0])) lines.shift();
+  const isHttp1 = lines[0] !== undefined && / HTTP\/1\.1$/.test(lines[0]);
+  if (isHttp1) lines.shift();
   const headers = lines.map((line): HeaderLine => {
     // A pseudo-header's name starts with the colon (":path: /callback").
     const colon = line.indexOf(":", line.startsWith(":") ? 1 : 0);
-    return [line.slice(0, colon), line.slice(colon + 1).trim()];
+    const name = line.slice(0, colon);
+    return [isHttp1 ? name : name.toLowerCase(), line.slice(colon + 1).trim()];
   });
   if (!headers.some(([name]) => name.toLowerCase() === "content-length")) headers.push(["content-length", String(bodyBytes)]);
   return headers;

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import { startChaosBot } from "@/lib/chaos/chaos-bot";
 import { attemptFromResult } from "@/lib/delivery/attempt-record";
 import { signBody } from "@/lib/webhook/signature";
 import { requestHeaderLines, WebhookSender } from "@/lib/webhook/sender";
@@ -38,6 +39,27 @@ describe("what a send's page shows of the wire", () => {
     expect(record.responseExcerpt).toHaveLength(1000);
   });
 
+  test("over HTTP/2 the headers are HTTP/2's, pseudo-headers included, as the bot got them", async () => {
+    const chaos = await startChaosBot({ secret: SECRET });
+    try {
+      const https = chaos.behaviours.find((b) => b.name === "healthy-https")!;
+      const body = JSON.stringify({ destination: "U0", events: [] });
+      const result = await sender.send({ url: https.url, body, secret: SECRET, ca: https.ca });
+      expect(result).toMatchObject({ ok: true, statusCode: 200, httpVersion: "2" });
+      const sent = new Map(result.requestHeaders!.map(([name, value]) => [name, value]));
+      expect(sent.get(":method")).toBe("POST");
+      expect(sent.get(":path")).toBe("/callback");
+      expect(sent.get("x-line-signature")).toBe(signBody(SECRET, body));
+      expect(sent.get("content-length")).toBe(String(Buffer.byteLength(body)));
+      const delivery = chaos.deliveries.at(-1)!;
+      expect(delivery.isSignatureValid).toBe(true);
+      for (const [name, value] of sent) if (!name.startsWith(":")) expect(delivery.headers[name]).toBe(value);
+      expect(result.remoteAddress).toBe(`127.0.0.1:${new URL(https.url).port}`);
+    } finally {
+      await chaos.close();
+    }
+  });
+
   test("a URL refused before connecting has no request headers", async () => {
     const result = await sender.send({ url: "ftp://example.com/", body: "{}", secret: SECRET });
     expect(result.ok).toBe(false);
@@ -52,9 +74,10 @@ describe("what a send's page shows of the wire", () => {
       ["x-line-signature", "abc="],
       ["content-length", "12"],
     ]);
-    expect(requestHeaderLines(":method: POST\r\n:path: /callback\r\ncontent-length: 5\r\n", 5)).toEqual([
+    expect(requestHeaderLines(":method: POST\r\n:path: /callback\r\nContent-Type: text/plain\r\ncontent-length: 5\r\n", 5)).toEqual([
       [":method", "POST"],
       [":path", "/callback"],
+      ["content-type", "text/plain"],
       ["content-length", "5"],
     ]);
   });
