@@ -144,7 +144,7 @@ function readEnv(): Env {
     webhookChannelConcurrency: intSetting("WEBHOOK_CHANNEL_CONCURRENCY", 16, 1, 1000),
     webhookLeaseMs: intSetting("WEBHOOK_LEASE_MS", 30_000, 1000, 3_600_000),
     webhookRedeliverySchedule: parseSchedule(e.WEBHOOK_REDELIVERY_SCHEDULE ?? DEFAULT_REDELIVERY_SCHEDULE),
-    consoleUrl: (e.CONSOLE_URL ?? e.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/$/, ""),
+    consoleUrl: consoleUrlOf(e),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM ?? "LINE Webhook Console <no-reply@localhost>",
     trustedProxyHops: intSetting("TRUSTED_PROXY_HOPS", 0, 0, 10),
@@ -157,6 +157,20 @@ function readEnv(): Env {
     retentionEmailsDays: intSetting("RETENTION_EMAILS_DAYS", 30, 1, 3650),
     logLevel: logLevelSetting(e.LOG_LEVEL),
   };
+}
+
+/** The port `next dev` and `next start` listen on when given none. */
+const DEFAULT_PORT = "3000";
+
+/**
+ * The address emails link to: CONSOLE_URL, else NEXTAUTH_URL, else this machine at the port the
+ * console listens on. Next sets PORT to the port it took before the app's code loads, so a
+ * console started on another port links to itself. A blank value counts as unset.
+ */
+export function consoleUrlOf(e: { CONSOLE_URL?: string; NEXTAUTH_URL?: string; PORT?: string }): string {
+  const port = e.PORT?.trim() || DEFAULT_PORT;
+  const url = e.CONSOLE_URL?.trim() || e.NEXTAUTH_URL?.trim() || `http://localhost:${port}`;
+  return url.replace(/\/$/, "");
 }
 
 /** A laptop install needs no secret to be configured: one is generated and kept in the data dir. */

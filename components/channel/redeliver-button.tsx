@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { redeliverEventAction } from "@/app/(console)/channels/[channelId]/actions";
 
 /** Sends a failed event again, as a redelivery (Admins). */
-export function RedeliverButton({ channelId, webhookEventId }: { channelId: string; webhookEventId: string }) {
+export function RedeliverButton({ channelId, webhookEventId, label = "Redeliver" }: { channelId: string; webhookEventId: string; label?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -25,7 +25,7 @@ export function RedeliverButton({ channelId, webhookEventId }: { channelId: stri
             })
           }
         >
-          Redeliver
+          {label}
         </button>
       </div>
       {error && (

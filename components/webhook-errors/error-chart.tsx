@@ -1,11 +1,13 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { TooltipContentProps } from "recharts";
 import { BUCKET_MS, chooseTicks, formatBucketRange, formatBucketTick } from "@/lib/statistics/buckets";
 import type { ChartBucket, ErrorChart as ErrorChartData } from "@/lib/statistics/chart";
 import { REASON_COLORS, REASON_ORDER } from "@/lib/statistics/reason-colors";
 import type { Reason } from "@/lib/webhook/reasons";
+import { sendsBehindErrors } from "@/lib/console/delivery-log-search";
 
 const NUMBER = new Intl.NumberFormat("en-US");
 
@@ -56,9 +58,11 @@ function BucketTooltip({ active, label, rows, unit }: Pick<TooltipContentProps, 
 /**
  * Errors per UTC+9 bucket, stacked by reason in the reasons' fixed colors, with the stretches when
  * aggregation was off shaded and labelled rather than drawn as zeros. Every time is formatted in
- * UTC+9 by lib/statistics, never in the browser's zone.
+ * UTC+9 by lib/statistics, never in the browser's zone. A bar's segment opens the sends behind it
+ * in the Delivery log (`logPath`): that reason, the view's detail, that bucket.
  */
-export function ErrorChart({ chart }: { chart: ErrorChartData }) {
+export function ErrorChart({ chart, logPath, detail }: { chart: ErrorChartData; logPath: string; detail: string | null }) {
+  const router = useRouter();
   const size = BUCKET_MS[chart.unit];
   const rows: Row[] = chart.buckets.map((bucket) => ({
     mid: bucket.start + size / 2,
@@ -128,7 +132,19 @@ export function ErrorChart({ chart }: { chart: ErrorChartData }) {
             isAnimationActive={false}
           />
           {shown.map((reason) => (
-            <Bar key={reason} dataKey={reason} name={reason} stackId="errors" fill={REASON_COLORS[reason]} isAnimationActive={false} />
+            <Bar
+              key={reason}
+              dataKey={reason}
+              name={reason}
+              stackId="errors"
+              fill={REASON_COLORS[reason]}
+              isAnimationActive={false}
+              cursor="pointer"
+              onClick={(_, index) => {
+                const bucket = rows[index]?.bucket;
+                if (bucket) router.push(`${logPath}${sendsBehindErrors({ reason, detail }, bucket.start, bucket.end - 1)}`);
+              }}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

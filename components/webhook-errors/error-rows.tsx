@@ -3,20 +3,26 @@ import type { ErrorRowsPage } from "@/lib/statistics/queries";
 import { REASON_COLORS } from "@/lib/statistics/reason-colors";
 import { ERROR_ROW_COLUMNS, errorRowCells } from "@/lib/statistics/rows";
 import { webhookErrorsSearch, type WebhookErrorsQuery } from "@/lib/statistics/search-params";
+import { sendsBehindErrors } from "@/lib/console/delivery-log-search";
 import { explainFailure, isReason, REASONS } from "@/lib/webhook/reasons";
 
 const NUMBER = new Intl.NumberFormat("en-US");
 
-/** LINE's error rows (60-second groups), newest first, with what each reason and detail means. */
+/**
+ * LINE's error rows (60-second groups), newest first, with what each reason and detail means; each
+ * row's count links to the sends behind it in the Delivery log (`logPath`).
+ */
 export function ErrorRows({
   page,
   query,
   basePath,
+  logPath,
   totalRows,
 }: {
   page: ErrorRowsPage;
   query: WebhookErrorsQuery;
   basePath: string;
+  logPath: string;
   totalRows: number;
 }) {
   const isFirstPage = query.page === null;
@@ -25,7 +31,7 @@ export function ErrorRows({
       <div className="we-section-head">
         <h2>Errors</h2>
         <p className="muted small">
-          {NUMBER.format(totalRows)} {totalRows === 1 ? "row" : "rows"}, newest first. Each row groups the errors of one reason and
+          {NUMBER.format(totalRows)} {totalRows === 1 ? "row" : "rows"}, newest first by their last detection (End). Each row groups the errors of one reason and
           detail within 60 seconds. Times are UTC+9.
         </p>
       </div>
@@ -62,7 +68,11 @@ export function ErrorRows({
                     <span className="we-detail" data-testid="error-detail">{detail}</span>
                     {known && <div className="we-explain">{explainFailure({ reason: known, detail: row.detail })}</div>}
                   </td>
-                  <td className="mono num" data-testid="error-count">{errors}</td>
+                  <td className="mono num" data-testid="error-count">
+                    <Link href={`${logPath}${sendsBehindErrors(row, row.firstAt, row.lastAt)}`} title="The sends behind this row, in the Delivery log">
+                      {errors}
+                    </Link>
+                  </td>
                 </tr>
               );
             })}

@@ -28,7 +28,8 @@ export async function getEventHistory(access: ChannelAccess, webhookEventId: str
     select: { webhookEventId: true, type: true, status: true, origin: true, createdAt: true, nextAttemptAt: true, event: true },
   });
   if (!event) throw new NotFoundError("This event does not exist.");
-  const attempts = await listAttempts(access, { webhookEventId, limit: 100 });
+  // Its sends as an event: an edited test send of it is not one of them.
+  const attempts = await listAttempts(access, { webhookEventId, kind: "event", limit: 100 });
   const { event: json, ...rest } = event;
   const status = parseEventStatus(event.status);
   return {

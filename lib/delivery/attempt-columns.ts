@@ -30,6 +30,14 @@ export const ATTEMPT_COLUMNS = [
   { name: "detail", kind: "text", value: (a) => a.failure?.detail ?? a.refusal ?? null },
   { name: "requestExcerpt", kind: "text", value: (a) => a.requestExcerpt },
   { name: "responseExcerpt", kind: "text", value: (a) => a.responseExcerpt ?? null },
+  { name: "eventType", kind: "text", value: (a) => a.eventType ?? null },
+  { name: "requestHeaders", kind: "text", value: (a) => a.requestHeaders ?? null },
+  { name: "responseHeaders", kind: "text", value: (a) => a.responseHeaders ?? null },
+  { name: "responseBytes", kind: "integer", value: (a) => a.responseBytes ?? null },
+  { name: "remoteAddress", kind: "text", value: (a) => a.remoteAddress ?? null },
+  { name: "isEdited", kind: "boolean", value: (a) => a.isEdited === true },
+  { name: "sourceUserId", kind: "text", value: (a) => a.sourceUserId ?? null },
+  { name: "sourceGroupId", kind: "text", value: (a) => a.sourceGroupId ?? null },
 ] as const satisfies readonly AttemptColumn[];
 
 /** `"channelId", "webhookEventId", …` in the columns' order, for an INSERT's column list. */

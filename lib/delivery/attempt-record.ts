@@ -14,9 +14,10 @@ const RESPONSE_EXCERPT_LENGTH = 1024;
  */
 export function attemptFromResult(
   result: SendResult,
-  base: Pick<AttemptRecord, "channelId" | "webhookEventId" | "kind" | "isRedelivery" | "url" | "startedAt"> & {
-    body?: string;
-  },
+  base: Pick<AttemptRecord, "channelId" | "webhookEventId" | "kind" | "isRedelivery" | "url" | "startedAt"> &
+    Pick<AttemptRecord, "eventType" | "sourceUserId" | "sourceGroupId" | "isEdited"> & {
+      body?: string;
+    },
 ): AttemptRecord {
   const { timings } = result;
   return {
@@ -40,5 +41,13 @@ export function attemptFromResult(
       result.responseExcerpt === undefined || result.responseExcerpt.length <= RESPONSE_EXCERPT_LENGTH
         ? result.responseExcerpt
         : result.responseExcerpt.slice(0, RESPONSE_EXCERPT_LENGTH),
+    ...(result.requestHeaders !== undefined ? { requestHeaders: JSON.stringify(result.requestHeaders) } : {}),
+    ...(result.responseHeaders !== undefined ? { responseHeaders: JSON.stringify(result.responseHeaders) } : {}),
+    ...(result.responseBytes !== undefined ? { responseBytes: result.responseBytes } : {}),
+    ...(result.remoteAddress !== undefined ? { remoteAddress: result.remoteAddress } : {}),
+    ...(base.isEdited ? { isEdited: true } : {}),
+    ...(base.eventType !== undefined ? { eventType: base.eventType } : {}),
+    ...(base.sourceUserId !== undefined ? { sourceUserId: base.sourceUserId } : {}),
+    ...(base.sourceGroupId !== undefined ? { sourceGroupId: base.sourceGroupId } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { countSend } from "../operations/metrics";
-import { storedEventBody } from "../webhook/payload";
+import { eventFacts, storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
 import { attemptFromResult } from "./attempt-record";
 import { ChannelLane } from "./channel-lane";
@@ -337,6 +337,7 @@ export class Dispatcher {
       isRedelivery,
       url,
       startedAt,
+      ...eventFacts(claimed.event),
     });
     countSend(attempt);
     this.outcomes.push({ seq: claimed.seq, attemptsBefore: claimed.attempts, attempt });

@@ -90,6 +90,19 @@ export type AttemptRecord = {
   refusal?: string;
   requestExcerpt: string;
   responseExcerpt?: string;
+  /** The request's headers as sent and the response's, each as JSON `[[name, value], …]`. */
+  requestHeaders?: string;
+  responseHeaders?: string;
+  /** How many bytes of response body arrived (`responseExcerpt` keeps the head). */
+  responseBytes?: number;
+  /** The address and port the request went to. */
+  remoteAddress?: string;
+  /** A test send of an event edited by hand. */
+  isEdited?: boolean;
+  /** An event send's event type and source (user, group or room); absent for Verify and API tests. */
+  eventType?: string;
+  sourceUserId?: string;
+  sourceGroupId?: string;
 };
 
 /** The outcome of sending one claimed event; `attemptsBefore` counts its earlier sends. */

@@ -7,7 +7,7 @@ import { createTransport } from "nodemailer";
 import { db, transaction } from "../db";
 import { closedGroupsOpenedBy } from "./notice-groups";
 import { env } from "../env";
-import { composeNotificationEmail, isNotificationKind, notificationRecipients } from "./compose";
+import { composeNotificationEmail, composeRecoveredEmail, isNotificationKind, notificationRecipients } from "./compose";
 import { MAX_SEND_ATTEMPTS, sendBackoffMs } from "./outbox-status";
 import { logger } from "../log";
 
@@ -64,6 +64,20 @@ export async function processDueNotifications(now: number): Promise<number> {
         channel.members.map((m) => m.user.email),
       );
       if (to.length === 0) return false;
+      const sample = await tx.deliveryAttempt.findFirst({
+        where: {
+          channelId: channel.id,
+          kind: "event",
+          success: false,
+          reason: group.reason,
+          detail: group.detail,
+          webhookEventId: { not: null },
+          // A group counts a send when it ended; a send lasts a few seconds at most.
+          startedAt: { gte: new Date(group.openedAt.getTime() - SEND_SPAN_MS), lte: group.lastAt },
+        },
+        orderBy: { id: "desc" },
+        select: { webhookEventId: true, eventType: true },
+      });
       const email = composeNotificationEmail({
         kind: group.kind,
         channelId: channel.id,
@@ -73,6 +87,7 @@ export async function processDueNotifications(now: number): Promise<number> {
         count: group.count,
         detectedAt: group.openedAt,
         consoleUrl,
+        ...(sample?.webhookEventId ? { sample: { webhookEventId: sample.webhookEventId, eventType: sample.eventType } } : {}),
       });
       await tx.emailMessage.create({
         data: {
@@ -83,6 +98,71 @@ export async function processDueNotifications(now: number): Promise<number> {
           html: email.html,
           createdAt: new Date(now),
         },
+      });
+      return true;
+    });
+    if (made) created += 1;
+  }
+  return created;
+}
+
+/** How long before its detection a send may have started: LINE's deadline bounds it, with room. */
+const SEND_SPAN_MS = 5000;
+
+/**
+ * Sends the "recovered" emails, the console's own: each emailed error group whose failure has
+ * stopped (a successful event send came after its last failure, and no newer group of the same
+ * reason and detail opened) is marked recovered, and a channel gets one short email for the
+ * groups recovered together, saying since when its bot answers again. A group a newer one took
+ * over is marked without an email; that one will tell. Returns how many emails were created.
+ */
+export async function processRecoveries(now: number): Promise<number> {
+  const open = await db().notificationGroup.findMany({
+    where: { kind: "error", emailedAt: { not: null }, recoveredAt: null },
+    orderBy: { openedAt: "asc" },
+    take: 500,
+    select: { id: true, channelId: true, reason: true, detail: true, openedAt: true, lastAt: true },
+  });
+  const byChannel = new Map<string, typeof open>();
+  for (const group of open) byChannel.set(group.channelId, [...(byChannel.get(group.channelId) ?? []), group]);
+  const { consoleUrl } = env();
+  let created = 0;
+  for (const [channelId, groups] of byChannel) {
+    const made = await transaction(async (tx) => {
+      const recovered: { id: number; reason: string; detail: string; failingSince: Date; worksSince: Date }[] = [];
+      const superseded: number[] = [];
+      for (const group of groups) {
+        const newer = await tx.notificationGroup.findFirst({
+          where: { channelId, kind: "error", reason: group.reason, detail: group.detail, openedAt: { gt: group.openedAt } },
+          select: { id: true },
+        });
+        if (newer) {
+          superseded.push(group.id);
+          continue;
+        }
+        const success = await tx.deliveryAttempt.findFirst({
+          where: { channelId, kind: "event", success: true, startedAt: { gt: group.lastAt } },
+          orderBy: { id: "asc" },
+          select: { startedAt: true },
+        });
+        if (success) recovered.push({ ...group, failingSince: group.openedAt, worksSince: success.startedAt });
+      }
+      const ids = [...superseded, ...recovered.map((r) => r.id)];
+      if (ids.length === 0) return false;
+      // Claim first, as for error emails: a second notifier finds them recovered already.
+      const claimed = await tx.notificationGroup.updateMany({ where: { id: { in: ids }, recoveredAt: null }, data: { recoveredAt: new Date(now) } });
+      if (claimed.count !== ids.length || recovered.length === 0) return false;
+      const channel = await tx.channel.findUnique({
+        where: { id: channelId },
+        select: { id: true, name: true, email: true, errorNotification: true, members: { where: { role: "ADMIN" }, select: { user: { select: { email: true } } } } },
+      });
+      if (!channel?.errorNotification) return false;
+      const to = notificationRecipients(channel.email, channel.members.map((m) => m.user.email));
+      if (to.length === 0) return false;
+      const worksSince = new Date(Math.max(...recovered.map((r) => r.worksSince.getTime())));
+      const email = composeRecoveredEmail({ channelId, channelName: channel.name, recovered, worksSince, consoleUrl });
+      await tx.emailMessage.create({
+        data: { channelId, to: to.join(", "), subject: email.subject, text: email.text, html: email.html, createdAt: new Date(now) },
       });
       return true;
     });
@@ -175,6 +255,11 @@ async function tick(now: () => number, transport: MailTransport | null): Promise
     await processDueNotifications(now());
   } catch (error) {
     logger().error({ component: "notifier", err: error }, "could not turn notification groups into emails");
+  }
+  try {
+    await processRecoveries(now());
+  } catch (error) {
+    console.error("notifier: could not send the recovered emails:", error);
   }
   try {
     await deliverOutbox(now(), transport);

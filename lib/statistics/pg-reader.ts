@@ -22,12 +22,13 @@ const ROWS_SELECT = `
   FROM "ErrorStat"
   WHERE "channelId" = $1 AND "windowStart" >= $2 AND "windowStart" < $3
     AND ($4::text IS NULL OR "reason" = $4) AND ($5::text IS NULL OR "detail" = $5)`;
-const ROWS_ORDER = `ORDER BY "windowStart" DESC, "reason" COLLATE "C", "detail" COLLATE "C" LIMIT ${PAGE_ROWS}`;
+const ROWS_ORDER = `ORDER BY "windowStart" DESC, "lastAt" DESC, "reason" COLLATE "C", "detail" COLLATE "C" LIMIT ${PAGE_ROWS}`;
 const FIRST_PAGE_SQL = `${ROWS_SELECT} ${ROWS_ORDER}`;
 // The bound on the window alone lets the index start at the last row rather than at the range's end.
 const NEXT_PAGE_SQL = `${ROWS_SELECT}
     AND "windowStart" <= $6
-    AND ("windowStart" < $6 OR ("reason" COLLATE "C", "detail" COLLATE "C") > ($7, $8))
+    AND ("windowStart" < $6 OR "lastAt" < $7
+      OR ("lastAt" = $7 AND ("reason" COLLATE "C", "detail" COLLATE "C") > ($8, $9)))
   ${ROWS_ORDER}`;
 
 /**
@@ -98,7 +99,7 @@ export class PgErrorStatReader implements ErrorStatSource {
       const rows = pool
         .query<StoredErrorRow>({
           text: after ? NEXT_PAGE_SQL : FIRST_PAGE_SQL,
-          values: after ? [...params, after[0], after[1], after[2]] : params,
+          values: after ? [...params, after[0], after[4], after[1], after[2]] : params,
           rowMode: "array",
         })
         .then((result) => result.rows);

@@ -93,28 +93,36 @@ export type ErrorRowsPage = {
 };
 
 function rowCursor(row: ErrorRow): RowCursor {
-  return { windowStart: row.windowStart, reason: row.reason, detail: row.detail };
+  return { windowStart: row.windowStart, lastAt: row.lastAt, reason: row.reason, detail: row.detail };
 }
 
 /**
- * Rows come newest window first, then by reason and detail. "After" a cursor in that order means an
- * older window, or the same window and a later (reason, detail); "before" is the mirror image.
+ * Rows come newest window first, within a window by last detection, newest first, then by reason
+ * and detail. "After" a cursor in that order means an older window, or the same window and an
+ * earlier last detection, or the same both and a later (reason, detail); "before" is the mirror
+ * image.
  */
 function pageWhere(cursor: RowCursor, direction: "older" | "newer"): Prisma.ErrorStatWhereInput {
   const at = new Date(cursor.windowStart);
+  const lastAt = new Date(cursor.lastAt);
+  const older = direction === "older" ? "lt" : "gt";
   const further = direction === "older" ? "gt" : "lt";
   return {
     // The bound on the window alone lets the index start at the cursor rather than at the range's end.
     windowStart: direction === "older" ? { lte: at } : { gte: at },
     OR: [
-      { windowStart: direction === "older" ? { lt: at } : { gt: at } },
-      { windowStart: at, reason: { [further]: cursor.reason } },
-      { windowStart: at, reason: cursor.reason, detail: { [further]: cursor.detail } },
+      { windowStart: { [older]: at } },
+      { windowStart: at, lastAt: { [older]: lastAt } },
+      { windowStart: at, lastAt, reason: { [further]: cursor.reason } },
+      { windowStart: at, lastAt, reason: cursor.reason, detail: { [further]: cursor.detail } },
     ],
   };
 }
 
-/** The error rows of a view, newest first, `limit` at a time (Admins and Members). */
+/**
+ * The error rows of a view, newest first by last detection (window, then End, then reason and
+ * detail), `limit` at a time (Admins and Members).
+ */
 export async function listErrorRows(access: ChannelAccess, query: WebhookErrorsQuery, limit = 50): Promise<ErrorRowsPage> {
   assertCan(access, "seeErrors");
   const channelId = access.channel.id;
@@ -130,7 +138,12 @@ export async function listErrorRows(access: ChannelAccess, query: WebhookErrorsQ
         query.page ? pageWhere(query.page.cursor, direction) : {},
       ],
     },
-    orderBy: [{ windowStart: direction === "older" ? "desc" : "asc" }, { reason: order }, { detail: order }],
+    orderBy: [
+      { windowStart: direction === "older" ? "desc" : "asc" },
+      { lastAt: direction === "older" ? "desc" : "asc" },
+      { reason: order },
+      { detail: order },
+    ],
     take: limit + 1,
     select: { windowStart: true, reason: true, detail: true, firstAt: true, lastAt: true, count: true },
   });
@@ -165,7 +178,8 @@ export async function getRecentErrorsStamp(access: ChannelAccess, since: number)
 
 /**
  * The view's rows as a TSV file, streamed from the database as the reader takes it: a header,
- * then one line per row, newest first, in UTC+9 (Admins and Members).
+ * then one line per row in the table's order (newest last detection first), in UTC+9 (Admins and
+ * Members).
  */
 export async function openErrorTsv(
   access: ChannelAccess,

@@ -39,8 +39,11 @@ export type ResolvedRange = {
   isLive: boolean;
 };
 
-/** Where a page of rows starts: the last row of the page before it (keyset pagination). */
-export type RowCursor = { windowStart: number; reason: string; detail: string };
+/**
+ * Where a page of rows starts: the last row of the page before it (keyset pagination), by the
+ * rows' order: window, last detection, reason, detail.
+ */
+export type RowCursor = { windowStart: number; lastAt: number; reason: string; detail: string };
 
 export type RowPage = { direction: "older" | "newer"; cursor: RowCursor };
 
@@ -67,11 +70,12 @@ export function reasonOfDetail(detail: string): Reason | null {
   return STATUS_CODE.test(detail) ? "error_status_code" : null;
 }
 
-const cursorSchema = z.tuple([z.number().int().nonnegative().max(LATEST_TIME_MS), z.string().max(100), z.string().max(200)]);
+const timeSchema = z.number().int().nonnegative().max(LATEST_TIME_MS);
+const cursorSchema = z.tuple([timeSchema, timeSchema, z.string().max(100), z.string().max(200)]);
 
 /** A row's position as an opaque, URL-safe token. */
 export function encodeCursor(cursor: RowCursor): string {
-  return Buffer.from(JSON.stringify([cursor.windowStart, cursor.reason, cursor.detail])).toString("base64url");
+  return Buffer.from(JSON.stringify([cursor.windowStart, cursor.lastAt, cursor.reason, cursor.detail])).toString("base64url");
 }
 
 /** The position a token names, or null when the token was not made by encodeCursor. */
@@ -79,8 +83,8 @@ export function decodeCursor(token: string): RowCursor | null {
   try {
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(token, "base64url").toString("utf8")));
     if (!parsed.success) return null;
-    const [windowStart, reason, detail] = parsed.data;
-    return { windowStart, reason, detail };
+    const [windowStart, lastAt, reason, detail] = parsed.data;
+    return { windowStart, lastAt, reason, detail };
   } catch {
     return null;
   }

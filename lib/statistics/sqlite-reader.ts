@@ -9,7 +9,7 @@ const ROWS_SQL = `
   SELECT "windowStart", "reason", "detail", "firstAt", "lastAt", "count" FROM "ErrorStat"
   WHERE "channelId" = @channelId AND "windowStart" >= @from AND "windowStart" < @to
     AND (@reason IS NULL OR "reason" = @reason) AND (@detail IS NULL OR "detail" = @detail)
-  ORDER BY "windowStart" DESC, "reason", "detail"`;
+  ORDER BY "windowStart" DESC, "lastAt" DESC, "reason", "detail"`;
 
 function open(file: string): Database.Database {
   // Readonly: the statistics never write, and a readonly handle cannot take the writers' lock.

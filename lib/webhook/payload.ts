@@ -144,3 +144,32 @@ export function storedEventBody(destination: string, eventJson: string, isRedeli
   const event = isRedelivery ? JSON.stringify(asRedelivery(JSON.parse(eventJson) as WebhookEvent)) : eventJson;
   return `{"destination":${JSON.stringify(destination)},"events":[${event}]}`;
 }
+
+/** What the Delivery log files a send under: its event's type, and the user and group or room it came from. */
+export type EventFacts = { eventType?: string; sourceUserId?: string; sourceGroupId?: string };
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/**
+ * The type and source of a stored event's JSON. Events from the API may have any source LINE
+ * sends (user, group, room); whatever is not a string is left out rather than guessed.
+ */
+export function eventFacts(eventJson: string): EventFacts {
+  let event: unknown;
+  try {
+    event = JSON.parse(eventJson);
+  } catch {
+    return {};
+  }
+  if (typeof event !== "object" || event === null) return {};
+  const { type, source } = event as { type?: unknown; source?: unknown };
+  const from = typeof source === "object" && source !== null ? (source as Record<string, unknown>) : {};
+  const facts: EventFacts = {};
+  const eventType = text(type);
+  const sourceUserId = text(from.userId);
+  const sourceGroupId = text(from.groupId) ?? text(from.roomId);
+  if (eventType) facts.eventType = eventType;
+  if (sourceUserId) facts.sourceUserId = sourceUserId;
+  if (sourceGroupId) facts.sourceGroupId = sourceGroupId;
+  return facts;
+}

@@ -72,7 +72,26 @@ export type SendTimings = {
 
 export type HttpVersion = "1.1" | "2";
 
-export type SendResult =
+/** A header as it went over the wire: its name as written, and its value. */
+export type HeaderLine = [name: string, value: string];
+
+/**
+ * What the wire saw of a send, beyond its verdict: each part is there only when the send got that
+ * far (no request headers for a URL refused before connecting, no response headers without a
+ * response).
+ */
+export type SendExchange = {
+  /** The request's headers exactly as written, in order (HTTP/2's pseudo-headers included). */
+  requestHeaders?: HeaderLine[];
+  responseHeaders?: HeaderLine[];
+  /** How many bytes of response body arrived, of which `responseExcerpt` keeps the head. */
+  responseBytes?: number;
+  /** The address and port the request went to, `203.0.113.5:443` or `[2001:db8::1]:443`. */
+  remoteAddress?: string;
+};
+
+export type SendResult = SendExchange &
+  (
   | {
       ok: true;
       statusCode: number;
@@ -96,7 +115,8 @@ export type SendResult =
        * LINE's words for a URL it will not send to, for readers that know nothing of policies.
        */
       refusal?: string;
-    };
+    }
+  );
 
 /** The settings a send's connection is made with; sends with equal ones share a pool. */
 type ConnectionOptions = Pick<SendWebhookOptions, "connectTimeoutMs" | "dnsTimeoutMs" | "dnsServers" | "ca" | "urlPolicy">;
@@ -254,6 +274,8 @@ class RequestSocketWatch {
     if (!send) return;
     const socket = typeof message === "object" && message !== null && "socket" in message ? message.socket : undefined;
     if (socket instanceof Socket) send.socket = socket;
+    const headers = typeof message === "object" && message !== null && "headers" in message ? message.headers : undefined;
+    if (typeof headers === "string") send.sentHeaders = headers;
     this.writing = undefined;
   };
   // The message comes within the step that set `writing`, or not at all: after it, nothing may take it.
@@ -293,6 +315,8 @@ class WebhookSend implements Dispatcher.DispatchHandler {
   attempt?: ConnectionAttempt;
   /** The socket the request was written to, new or reused. */
   socket?: Socket;
+  /** The request's header block as undici wrote it. */
+  sentHeaders?: string;
 
   private readonly responseTimeoutMs: number;
   private readonly maxResponseBytes: number;
@@ -303,6 +327,9 @@ class WebhookSend implements Dispatcher.DispatchHandler {
   private firstByte?: number;
   private readonly kept: Buffer[] = [];
   private keptBytes = 0;
+  private receivedBytes = 0;
+  private responseHeaders?: HeaderLine[];
+  private readonly bodyBytes: number;
   private deadline: NodeJS.Timeout;
 
   constructor(
@@ -313,6 +340,7 @@ class WebhookSend implements Dispatcher.DispatchHandler {
   ) {
     this.responseTimeoutMs = options.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.bodyBytes = typeof options.body === "string" ? Buffer.byteLength(options.body, "utf8") : options.body.length;
     // Our own timer, not undici's headersTimeout/bodyTimeout: those are checked on a coarse
     // clock and fire about half a second late, and they would not cover connecting.
     this.deadline = setTimeout(onSendDeadline, this.responseTimeoutMs, this);
@@ -330,13 +358,17 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     this.requestSockets.expect(this);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     if (statusCode < 200) return; // 1xx interim responses come before the real one
     this.statusCode = statusCode;
     this.firstByte = this.elapsed();
+    this.responseHeaders = Object.entries(headers).flatMap(([name, value]) =>
+      value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v): HeaderLine => [name, v]),
+    );
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.receivedBytes += chunk.length;
     // Keep the head of the body; the rest is read off the wire and dropped.
     if (this.keptBytes >= this.maxResponseBytes) return;
     const piece = chunk.subarray(0, this.maxResponseBytes - this.keptBytes);
@@ -383,6 +415,7 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     const { statusCode, keptBytes } = this;
     const failure = classifyFailure(explainHttpError(error, this.socket ?? this.attempt?.socket));
     this.settle({
+      ...this.exchange(),
       ok: false,
       ...failure,
       ...(statusCode !== undefined ? { statusCode } : {}),
@@ -398,10 +431,18 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     const { statusCode } = this;
     if (statusCode === undefined || this.isSettled) return;
     if (isSuccess(statusCode)) {
-      this.settle({ ok: true, statusCode, timings: this.timings(), responseExcerpt: this.excerpt(), httpVersion: this.httpVersion() });
+      this.settle({
+        ...this.exchange(),
+        ok: true,
+        statusCode,
+        timings: this.timings(),
+        responseExcerpt: this.excerpt(),
+        httpVersion: this.httpVersion(),
+      });
     } else {
       const failure = statusCodeFailure(statusCode);
       this.settle({
+        ...this.exchange(),
         ok: false,
         ...failure,
         statusCode,
@@ -428,6 +469,18 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     return { dns: attempt?.dns, connect: attempt?.connect, tls: attempt?.tls, firstByte: this.firstByte, total: this.elapsed() };
   }
 
+  /** What the wire saw so far: the request's headers, the response's, and where it went. */
+  private exchange(): SendExchange {
+    const socket = this.socket ?? this.attempt?.socket;
+    const exchange: SendExchange = {};
+    if (this.sentHeaders !== undefined) exchange.requestHeaders = requestHeaderLines(this.sentHeaders, this.bodyBytes);
+    if (this.responseHeaders !== undefined) exchange.responseHeaders = this.responseHeaders;
+    if (this.statusCode !== undefined) exchange.responseBytes = this.receivedBytes;
+    const address = socket?.remoteAddress;
+    if (address !== undefined) exchange.remoteAddress = `${address.includes(":") ? `[${address}]` : address}:${socket?.remotePort}`;
+    return exchange;
+  }
+
   private excerpt(): string {
     return Buffer.concat(this.kept, this.keptBytes).toString("utf8");
   }
@@ -435,6 +488,26 @@ class WebhookSend implements Dispatcher.DispatchHandler {
   private httpVersion(): HttpVersion | undefined {
     return versionOf(this.socket ?? this.attempt?.socket);
   }
+}
+
+/**
+ * The header lines of a request's header block as undici hands it to its diagnostics channel.
+ * HTTP/1.1's block starts with the request line, which is left out, and lacks the Content-Length
+ * that undici appends as it writes a body of known length; HTTP/2's has it, and its names go on
+ * the wire in lower case whatever case undici was given them in.
+ */
+export function requestHeaderLines(block: string, bodyBytes: number): HeaderLine[] {
+  const lines = block.split("\r\n").filter((line) => line !== "");
+  const isHttp1 = lines[0] !== undefined && / HTTP\/1\.1$/.test(lines[0]);
+  if (isHttp1) lines.shift();
+  const headers = lines.map((line): HeaderLine => {
+    // A pseudo-header's name starts with the colon (":path: /callback").
+    const colon = line.indexOf(":", line.startsWith(":") ? 1 : 0);
+    const name = line.slice(0, colon);
+    return [isHttp1 ? name : name.toLowerCase(), line.slice(colon + 1).trim()];
+  });
+  if (!headers.some(([name]) => name.toLowerCase() === "content-length")) headers.push(["content-length", String(bodyBytes)]);
+  return headers;
 }
 
 // A plain function with the send as its argument: no closure per send for its timer.

@@ -217,7 +217,7 @@ describe("crafted query values are refused, never a 500", () => {
   });
 
   test("a Webhook errors cursor beyond the last time a Date holds gets the tab's notice", async () => {
-    const cursor = encodeCursor({ windowStart: 9e15, reason: "error_status_code", detail: "500" });
+    const cursor = encodeCursor({ windowStart: 9e15, lastAt: 9e15, reason: "error_status_code", detail: "500" });
     const response = await visit(page, `/channels/${channel.id}/webhook-errors?before=${cursor}`);
     expect(response?.status()).toBe(200);
     expect(await page.getByRole("region", { name: "Webhook errors" }).getByRole("alert").textContent()).toContain("The page of rows in this link is not valid.");

@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { createUser } from "@/lib/auth/users";
 import type { ChannelAccess } from "@/lib/console/access";
-import { listAttempts } from "@/lib/console/attempts";
+import { listAttempts, listDeliveryLog } from "@/lib/console/attempts";
+import { NO_FILTER } from "@/lib/console/delivery-log-search";
+import { getEndpointHealth } from "@/lib/console/endpoint-health";
+import { bulkRedeliveryProgress, previewBulkRedelivery, sendEditedEvent, startBulkRedelivery } from "@/lib/console/replay";
 import { createChannel, listAggregationPeriods, setWebhookSetting, updateWebhookUrl, verifyWebhook } from "@/lib/console/channels";
 import { redeliverEvent } from "@/lib/console/events";
 import { listMembers } from "@/lib/console/members";
@@ -50,6 +53,8 @@ const RESOURCES: [string, "member" | "read" | "seeErrors" | "seeOutbox" | "manag
   ["the Simulator's recent webhooks", "member", (a) => listRecentSimulatorEvents(a)],
   ["the aggregation periods", "member", (a) => listAggregationPeriods(a)],
   ["the delivery log", "read", (a) => listAttempts(a)],
+  ["the filtered delivery log", "read", (a) => listDeliveryLog(a, { filter: NO_FILTER, page: null })],
+  ["the endpoint health", "read", (a) => getEndpointHealth(a, 0, Date.now())],
   ["the channel access tokens", "read", (a) => listAccessTokens(a)],
   ["Verify", "read", (a) => verifyWebhook(a)],
   ["the Webhook errors chart", "seeErrors", (a) => getErrorChart(a, query())],
@@ -58,6 +63,11 @@ const RESOURCES: [string, "member" | "read" | "seeErrors" | "seeOutbox" | "manag
   ["issuing a token", "manage", (a) => issueAccessToken(a, "rule")],
   // An event that does not exist: an Admin is told that, anyone else gets the rule's 404.
   ["redelivering an event", "manage", (a) => redeliverEvent(a, "01UNKNOWNEVENT")],
+  // Not JSON: an Admin is told so, anyone else gets the rule's 404.
+  ["editing and sending an event", "manage", (a) => sendEditedEvent(a, "{not json")],
+  ["a bulk redelivery's preview", "manage", (a) => previewBulkRedelivery(a, NO_FILTER)],
+  ["a bulk redelivery", "manage", (a) => startBulkRedelivery(a, [])],
+  ["a bulk redelivery's progress", "manage", (a) => bulkRedeliveryProgress(a, [])],
 ];
 
 const ALLOWED: Record<(typeof RESOURCES)[number][1], Who[]> = {
@@ -76,7 +86,7 @@ describe("one access rule for every resource", () => {
   test.each(rows)("$resource, $who: allowed $allowed", async ({ who, call, allowed }) => {
     const outcome = accessOf(users[who], channelId).then(call);
     if (allowed) {
-      // Redelivering an unknown event is refused for what it is, not for who asks.
+      // Redelivering an unknown event, or sending one that is not JSON, is refused for what it is, not for who asks.
       await outcome.catch((error: unknown) => expect(error).toBeInstanceOf(InputError));
     } else {
       // Too low a role answers as a non-member does: 404, never 403.

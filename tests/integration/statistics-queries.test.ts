@@ -200,11 +200,11 @@ describe("the chart", () => {
 });
 
 describe("the error rows", () => {
-  test("one row per (reason, detail) per 60 seconds, newest first, in UTC+9", async () => {
+  test("one row per (reason, detail) per 60 seconds, newest last detection first, in UTC+9", async () => {
     const { rows } = await listErrorRows(await accessOf(admin, channelId), view(RANGE));
     expect(rows.map(errorRowCells)).toEqual([
-      ["2025-07-01", "00:02:00", "00:02:00", "error_status_code", "500", "1"],
       ["2025-07-01", "00:02:01", "00:02:59", "request_timeout", "Request timeout", "2"],
+      ["2025-07-01", "00:02:00", "00:02:00", "error_status_code", "500", "1"],
       ["2025-07-01", "00:00:00", "00:00:01", "could_not_connect", "Connection failed", "2"],
       ["2025-06-30", "23:59:10", "23:59:10", "error_status_code", "503", "1"],
       ["2025-06-30", "23:58:05", "23:58:59", "error_status_code", "500", "4"],
@@ -244,6 +244,49 @@ describe("the error rows", () => {
   });
 });
 
+describe("the order within one minute", () => {
+  test("rows of one window come by last detection, newest first, on the page, its pages and the TSV alike", async () => {
+    const provider = await createProvider(admin, "Order");
+    const { id } = await createChannel(admin, provider.id, { name: "One-minute bot", description: "", email: "" });
+    await updateWebhookUrl(await accessOf(admin, id), "http://127.0.0.1:9/callback");
+    await setWebhookSetting(await accessOf(admin, id), "useWebhook", true, new Date(ON_AT - 1000));
+    await setWebhookSetting(await accessOf(admin, id), "errorStatisticsAggregation", true, new Date(ON_AT));
+    // Reason and detail order would put 500 before 503 and both before request_timeout.
+    await recordFailures(id, [
+      [E500, "2025-07-02T03:10:20.000"],
+      [E503, "2025-07-02T03:10:29.000"],
+      [TIMEOUT, "2025-07-02T03:10:05.000"],
+      [REFUSED, "2025-07-02T03:10:20.000"],
+      [E500, "2025-07-02T03:11:01.000"],
+    ]);
+    const query = view({ range: "custom", from: "2025-07-02T03:00", to: "2025-07-02T04:00" });
+    const expected = [
+      ["2025-07-02", "03:11:01", "03:11:01", "error_status_code", "500", "1"],
+      ["2025-07-02", "03:10:29", "03:10:29", "error_status_code", "503", "1"],
+      // The same last detection: reason and detail decide.
+      ["2025-07-02", "03:10:20", "03:10:20", "could_not_connect", "Connection failed", "1"],
+      ["2025-07-02", "03:10:20", "03:10:20", "error_status_code", "500", "1"],
+      ["2025-07-02", "03:10:05", "03:10:05", "request_timeout", "Request timeout", "1"],
+    ];
+    const access = await accessOf(admin, id);
+    expect((await listErrorRows(access, query)).rows.map(errorRowCells)).toEqual(expected);
+
+    const paged: string[][] = [];
+    let page = await listErrorRows(access, query, 1);
+    paged.push(...page.rows.map(errorRowCells));
+    while (page.older) {
+      page = await listErrorRows(access, { ...query, page: { direction: "older", cursor: page.older } }, 1);
+      paged.push(...page.rows.map(errorRowCells));
+    }
+    expect(paged).toEqual(expected);
+    const back = await listErrorRows(access, { ...query, page: { direction: "newer", cursor: page.newer! } }, 2);
+    expect(back.rows.map(errorRowCells)).toEqual(expected.slice(2, 4));
+
+    const { stream } = await openErrorTsv(access, query);
+    expect(await new Response(stream).text()).toBe(TSV_HEADER + expected.map((cells) => `${cells.join("\t")}\n`).join(""));
+  });
+});
+
 describe("Download TSV file", () => {
   test("the exact bytes: header, rows newest first, UTC+9, UTF-8, the range and filters honoured", async () => {
     const { filename, stream } = await openErrorTsv(await accessOf(admin, channelId), view(RANGE));
@@ -252,8 +295,8 @@ describe("Download TSV file", () => {
     expect(bytes.toString("utf8")).toBe(
       [
         "Date\tStart\tEnd\tReason\tDetail\tErrors",
-        "2025-07-01\t00:02:00\t00:02:00\terror_status_code\t500\t1",
         "2025-07-01\t00:02:01\t00:02:59\trequest_timeout\tRequest timeout\t2",
+        "2025-07-01\t00:02:00\t00:02:00\terror_status_code\t500\t1",
         "2025-07-01\t00:00:00\t00:00:01\tcould_not_connect\tConnection failed\t2",
         "2025-06-30\t23:59:10\t23:59:10\terror_status_code\t503\t1",
         "2025-06-30\t23:58:05\t23:58:59\terror_status_code\t500\t4",

@@ -135,6 +135,14 @@ describe("the attempt log's columns", () => {
       detail: "500",
       requestExcerpt: "{}",
       responseExcerpt: null,
+      eventType: null,
+      requestHeaders: null,
+      responseHeaders: null,
+      responseBytes: null,
+      remoteAddress: null,
+      isEdited: "no",
+      sourceUserId: null,
+      sourceGroupId: null,
     });
   });
 });

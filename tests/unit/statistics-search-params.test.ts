@@ -65,12 +65,12 @@ describe("the tab's URL", () => {
     [{ reason: ["request_timeout", "unclassified"] }, /"reason" is given more than once/],
     [{ before: "not-a-cursor" }, /not valid\. Start again from the newest rows/],
     // Past the last instant a Date holds: the query would have no time to compare with.
-    [{ before: encodeCursor({ windowStart: 8.64e15 + 1, reason: "a", detail: "b" }) }, /not valid\. Start again from the newest rows/],
-    [{ after: encodeCursor({ windowStart: Number.MAX_SAFE_INTEGER, reason: "a", detail: "b" }) }, /not valid\. Start again from the newest rows/],
+    [{ before: encodeCursor({ windowStart: 8.64e15 + 1, lastAt: 1, reason: "a", detail: "b" }) }, /not valid\. Start again from the newest rows/],
+    [{ after: encodeCursor({ windowStart: 1, lastAt: Number.MAX_SAFE_INTEGER, reason: "a", detail: "b" }) }, /not valid\. Start again from the newest rows/],
     // Years written with leading zeros are not read as 19xx.
     [{ range: "custom", from: "0099-11-20T00:00", to: "0099-11-21T00:00" }, /The start "0099-11-20T00:00" is before 1970/],
     [{ range: "custom", from: "2026-11-20T00:00", to: "0026-11-21T00:00" }, /The end "0026-11-21T00:00" is before 1970/],
-    [{ before: encodeCursor({ windowStart: 1, reason: "a", detail: "b" }), after: encodeCursor({ windowStart: 1, reason: "a", detail: "b" }) }, /either "before" or "after"/],
+    [{ before: encodeCursor({ windowStart: 1, lastAt: 1, reason: "a", detail: "b" }), after: encodeCursor({ windowStart: 1, lastAt: 1, reason: "a", detail: "b" }) }, /either "before" or "after"/],
   ])("%j is refused with a clear message", (search, message) => {
     const parsed = parse(search);
     expect(parsed.ok).toBe(false);
@@ -88,7 +88,7 @@ describe("the tab's URL", () => {
 
   test("a view's link reads back as the same view", () => {
     const custom = ok({ range: "custom", from: "2026-11-20T09:15", to: "2026-11-22T18:00", reason: "error_status_code", detail: "503" });
-    const cursor = { windowStart: Date.parse("2026-11-21T00:00:00Z"), reason: "error_status_code", detail: "503" };
+    const cursor = { windowStart: Date.parse("2026-11-21T00:00:00Z"), lastAt: Date.parse("2026-11-21T00:00:42Z"), reason: "error_status_code", detail: "503" };
     const search = webhookErrorsSearch(custom, { page: { direction: "older", cursor } });
     expect(search).toMatch(/^\?range=custom&from=2026-11-20T09%3A15&to=2026-11-22T18%3A00&reason=error_status_code&detail=503&before=/);
     const again = ok(Object.fromEntries(new URLSearchParams(search)));
@@ -102,9 +102,11 @@ describe("the tab's URL", () => {
   });
 
   test("a cursor survives its trip through the URL, and forged ones are refused", () => {
-    const cursor = { windowStart: 1_700_000_000_000, reason: "could_not_connect", detail: "Connection failed (session closed)" };
+    const cursor = { windowStart: 1_700_000_000_000, lastAt: 1_700_000_059_999, reason: "could_not_connect", detail: "Connection failed (session closed)" };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     expect(decodeCursor(Buffer.from('["x",1,2]').toString("base64url"))).toBeNull();
+    // A position without its last detection (the order before rows were sorted by it) names no row.
+    expect(decodeCursor(Buffer.from('[1700000000000,"a","b"]').toString("base64url"))).toBeNull();
     expect(decodeCursor("%%%")).toBeNull();
   });
 });

@@ -3,9 +3,11 @@ import { ErrorChart } from "@/components/webhook-errors/error-chart";
 import { ErrorFilters } from "@/components/webhook-errors/error-filters";
 import { ErrorLegend, NotAggregatedNote, NotKeptNote } from "@/components/webhook-errors/error-legend";
 import { ErrorRows } from "@/components/webhook-errors/error-rows";
+import { EndpointHealthPanel } from "@/components/webhook-errors/endpoint-health";
 import { LiveUpdates } from "@/components/webhook-errors/live-updates";
 import { AggregationOffNotice, ChartEmptyState, InvalidViewNotice } from "@/components/webhook-errors/notices";
 import { RangeSummary } from "@/components/webhook-errors/range-summary";
+import { getEndpointHealth } from "@/lib/console/endpoint-health";
 import { loadChannelPage } from "@/lib/console/request";
 import { canManageChannel } from "@/lib/console/roles";
 import { retentionSettings } from "@/lib/retention/settings";
@@ -45,10 +47,11 @@ export default async function WebhookErrorsPage({
   // A live range ends at the time of this render; the live check looks a little further back, so
   // that nothing written meanwhile is missed.
   const since = query.range.chartEnd - 2 * MINUTE_MS;
-  const [chart, rows, stamp] = await Promise.all([
+  const [chart, rows, stamp, health] = await Promise.all([
     getErrorChart(access, query),
     listErrorRows(access, query),
     query.range.isLive ? getRecentErrorsStamp(access, since) : Promise.resolve(null),
+    getEndpointHealth(access, query.range.from, query.range.to),
   ]);
 
   return (
@@ -83,12 +86,13 @@ export default async function WebhookErrorsPage({
         {chart.totalErrors === 0 ? (
           <ChartEmptyState chart={chart} isFiltered={query.reason !== null || query.detail !== null} />
         ) : (
-          <ErrorChart chart={chart} />
+          <ErrorChart chart={chart} logPath={`/channels/${channel.id}/log`} detail={query.detail} />
         )}
         <NotKeptNote chart={chart} retentionDays={retentionSettings().errorStatisticsDays} />
         <NotAggregatedNote chart={chart} />
       </section>
-      <ErrorRows page={rows} query={query} basePath={basePath} totalRows={chart.totalRows} />
+      <EndpointHealthPanel health={health} logPath={`/channels/${channel.id}/log`} now={new Date(query.range.chartEnd)} />
+      <ErrorRows page={rows} query={query} basePath={basePath} logPath={`/channels/${channel.id}/log`} totalRows={chart.totalRows} />
       {stamp !== null && (
         <LiveUpdates stampUrl={`/api/channels/${channel.id}/webhook-errors/stamp?since=${since}`} stamp={stamp} />
       )}

@@ -1,0 +1,5 @@
+-- An emailed error group is marked once the bot answers again, so its "recovered" email goes once.
+ALTER TABLE "NotificationGroup" ADD COLUMN "recoveredAt" DATETIME;
+
+-- Groups emailed before this column existed are taken as told: they send no "recovered" email.
+UPDATE "NotificationGroup" SET "recoveredAt" = "emailedAt" WHERE "emailedAt" IS NOT NULL;
