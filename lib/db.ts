@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-pg/client";
 import { env } from "./env";
+import { isSqliteBusy } from "./errors";
 
 // Kept on globalThis so that Next's separately bundled server parts and hot reloads share one
 // client; keyed by URL so a process that switches databases (the tests) gets a new one.
@@ -43,13 +44,3 @@ export async function transaction<T>(work: (tx: Prisma.TransactionClient) => Pro
   }
 }
 
-/**
- * Whether SQLite refused with "database is locked". Prisma reports it in its message, or, for a
- * statement inside an interactive transaction, as a timeout (P1008) whose driver error says so.
- */
-function isSqliteBusy(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (/database is locked|SQLITE_BUSY/.test(error.message)) return true;
-  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }).meta;
-  return meta?.driverAdapterError?.cause?.originalCode === "SQLITE_BUSY";
-}

@@ -75,6 +75,49 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
 
 /** The message a user should see for an error thrown by the domain, or null for our own bugs. */
 export function userMessage(error: unknown): string | null {
-  if (error instanceof NotFoundError || error instanceof InputError || error instanceof StorageUnavailableError) return error.message;
+  if (error instanceof NotFoundError || error instanceof InputError) return error.message;
+  return storageFailure(error)?.message ?? null;
+}
+
+// PostgreSQL's codes for a server shutting down or a connection lost, and Node's for one refused;
+// Prisma's for a server it cannot reach or that closed the connection; its driver adapters' kinds.
+const UNREACHABLE_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "P1001", "P1002", "P1017"]);
+const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout"]);
+const DISK_FULL_CODES = new Set(["53100", "SQLITE_FULL"]);
+
+type DriverCause = { kind?: unknown; originalCode?: unknown; code?: unknown };
+type DriverFailure = { code?: unknown; message?: unknown; cause?: DriverCause; meta?: { driverAdapterError?: { cause?: DriverCause } } };
+
+/**
+ * The StorageUnavailableError a failed database call stands for (the database busy, out of
+ * reach, or its disk full), from Prisma, node-postgres or better-sqlite3; null for any other
+ * failure, which is a bug of ours.
+ */
+export function storageFailure(error: unknown): StorageUnavailableError | null {
+  if (error instanceof StorageUnavailableError) return error;
+  if (typeof error !== "object" || error === null) return null;
+  const { code, message, meta } = error as DriverFailure;
+  // Prisma wraps a driver adapter's error in `meta`, or throws the adapter's error itself.
+  const cause = meta?.driverAdapterError?.cause ?? (error as DriverFailure).cause;
+  const codes = [code, cause?.originalCode, cause?.code].filter((c): c is string => typeof c === "string");
+  if (codes.some((c) => DISK_FULL_CODES.has(c))) return diskFull();
+  if (isSqliteBusy(error)) return databaseBusy();
+  if (codes.some((c) => UNREACHABLE_CODES.has(c)) || (typeof cause?.kind === "string" && UNREACHABLE_KINDS.has(cause.kind))) {
+    return databaseUnreachable();
+  }
+  if (typeof message === "string" && /Connection terminated|not queryable|database system is (shutting down|starting up)|terminating connection due to administrator command|database or disk is full/.test(message)) {
+    return /disk is full/.test(message) ? diskFull() : databaseUnreachable();
+  }
   return null;
+}
+
+/**
+ * Whether SQLite refused with "database is locked". Prisma reports it in its message, or, for a
+ * statement inside an interactive transaction, as a timeout (P1008) whose driver error says so.
+ */
+export function isSqliteBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (/database is locked|SQLITE_BUSY/.test(error.message)) return true;
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }).meta;
+  return meta?.driverAdapterError?.cause?.originalCode === "SQLITE_BUSY";
 }

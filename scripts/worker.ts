@@ -6,10 +6,25 @@ import { canReadMetrics, renderThreadMetrics } from "../lib/operations/metrics";
 import { env } from "../lib/env";
 import { migrateDatabase } from "../lib/migrate";
 import { redactUrl } from "./db-check";
+import { storageFailure } from "../lib/errors";
 import { logger } from "../lib/log";
 
+// As the app's server does, a promise a database error rejected with nobody waiting on it is
+// logged, not fatal: every piece of work here is retried on its own (polls, flushes, leases).
+process.on("unhandledRejection", (reason) => logger().error({ component: "worker", err: reason }, "a promise failed with nobody waiting on it"));
+
 const config = env();
-await migrateDatabase();
+// A worker may start while the database is restarting: it waits for it rather than exit.
+for (let pause = 500; ; pause = Math.min(pause * 2, 10_000)) {
+  try {
+    await migrateDatabase();
+    break;
+  } catch (error) {
+    if (storageFailure(error)?.status !== 503) throw error;
+    logger().warn({ component: "worker", err: error }, `the database cannot be reached; trying again in ${pause / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
 const dispatcher = startDispatcher();
 (await import("../lib/notify/notifier")).startNotifier();
 (await import("../lib/retention/pruner")).startPruner();

@@ -18,24 +18,12 @@ import {
   type NewEvent,
   type RetryKey,
 } from "./store";
-import { databaseUnreachable, diskFull } from "../errors";
+import { storageFailure } from "../errors";
 import { logger } from "../log";
 
 // Times go in and out as JavaScript milliseconds; the columns are timestamptz(3).
 const ms = (value: number) => new Date(value);
 
-// PostgreSQL's codes for a server shutting down or a connection lost, and Node's for one refused.
-const UNREACHABLE_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT"]);
-const DISK_FULL_CODE = "53100";
-
-/** The StorageUnavailableError a failed write stands for, or undefined for any other failure. */
-function storageError(error: unknown) {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (code === DISK_FULL_CODE) return diskFull();
-  if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return databaseUnreachable();
-  if (error instanceof Error && /Connection terminated/.test(error.message)) return databaseUnreachable();
-  return undefined;
-}
 
 /**
  * Leases a channel's events, in the order a claim takes them (see the SQLite store): those whose
@@ -86,6 +74,11 @@ export class PgDeliveryStore implements DeliveryStore {
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool listens for errors of idle connections only: one lost while checked out (the
+    // server restarting between two queries) must not go unheard, which would end the process.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await work(client);
@@ -95,7 +88,9 @@ export class PgDeliveryStore implements DeliveryStore {
       await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.off("error", onError);
+      // A lost connection is closed rather than given back to the pool.
+      client.release(lost);
     }
   }
 
@@ -104,7 +99,7 @@ export class PgDeliveryStore implements DeliveryStore {
     try {
       return await this.insertNow(events, retryKey);
     } catch (error) {
-      throw storageError(error) ?? error;
+      throw storageFailure(error) ?? error;
     }
   }
 

@@ -20,7 +20,7 @@ import {
   type NewEvent,
   type RetryKey,
 } from "./store";
-import { databaseBusy, diskFull } from "../errors";
+import { databaseBusy, storageFailure } from "../errors";
 import { logger } from "../log";
 
 /** An attempt's values in the columns' order, as SQLite stores them. */
@@ -239,8 +239,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
           this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
         }
       } catch (error) {
-        if (sqliteCode(error)?.startsWith("SQLITE_FULL")) throw diskFull();
-        if (!sqliteCode(error)?.startsWith("SQLITE_BUSY")) throw error;
+        if (!sqliteCode(error)?.startsWith("SQLITE_BUSY")) throw storageFailure(error) ?? error;
         if (Date.now() + pause > deadline) throw databaseBusy();
         await new Promise((resolve) => setTimeout(resolve, pause));
       }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { hitRateLimit, type RateLimitClass } from "./rate-limit";
 import { channelForToken } from "../console/tokens";
-import { listProblems, StorageUnavailableError, type Problem } from "../errors";
+import { listProblems, storageFailure, type Problem } from "../errors";
 import { logger } from "../log";
 
 /** One problem with a request, in LINE's error shape: `{message, details: [{property, message}]}`. */
@@ -44,8 +44,9 @@ export function apiRoute<P>(
     try {
       return await handler(req, await ctx.params, context);
     } catch (error) {
-      if (error instanceof StorageUnavailableError) {
-        return jsonResponse(error.status, { message: error.message }, context, { "Retry-After": error.status === 503 ? "1" : "30" });
+      const storage = storageFailure(error);
+      if (storage) {
+        return jsonResponse(storage.status, { message: storage.message }, context, { "Retry-After": storage.status === 503 ? "1" : "30" });
       }
       if (error instanceof ApiError) {
         const body = error.details.length > 0 ? { message: error.message, details: error.details } : { message: error.message };

@@ -2,7 +2,7 @@ import "server-only";
 import { getSessionUser } from "../auth/session";
 import type { ChannelAccess } from "../console/access";
 import { getChannelAccess } from "../console/channels";
-import { NotFoundError } from "../errors";
+import { NotFoundError, storageFailure } from "../errors";
 import { logger } from "../log";
 
 /** A plain-text answer: these endpoints are read by the console's own pages and by people, never by the LINE SDK. */
@@ -30,6 +30,8 @@ export function sessionRoute(
       return await handler(req, await getChannelAccess(user, channelId));
     } catch (error) {
       if (error instanceof NotFoundError) return textResponse(404, "This page does not exist.");
+      const storage = storageFailure(error);
+      if (storage) return textResponse(storage.status, storage.message);
       logger().error({ err: error }, "a console request failed");
       return textResponse(500, "An internal error occurred.");
     }

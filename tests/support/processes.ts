@@ -7,11 +7,11 @@ const root = path.resolve(import.meta.dirname, "../..");
  * Starts `scripts/worker.ts` as a real process on this test file's database, with extra settings.
  * It runs under `node --import tsx`, not the tsx wrapper, so a signal reaches the worker itself.
  */
-export function startWorker(env: Record<string, string>, started: ChildProcess[]): ChildProcess {
+export function startWorker(env: Record<string, string>, started: ChildProcess[], output?: number): ChildProcess {
   const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: "ignore",
+    stdio: output === undefined ? "ignore" : ["ignore", output, output],
   });
   started.push(worker);
   return worker;
