@@ -41,7 +41,7 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
           {(event) => (
             <>
               <td className="mono">{formatUtc9(event.createdAt)}</td>
-              <td>{names.get(event.userId) ?? event.userId}</td>
+              <td>{event.userId ? (names.get(event.userId) ?? event.userId) : ""}</td>
               <td>
                 <strong>{event.type}</strong> {event.summary && <span className="muted">{event.summary}</span>}
               </td>
