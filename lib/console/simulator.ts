@@ -32,12 +32,15 @@ export async function createSimulatedUser(access: ChannelAccess, name: string): 
 
 export type SimulatedGroupView = { id: string; kind: "group" | "room"; name: string; memberIds: string[] };
 
+// Members who joined together (a new group's) list by name.
+const MEMBER_ORDER = [{ joinedAt: "asc" as const }, { user: { displayName: "asc" as const } }];
+
 /** The channel's simulated groups and rooms with their members, oldest first (any member). */
 export async function listSimulatedGroups(access: ChannelAccess): Promise<SimulatedGroupView[]> {
   const rows = await db().simulatedGroup.findMany({
     where: { channelId: access.channel.id },
     orderBy: { createdAt: "asc" },
-    select: { id: true, kind: true, name: true, members: { orderBy: { joinedAt: "asc" }, select: { userId: true } } },
+    select: { id: true, kind: true, name: true, members: { orderBy: MEMBER_ORDER, select: { userId: true } } },
   });
   return rows.map(groupView);
 }
@@ -77,7 +80,7 @@ export async function createSimulatedGroup(access: ChannelAccess, input: unknown
       name: parsed.kind === "group" ? parsed.name : "",
       members: { create: userIds.map((userId) => ({ userId })) },
     },
-    select: { id: true, kind: true, name: true, members: { orderBy: { joinedAt: "asc" }, select: { userId: true } } },
+    select: { id: true, kind: true, name: true, members: { orderBy: MEMBER_ORDER, select: { userId: true } } },
   });
   return groupView(row);
 }

@@ -312,12 +312,16 @@ export function buildEvent(spec: EventSpec, timestamp: number): WebhookEvent {
       const at = { source: sourceOf(spec), timestamp, mode: spec.mode };
       if (spec.message) return buildMediaMessageEvent({ ...at, media: mediaOf(spec.message) });
       if (spec.text === undefined) throw new InputError("A message needs text, or message for a message other than text.");
-      return buildTextMessageEvent({ ...at, ...spec, text: spec.text });
+      const { text, emojis, mention, quotedMessageId } = spec;
+      return buildTextMessageEvent({ ...at, text, emojis, mention, quotedMessageId });
     }
     case "messageEdited":
       return buildMessageEditedEvent({
-        ...spec,
         source: { type: "group", groupId: spec.groupId, userId: spec.userId },
+        messageId: spec.messageId,
+        text: spec.text,
+        emojis: spec.emojis,
+        mention: spec.mention,
         timestamp,
       });
     case "follow":

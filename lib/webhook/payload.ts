@@ -161,7 +161,7 @@ export type EventInput = { timestamp?: number } & ({ userId: string } | { source
 type ModeInput = { mode?: EventMode };
 
 /** A message ID: LINE's are decimal strings of about 18 digits. */
-export function createMessageId(): string {
+function createMessageId(): string {
   return `${randomInt(1, 10)}${String(randomInt(0, 2 ** 47)).padStart(17, "0")}`;
 }
 
