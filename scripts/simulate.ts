@@ -9,13 +9,34 @@ const HELP = `Usage: npm run simulate -- [options]
   --channel ID:SECRET  a channel to load; repeat for several (default DEMO_CHANNEL_ID:DEMO_CHANNEL_SECRET)
   --rate N             events per second in all (default 100)
   --duration S         seconds to run (default 10)
-  --mix SPEC           event mix, e.g. message=70,follow=10,unfollow=10,postback=10 (the default)
+  --mix SPEC           event mix, e.g. message=70,follow=10,unfollow=10,postback=10 (the default);
+                       --mix alone (or --mix all) sends every event type LINE sends, from users,
+                       groups and rooms, with every kind of message
   --users N            simulated users per channel (default 20)
   --batch N            events per request (default 50, at most 1000)
   --concurrency N      requests in flight at once (default 8)
 `;
 
-type Kind = "message" | "follow" | "unfollow" | "postback";
+const KINDS = [
+  "message",
+  "messageEdited",
+  "follow",
+  "unfollow",
+  "join",
+  "leave",
+  "memberJoined",
+  "memberLeft",
+  "postback",
+  "unsend",
+  "videoPlayComplete",
+  "beacon",
+  "accountLink",
+] as const;
+type Kind = (typeof KINDS)[number];
+
+function isKind(name: string): name is Kind {
+  return (KINDS as readonly string[]).includes(name);
+}
 
 function fail(message: string): never {
   console.error(`simulate: ${message}\n\n${HELP}`);
@@ -30,19 +51,25 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
 }
 
 function parseMix(spec: string): [Kind, number][] {
-  const kinds: Kind[] = ["message", "follow", "unfollow", "postback"];
-  const mix = spec.split(",").map((part) => {
+  if (spec === "all") return KINDS.map((kind) => [kind, 1]);
+  const mix = spec.split(",").map((part): [Kind, number] => {
     const [kind, weight] = part.split("=");
-    if (!kinds.includes(kind as Kind)) fail(`--mix: unknown event type "${kind}"`);
+    if (!isKind(kind)) fail(`--mix: unknown event type "${kind}"`);
     const w = Number(weight);
     if (!Number.isFinite(w) || w < 0) fail(`--mix: "${part}" needs a weight, like message=70`);
-    return [kind as Kind, w] as [Kind, number];
+    return [kind, w];
   });
   if (mix.every(([, w]) => w === 0)) fail("--mix: at least one weight must be above 0");
   return mix;
 }
 
+// `--mix` with no value of its own means every type; parseArgs wants a value for a string option.
+const args = process.argv.slice(2).flatMap((arg, i, all) =>
+  arg === "--mix" && (i === all.length - 1 || all[i + 1].startsWith("--")) ? ["--mix", "all"] : [arg],
+);
+
 const { values } = parseArgs({
+  args,
   options: {
     url: { type: "string", default: "http://localhost:3000" },
     channel: { type: "string", multiple: true },
@@ -75,7 +102,7 @@ const channelSpecs =
     ? [`${process.env.DEMO_CHANNEL_ID}:${process.env.DEMO_CHANNEL_SECRET}`]
     : fail("name a channel with --channel ID:SECRET (or set DEMO_CHANNEL_ID and DEMO_CHANNEL_SECRET)"));
 
-type Target = { id: string; token: string; users: string[] };
+type Target = { id: string; token: string; users: string[]; groupId: string; roomId: string };
 
 async function tokenFor(id: string, secret: string): Promise<string> {
   let response: Response;
@@ -100,12 +127,71 @@ function pickKind(): Kind {
   return mix[0][0];
 }
 
-function eventFor(target: Target, n: number) {
+/** A message ID as LINE's look, for the edits and unsends that name an earlier message. */
+function messageId(n: number): string {
+  return String(100_000_000_000_000_000n + BigInt(n));
+}
+
+/** Each kind of message in turn: text with a mention or an emoji, then each kind LINE has. */
+function messageFor(n: number): Record<string, unknown> {
+  const contents: Record<string, unknown>[] = [
+    { text: `load message ${n}` },
+    { text: `@All load ${n}`, mention: { mentionees: [{ type: "all", index: 0, length: 4 }] } },
+    { text: `load (love)`, emojis: [{ index: 5, length: 6, productId: "5ac1bfd5040ab15980c9b435", emojiId: "001" }] },
+    { message: { type: "image" } },
+    { message: { type: "video", duration: 15_000 } },
+    { message: { type: "audio", duration: 8_000 } },
+    { message: { type: "file", fileName: `load-${n}.pdf`, fileSize: 1024 } },
+    { message: { type: "location", title: "Tokyo Tower", latitude: 35.6586, longitude: 139.7454 } },
+    { message: { type: "sticker", packageId: "446", stickerId: "1988" } },
+  ];
+  return contents[n % contents.length];
+}
+
+const POSTBACK_PARAMS = [
+  undefined,
+  { date: "2025-01-31" },
+  { time: "12:30" },
+  { datetime: "2025-01-31T12:30" },
+  { newRichMenuAliasId: "richmenu-b", status: "SUCCESS" },
+];
+
+// Counted apart from the events, so that every kind of message comes round however the mix falls.
+let messagesMade = 0;
+
+function eventFor(target: Target, n: number): Record<string, unknown> {
   const userId = target.users[n % target.users.length];
   const type = pickKind();
-  if (type === "message") return { type, userId, text: `load message ${n}` };
-  if (type === "postback") return { type, userId, data: `action=load&n=${n}` };
-  return { type, userId };
+  // Events a user can send anywhere come in turn from the one-to-one chat, the group and the room.
+  const where = [{}, { groupId: target.groupId }, { roomId: target.roomId }][n % 3];
+  const chat = n % 2 === 0 ? { groupId: target.groupId } : { roomId: target.roomId };
+  switch (type) {
+    case "message":
+      return { type, userId, ...where, ...messageFor(messagesMade++) };
+    case "messageEdited":
+      return { type, userId, groupId: target.groupId, messageId: messageId(n), text: `edited ${n}` };
+    case "postback": {
+      const params = POSTBACK_PARAMS[n % POSTBACK_PARAMS.length];
+      return { type, userId, ...where, data: `action=load&n=${n}`, ...(params && { params }) };
+    }
+    case "unsend":
+      return { type, userId, ...where, messageId: messageId(n) };
+    case "videoPlayComplete":
+      return { type, userId, ...where, trackingId: `load-${n % 10}` };
+    case "join":
+    case "leave":
+      return { type, ...chat };
+    case "memberJoined":
+    case "memberLeft":
+      return { type, ...chat, userIds: [userId] };
+    case "beacon":
+      return { type, userId, hwid: "d41d8cd98f", beaconType: (["enter", "banner", "stay"] as const)[n % 3] };
+    case "accountLink":
+      return { type, userId, result: n % 5 === 0 ? "failed" : "ok" };
+    case "follow":
+    case "unfollow":
+      return { type, userId };
+  }
 }
 
 const targets: Target[] = await Promise.all(
@@ -116,6 +202,8 @@ const targets: Target[] = await Promise.all(
       id,
       token: await tokenFor(id, secret),
       users: Array.from({ length: usersPerChannel }, () => `U${randomBytes(16).toString("hex")}`),
+      groupId: `C${randomBytes(16).toString("hex")}`,
+      roomId: `R${randomBytes(16).toString("hex")}`,
     };
   }),
 );

@@ -6,28 +6,57 @@ import {
   createSimulatedUserAction,
   sendSimulatedEventAction,
 } from "@/app/(console)/channels/[channelId]/actions";
+import { chatFields, describeChat, type SelectedChat, type SimulatedGroup } from "./event-kinds";
+import { GroupForm } from "./group-form";
+import { MoreEvents } from "./more-events";
 
 type SimulatedUser = { id: string; displayName: string };
+/** A message sent from the Simulator earlier: what an unsend or an edit can name. */
+export type SentMessage = { messageId: string; summary: string; userId: string | null; chatId: string | null };
 
-/** A simulated user's side of the chat: pick or create a user, then message, follow, unfollow or postback. */
-export function SimulatorPanel({ channelId, users }: { channelId: string; users: SimulatedUser[] }) {
+/**
+ * A simulated user's side of the chat: pick or create a user and where they are (their one-to-one
+ * chat with the bot, a group or a room), then message, postback, follow, unfollow, or send any
+ * other event LINE sends.
+ */
+export function SimulatorPanel({
+  channelId,
+  users,
+  groups,
+  sentMessages,
+}: {
+  channelId: string;
+  users: SimulatedUser[];
+  groups: SimulatedGroup[];
+  sentMessages: SentMessage[];
+}) {
   const router = useRouter();
   const [selected, setSelected] = useState(users[0]?.id ?? "");
+  const [chatId, setChatId] = useState("");
   const [text, setText] = useState("");
   const [data, setData] = useState("action=buy&itemid=1");
   const [newName, setNewName] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const userId = users.some((u) => u.id === selected) ? selected : (users[0]?.id ?? "");
+  const group = groups.find((g) => g.id === chatId);
+  const chat: SelectedChat = group ? { type: group.kind, id: group.id, memberIds: group.memberIds } : { type: "user" };
+  const names = new Map(users.map((u) => [u.id, u.displayName]));
+  const earlierMessages = sentMessages.filter((m) => m.userId === userId && m.chatId === (group?.id ?? null));
 
-  function send(spec: Record<string, unknown>, after?: () => void) {
+  function sendSpec(spec: Record<string, unknown>, after?: () => void) {
     setError(null);
     startTransition(async () => {
-      const result = await sendSimulatedEventAction(channelId, { ...spec, userId });
+      const result = await sendSimulatedEventAction(channelId, spec);
       if (!result.ok) return setError(result.error);
       after?.();
       router.refresh();
     });
+  }
+
+  /** Sends what the selected user does where they are. */
+  function send(spec: Record<string, unknown>, after?: () => void) {
+    sendSpec({ ...spec, userId, ...chatFields(chat) }, after);
   }
 
   return (
@@ -53,6 +82,16 @@ export function SimulatorPanel({ channelId, users }: { channelId: string; users:
               {users.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.displayName} ({u.id.slice(0, 9)}…)
+                </option>
+              ))}
+            </select>
+          )}
+          {users.length > 0 && (
+            <select aria-label="Chat" value={group?.id ?? ""} onChange={(e) => setChatId(e.target.value)} style={{ maxWidth: 340 }}>
+              <option value="">One-to-one chat with the bot</option>
+              {groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {describeChat(g, names)}
                 </option>
               ))}
             </select>
@@ -110,14 +149,31 @@ export function SimulatorPanel({ channelId, users }: { channelId: string; users:
                 Send postback
               </button>
             </form>
-            <div className="row">
-              <button className="button" type="button" disabled={pending} onClick={() => send({ type: "follow" })}>
-                Follow
-              </button>
-              <button className="button" type="button" disabled={pending} onClick={() => send({ type: "unfollow" })}>
-                Unfollow
-              </button>
-            </div>
+            {chat.type === "user" && (
+              <div className="row">
+                <button className="button" type="button" disabled={pending} onClick={() => send({ type: "follow" })}>
+                  Follow
+                </button>
+                <button className="button" type="button" disabled={pending} onClick={() => send({ type: "unfollow" })}>
+                  Unfollow
+                </button>
+              </div>
+            )}
+            <MoreEvents
+              key={chat.type}
+              context={{ userId, chat, names, earlierMessages }}
+              pending={pending}
+              onSend={(spec) => sendSpec(spec)}
+            />
+            <h3>Groups and rooms</h3>
+            <GroupForm
+              channelId={channelId}
+              users={users}
+              onCreated={(id) => {
+                setChatId(id);
+                router.refresh();
+              }}
+            />
           </>
         )}
         {error && (

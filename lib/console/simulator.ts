@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db";
 import { acceptEvents, eventSpecSchema, type AcceptedEvents } from "../delivery/ingest";
-import { NotFoundError, parseInput } from "../errors";
+import { InputError, NotFoundError, parseInput } from "../errors";
+import type { Source, WebhookEvent } from "../webhook/payload";
 import type { ChannelAccess } from "./access";
 
 export type SimulatedUserView = { id: string; displayName: string };
@@ -29,25 +30,157 @@ export async function createSimulatedUser(access: ChannelAccess, name: string): 
   });
 }
 
-/** A simulated user does something in the chat; the event is accepted for delivery. */
+export type SimulatedGroupView = { id: string; kind: "group" | "room"; name: string; memberIds: string[] };
+
+// Members who joined together (a new group's) list by name.
+const MEMBER_ORDER = [{ joinedAt: "asc" as const }, { user: { displayName: "asc" as const } }];
+
+/** The channel's simulated groups and rooms with their members, oldest first (any member). */
+export async function listSimulatedGroups(access: ChannelAccess): Promise<SimulatedGroupView[]> {
+  const rows = await db().simulatedGroup.findMany({
+    where: { channelId: access.channel.id },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, kind: true, name: true, members: { orderBy: MEMBER_ORDER, select: { userId: true } } },
+  });
+  return rows.map(groupView);
+}
+
+function groupView(row: { id: string; kind: string; name: string; members: { userId: string }[] }): SimulatedGroupView {
+  return { id: row.id, kind: row.kind === "room" ? "room" : "group", name: row.name, memberIds: row.members.map((m) => m.userId) };
+}
+
+const memberIds = z.array(z.string(), { error: "Choose the members." }).max(100, "A chat has at most 100 simulated members.");
+const newGroupSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.object({
+      kind: z.literal("group"),
+      name: z.string().trim().min(1, "Enter the group's name.").max(50, "A group name has at most 50 characters."),
+      userIds: memberIds.min(1, "A group needs at least one member."),
+    }),
+    // LINE's rooms have no name, and are made by inviting at least two friends.
+    z.object({ kind: z.literal("room"), userIds: memberIds.min(2, "A room needs at least two members.") }),
+  ],
+  { error: "Choose a group or a room." },
+);
+
+/**
+ * Makes up a LINE group or room of the channel's simulated users, with a fresh ID (`C` or `R`
+ * and 32 hex digits), for events to come from (any member).
+ */
+export async function createSimulatedGroup(access: ChannelAccess, input: unknown): Promise<SimulatedGroupView> {
+  const parsed = parseInput(newGroupSchema, input);
+  const userIds = [...new Set(parsed.userIds)];
+  await requireSimulatedUsers(access, userIds);
+  const row = await db().simulatedGroup.create({
+    data: {
+      id: `${parsed.kind === "group" ? "C" : "R"}${randomBytes(16).toString("hex")}`,
+      channelId: access.channel.id,
+      kind: parsed.kind,
+      name: parsed.kind === "group" ? parsed.name : "",
+      members: { create: userIds.map((userId) => ({ userId })) },
+    },
+    select: { id: true, kind: true, name: true, members: { orderBy: MEMBER_ORDER, select: { userId: true } } },
+  });
+  return groupView(row);
+}
+
+async function requireSimulatedUsers(access: ChannelAccess, userIds: readonly string[]): Promise<void> {
+  const found = await db().simulatedUser.count({ where: { channelId: access.channel.id, id: { in: [...userIds] } } });
+  if (found !== userIds.length) throw new NotFoundError("This simulated user does not exist.");
+}
+
+/**
+ * A simulated user, group or room does something in a chat; the event is accepted for delivery.
+ * Events name only the channel's own simulated users, groups and rooms, a user acts only in a
+ * chat they are in, and a memberJoined or memberLeft event changes who is in it.
+ */
 export async function sendSimulatedEvent(access: ChannelAccess, input: unknown): Promise<AcceptedEvents> {
   const spec = parseInput(eventSpecSchema, input);
-  const channelId = access.channel.id;
-  const simulated = await db().simulatedUser.findFirst({ where: { id: spec.userId, channelId }, select: { id: true } });
-  if (!simulated) throw new NotFoundError("This simulated user does not exist.");
-  return await acceptEvents(access.channel, [spec], "simulator");
+  const actor = "userId" in spec ? [spec.userId] : [];
+  const joining = spec.type === "memberJoined" || spec.type === "memberLeft" ? [...new Set(spec.userIds)] : [];
+  await requireSimulatedUsers(access, [...new Set([...actor, ...joining])]);
+
+  const chatId = ("groupId" in spec && spec.groupId) || ("roomId" in spec && spec.roomId) || null;
+  if (chatId) {
+    const kind = chatId.startsWith("C") ? "group" : "room";
+    const chat = await db().simulatedGroup.findFirst({
+      where: { id: chatId, channelId: access.channel.id, kind },
+      select: { members: { select: { userId: true } } },
+    });
+    if (!chat) throw new NotFoundError(`This simulated ${kind} does not exist.`);
+    const members = new Set(chat.members.map((m) => m.userId));
+    if (actor.some((id) => !members.has(id))) throw new InputError(`This user is not in the ${kind}.`);
+    if (spec.type === "memberJoined" && joining.some((id) => members.has(id))) {
+      throw new InputError(`This user is in the ${kind} already.`);
+    }
+    if (spec.type === "memberLeft" && joining.some((id) => !members.has(id))) {
+      throw new InputError(`This user is not in the ${kind}.`);
+    }
+  }
+
+  const accepted = await acceptEvents(access.channel, [spec], "simulator");
+  if (chatId && spec.type === "memberJoined") {
+    await db().simulatedGroupMember.createMany({ data: joining.map((userId) => ({ groupId: chatId, userId })) });
+  }
+  if (chatId && spec.type === "memberLeft") {
+    await db().simulatedGroupMember.deleteMany({ where: { groupId: chatId, userId: { in: joining } } });
+  }
+  return accepted;
 }
 
 export type RecentEvent = {
   webhookEventId: string;
   type: string;
   summary: string;
-  userId: string;
+  /** Who did it, or null for what a group or room did itself (join, leave, member events). */
+  userId: string | null;
+  /** The group or room it happened in, or null for a one-to-one chat. */
+  chatId: string | null;
+  /** The users a memberJoined or memberLeft event names. */
+  memberIds: string[];
+  /** The message's ID, for a message event: what an unsend or an edit names. */
+  messageId: string | null;
   status: EventStatus;
   createdAt: Date;
   attempts: number;
   last: { success: boolean; statusCode: number | null; reason: string | null; detail: string | null; durationMs: number } | null;
 };
+
+/** One line on what an event was: the text, the kind of message, the postback's data, and so on. */
+function summarize(event: WebhookEvent): string {
+  switch (event.type) {
+    case "message":
+    case "messageEdited": {
+      const message = event.message;
+      if (message.type === "text") return message.text;
+      if (message.type === "sticker") return `sticker ${message.packageId}/${message.stickerId}`;
+      if (message.type === "file") return `file ${message.fileName}`;
+      if (message.type === "location") return `location ${message.title ?? `${message.latitude}, ${message.longitude}`}`;
+      return message.type;
+    }
+    case "postback":
+      return event.postback.params ? `${event.postback.data} ${JSON.stringify(event.postback.params)}` : event.postback.data;
+    case "follow":
+      return event.follow.isUnblocked ? "unblocked" : "";
+    case "unsend":
+      return `message ${event.unsend.messageId}`;
+    case "videoPlayComplete":
+      return event.videoPlayComplete.trackingId;
+    case "beacon":
+      return `${event.beacon.type} ${event.beacon.hwid}`;
+    case "accountLink":
+      return event.link.result;
+    default:
+      return "";
+  }
+}
+
+function chatIdOf(source: Source): string | null {
+  if (source.type === "group") return source.groupId;
+  if (source.type === "room") return source.roomId;
+  return null;
+}
 
 /** The channel's latest events from the Simulator, with how their last send went (any member). */
 export async function listRecentSimulatorEvents(access: ChannelAccess, limit = 15): Promise<{ events: RecentEvent[] }> {
@@ -64,17 +197,17 @@ export async function listRecentSimulatorEvents(access: ChannelAccess, limit = 1
   });
   const lastById = new Map(attempts.map((a) => [a.webhookEventId, a]));
   const events = rows.map((row) => {
-    const event = JSON.parse(row.event) as {
-      source: { userId: string };
-      message?: { text: string };
-      postback?: { data: string };
-    };
+    const event = JSON.parse(row.event) as WebhookEvent;
+    const members = event.type === "memberJoined" ? event.joined.members : event.type === "memberLeft" ? event.left.members : [];
     const last = lastById.get(row.webhookEventId);
     return {
       webhookEventId: row.webhookEventId,
       type: row.type,
-      summary: event.message?.text ?? event.postback?.data ?? "",
-      userId: event.source.userId,
+      summary: summarize(event),
+      userId: event.source.userId ?? null,
+      chatId: chatIdOf(event.source),
+      memberIds: members.map((m) => m.userId),
+      messageId: event.type === "message" ? event.message.id : null,
       status: parseEventStatus(row.status),
       createdAt: row.createdAt,
       attempts: row.attempts,

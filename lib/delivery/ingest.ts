@@ -1,12 +1,28 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import {
+  buildAccountLinkEvent,
+  buildBeaconEvent,
   buildFollowEvent,
+  buildJoinEvent,
+  buildLeaveEvent,
+  buildMediaMessageEvent,
+  buildMemberJoinedEvent,
+  buildMemberLeftEvent,
+  buildMessageEditedEvent,
   buildPostbackEvent,
   buildTextMessageEvent,
   buildUnfollowEvent,
+  buildUnsendEvent,
+  buildVideoPlayCompleteEvent,
+  type GroupSource,
+  type MediaInput,
+  type RoomSource,
+  type Source,
   type WebhookEvent,
 } from "../webhook/payload";
 import { countAcceptedEvents } from "../operations/metrics";
+import { InputError } from "../errors";
 import { EventStatus } from "./lifecycle";
 import { deliveryStore, notifyDispatcher } from "./runtime";
 import type { NewEvent } from "./store";
@@ -19,24 +35,234 @@ export async function getIngestChannel(channelId: string): Promise<{ id: string;
 }
 
 const userId = z.string().regex(/^U[0-9a-f]{32}$/, "must be U followed by 32 lowercase hex digits");
+const groupId = z.string().regex(/^C[0-9a-f]{32}$/, "must be C followed by 32 lowercase hex digits");
+const roomId = z.string().regex(/^R[0-9a-f]{32}$/, "must be R followed by 32 lowercase hex digits");
+const messageId = z.string().regex(/^[0-9]{1,20}$/, "must be a message ID: decimal digits");
+const mode = z.enum(["active", "standby"], { error: 'mode must be "active" or "standby"' }).optional();
+const text = z.string().min(1).max(5000);
 
-/** An event to simulate, as scripts and the Simulator describe it. */
-export const eventSpecSchema = z.discriminatedUnion(
+/** A user's doing, in their one-to-one chat with the bot, or in a group (`groupId`) or room (`roomId`). */
+const byUser = { userId, groupId: groupId.optional(), roomId: roomId.optional() };
+/** What happens to a group (`groupId`) or room (`roomId`) itself. */
+const toChat = { groupId: groupId.optional(), roomId: roomId.optional() };
+
+type ChatIds = { groupId?: string; roomId?: string };
+
+function atMostOneChat(spec: ChatIds, ctx: z.RefinementCtx): void {
+  if (spec.groupId && spec.roomId) ctx.addIssue({ code: "custom", path: ["roomId"], message: "give groupId or roomId, not both" });
+}
+
+function exactlyOneChat(spec: ChatIds, ctx: z.RefinementCtx): void {
+  if (!spec.groupId && !spec.roomId) ctx.addIssue({ code: "custom", path: ["groupId"], message: "groupId or roomId is required" });
+  atMostOneChat(spec, ctx);
+}
+
+/** Emojis and mentions point into the text; each must lie within it. */
+function withinText(spec: TextSpec, ctx: z.RefinementCtx): void {
+  if (spec.text === undefined) return;
+  const length = spec.text.length;
+  spec.emojis?.forEach((emoji, i) => {
+    if (emoji.index + emoji.length > length) {
+      ctx.addIssue({ code: "custom", path: ["emojis", i], message: "must lie within the text (index + length <= text length)" });
+    }
+  });
+  spec.mention?.mentionees.forEach((mentionee, i) => {
+    if (mentionee.index + mentionee.length > length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mention", "mentionees", i],
+        message: "must lie within the text (index + length <= text length)",
+      });
+    }
+  });
+}
+
+const position = { index: z.int().min(0), length: z.int().min(1) };
+const emojis = z
+  .array(z.object({ ...position, productId: z.string().min(1).max(100), emojiId: z.string().min(1).max(100) }).strict())
+  .min(1)
+  .max(20)
+  .optional();
+const mention = z
+  .object({
+    mentionees: z
+      .array(
+        z.discriminatedUnion(
+          "type",
+          [
+            z.object({ type: z.literal("user"), ...position, userId: userId.optional(), isSelf: z.boolean().optional() }).strict(),
+            z.object({ type: z.literal("all"), ...position }).strict(),
+          ],
+          { error: 'type must be "user" or "all"' },
+        ),
+      )
+      .min(1)
+      .max(20),
+  })
+  .strict()
+  .optional();
+const textFields = { text, emojis, mention };
+type TextSpec = { text?: string; emojis?: z.infer<typeof emojis>; mention?: z.infer<typeof mention> };
+
+/** Milliseconds of a video or audio message; LINE's clients send whole milliseconds. */
+const duration = z.int().min(1).max(24 * 60 * 60 * 1000);
+
+/** A message other than text, as its `message` object: what LINE's message holds besides its ID. */
+const messageContentSpec = z.discriminatedUnion(
   "type",
   [
-    z.object({ type: z.literal("message"), userId, text: z.string().min(1).max(5000) }).strict(),
-    z.object({ type: z.literal("follow"), userId, isUnblocked: z.boolean().optional() }).strict(),
-    z.object({ type: z.literal("unfollow"), userId }).strict(),
+    z.object({ type: z.literal("image") }).strict(),
+    z.object({ type: z.literal("video"), duration: duration.optional() }).strict(),
+    z.object({ type: z.literal("audio"), duration: duration.optional() }).strict(),
+    z.object({ type: z.literal("file"), fileName: z.string().min(1).max(255), fileSize: z.int().min(0) }).strict(),
     z
       .object({
-        type: z.literal("postback"),
-        userId,
-        data: z.string().min(1).max(300),
-        params: z.record(z.string(), z.string()).optional(),
+        type: z.literal("location"),
+        title: z.string().min(1).max(100).optional(),
+        address: z.string().min(1).max(100).optional(),
+        latitude: z.number().min(-90).max(90),
+        longitude: z.number().min(-180).max(180),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("sticker"),
+        packageId: z.string().regex(/^[0-9]{1,20}$/, "must be decimal digits"),
+        stickerId: z.string().regex(/^[0-9]{1,20}$/, "must be decimal digits"),
+        stickerResourceType: z
+          .enum([
+            "STATIC",
+            "ANIMATION",
+            "SOUND",
+            "ANIMATION_SOUND",
+            "POPUP",
+            "POPUP_SOUND",
+            "CUSTOM",
+            "MESSAGE",
+            "NAME_TEXT",
+            "PER_STICKER_TEXT",
+          ])
+          .optional(),
+        keywords: z.array(z.string().min(1).max(100)).max(20).optional(),
+        text: z.string().min(1).max(100).optional(),
       })
       .strict(),
   ],
-  { error: 'type must be one of "message", "follow", "unfollow", "postback"' },
+  { error: 'type must be one of "image", "video", "audio", "file", "location", "sticker" (a text message takes text instead of message)' },
+);
+
+/** The date and time pickers' formats, and a rich menu switch's result, as LINE sends them in `params`. */
+const date = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+const time = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const datetime = new RegExp(`^${date.source.slice(1, -1)}T${time.source.slice(1, -1)}$`);
+const postbackParams = z.union(
+  [
+    z.object({ date: z.string().regex(date, "must be a date, as 2025-01-31") }).strict(),
+    z.object({ time: z.string().regex(time, "must be a time, as 23:59") }).strict(),
+    z.object({ datetime: z.string().regex(datetime, "must be a date and time, as 2025-01-31T23:59") }).strict(),
+    z
+      .object({
+        newRichMenuAliasId: z.string().min(1).max(32),
+        status: z.enum(["SUCCESS", "RICHMENU_ALIAS_ID_NOTFOUND", "RICHMENU_NOTFOUND", "FAILED"]),
+      })
+      .strict(),
+  ],
+  {
+    error:
+      'params must be one of {"date":"2025-01-31"}, {"time":"23:59"}, {"datetime":"2025-01-31T23:59"} or {"newRichMenuAliasId":"...","status":"SUCCESS"}',
+  },
+);
+
+const EVENT_TYPES = [
+  "message",
+  "messageEdited",
+  "follow",
+  "unfollow",
+  "join",
+  "leave",
+  "memberJoined",
+  "memberLeft",
+  "postback",
+  "unsend",
+  "videoPlayComplete",
+  "beacon",
+  "accountLink",
+] as const;
+
+const members = z.array(userId).min(1).max(100);
+
+/**
+ * An event to simulate, as scripts and the Simulator describe it. Follow, unfollow, beacon and
+ * account link events come from a user's one-to-one chat; join, leave and member events from a
+ * group or room; messageEdited from a group only, as LINE sends them.
+ */
+export const eventSpecSchema = z.discriminatedUnion(
+  "type",
+  [
+    z
+      .object({
+        type: z.literal("message"),
+        ...byUser,
+        mode,
+        text: text.optional(),
+        emojis,
+        mention,
+        quotedMessageId: messageId.optional(),
+        message: messageContentSpec.optional(),
+      })
+      .strict()
+      .superRefine((spec, ctx) => {
+        atMostOneChat(spec, ctx);
+        if (spec.text === undefined && spec.message === undefined) {
+          ctx.addIssue({ code: "custom", path: ["text"], message: "text is required, or message for a message other than text" });
+        }
+        const hasText = spec.text !== undefined || spec.emojis || spec.mention || spec.quotedMessageId;
+        if (spec.message && hasText) {
+          ctx.addIssue({ code: "custom", path: ["message"], message: "give text (with emojis and mention) or message, not both" });
+        }
+        withinText(spec, ctx);
+      }),
+    z
+      .object({ type: z.literal("messageEdited"), userId, groupId, messageId, ...textFields })
+      .strict()
+      .superRefine(withinText),
+    z.object({ type: z.literal("follow"), userId, isUnblocked: z.boolean().optional() }).strict(),
+    z.object({ type: z.literal("unfollow"), userId }).strict(),
+    z.object({ type: z.literal("join"), ...toChat }).strict().superRefine(exactlyOneChat),
+    z.object({ type: z.literal("leave"), ...toChat }).strict().superRefine(exactlyOneChat),
+    z.object({ type: z.literal("memberJoined"), ...toChat, userIds: members }).strict().superRefine(exactlyOneChat),
+    z.object({ type: z.literal("memberLeft"), ...toChat, userIds: members }).strict().superRefine(exactlyOneChat),
+    z
+      .object({ type: z.literal("postback"), ...byUser, mode, data: z.string().min(1).max(300), params: postbackParams.optional() })
+      .strict()
+      .superRefine(atMostOneChat),
+    z.object({ type: z.literal("unsend"), ...byUser, messageId }).strict().superRefine(atMostOneChat),
+    z
+      .object({ type: z.literal("videoPlayComplete"), ...byUser, trackingId: z.string().min(1).max(100) })
+      .strict()
+      .superRefine(atMostOneChat),
+    z
+      .object({
+        type: z.literal("beacon"),
+        userId,
+        hwid: z.string().regex(/^[0-9a-f]{10}$/, "must be 10 lowercase hex digits"),
+        beaconType: z.enum(["enter", "banner", "stay"], { error: 'beaconType must be "enter", "banner" or "stay"' }).optional(),
+        dm: z
+          .string()
+          .regex(/^([0-9a-f]{2}){1,13}$/, "must be at most 13 bytes in lowercase hex")
+          .optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("accountLink"),
+        userId,
+        result: z.enum(["ok", "failed"], { error: 'result must be "ok" or "failed"' }).optional(),
+        nonce: z.string().min(1).max(255).optional(),
+      })
+      .strict(),
+  ],
+  { error: `type must be one of ${EVENT_TYPES.map((t) => `"${t}"`).join(", ")}` },
 );
 
 export type EventSpec = z.infer<typeof eventSpecSchema>;
@@ -50,17 +276,83 @@ export const eventBatchSchema = z
   })
   .strict();
 
+/** Where a spec's event happens: its group or room, with the user when one acts. */
+function sourceOf(spec: { userId?: string } & ChatIds): Source {
+  if (spec.groupId || spec.roomId) return chatOf(spec);
+  if (!spec.userId) throw new InputError("An event needs a userId, a groupId or a roomId.");
+  return { type: "user", userId: spec.userId };
+}
+
+function chatOf(spec: { userId?: string } & ChatIds): GroupSource | RoomSource {
+  const member = spec.userId ? { userId: spec.userId } : {};
+  if (spec.groupId) return { type: "group", groupId: spec.groupId, ...member };
+  if (spec.roomId) return { type: "room", roomId: spec.roomId, ...member };
+  throw new InputError("This event needs a groupId or a roomId.");
+}
+
+/** A video's or audio's length when the spec gives none. */
+const DEFAULT_DURATION_MS = 10_000;
+
+/** The message a spec describes, with a default where the spec leaves a field out. */
+function mediaOf(message: z.infer<typeof messageContentSpec>): MediaInput {
+  switch (message.type) {
+    case "video":
+    case "audio":
+      return { type: message.type, duration: message.duration ?? DEFAULT_DURATION_MS };
+    case "sticker":
+      return { ...message, stickerResourceType: message.stickerResourceType ?? "STATIC" };
+    default:
+      return message;
+  }
+}
+
 /** Builds the LINE event for a spec. */
 export function buildEvent(spec: EventSpec, timestamp: number): WebhookEvent {
   switch (spec.type) {
-    case "message":
-      return buildTextMessageEvent({ userId: spec.userId, text: spec.text, timestamp });
+    case "message": {
+      const at = { source: sourceOf(spec), timestamp, mode: spec.mode };
+      if (spec.message) return buildMediaMessageEvent({ ...at, media: mediaOf(spec.message) });
+      if (spec.text === undefined) throw new InputError("A message needs text, or message for a message other than text.");
+      const { text, emojis, mention, quotedMessageId } = spec;
+      return buildTextMessageEvent({ ...at, text, emojis, mention, quotedMessageId });
+    }
+    case "messageEdited":
+      return buildMessageEditedEvent({
+        source: { type: "group", groupId: spec.groupId, userId: spec.userId },
+        messageId: spec.messageId,
+        text: spec.text,
+        emojis: spec.emojis,
+        mention: spec.mention,
+        timestamp,
+      });
     case "follow":
       return buildFollowEvent({ userId: spec.userId, isUnblocked: spec.isUnblocked, timestamp });
     case "unfollow":
       return buildUnfollowEvent({ userId: spec.userId, timestamp });
+    case "join":
+      return buildJoinEvent({ source: chatOf(spec), timestamp });
+    case "leave":
+      return buildLeaveEvent({ source: chatOf(spec), timestamp });
+    case "memberJoined":
+      return buildMemberJoinedEvent({ source: chatOf(spec), userIds: spec.userIds, timestamp });
+    case "memberLeft":
+      return buildMemberLeftEvent({ source: chatOf(spec), userIds: spec.userIds, timestamp });
     case "postback":
-      return buildPostbackEvent({ userId: spec.userId, data: spec.data, params: spec.params, timestamp });
+      return buildPostbackEvent({ source: sourceOf(spec), mode: spec.mode, data: spec.data, params: spec.params, timestamp });
+    case "unsend":
+      return buildUnsendEvent({ source: sourceOf(spec), messageId: spec.messageId, timestamp });
+    case "videoPlayComplete":
+      return buildVideoPlayCompleteEvent({ source: sourceOf(spec), trackingId: spec.trackingId, timestamp });
+    case "beacon":
+      return buildBeaconEvent({ userId: spec.userId, hwid: spec.hwid, beaconType: spec.beaconType ?? "enter", dm: spec.dm, timestamp });
+    case "accountLink":
+      return buildAccountLinkEvent({
+        userId: spec.userId,
+        result: spec.result ?? "ok",
+        // The bot issued the nonce when it started the linking; a made-up one stands in when not given.
+        nonce: spec.nonce ?? randomBytes(16).toString("base64url"),
+        timestamp,
+      });
   }
 }
 

@@ -4,49 +4,161 @@ import { replyTokenFor } from "./reply-tokens";
 
 /**
  * Webhook events as LINE sends them (docs/line-behaviour.md#webhook-request; the tests check them
- * against @line/bot-sdk's webhook types). Only the one-to-one chat source and the four event types the product
- * simulates are modelled.
+ * against @line/bot-sdk's webhook types, and `messageEdited`, which the SDK does not know yet,
+ * against the fields LINE documents). Events come from a one-to-one chat, a group or a room.
  */
 
 export type UserSource = { type: "user"; userId: string };
+/** A group chat; `userId` is who did it, absent for what the group itself does (join, leave). */
+export type GroupSource = { type: "group"; groupId: string; userId?: string };
+/** A multi-person chat (LINE's "room"); `userId` as in a group. */
+export type RoomSource = { type: "room"; roomId: string; userId?: string };
+export type Source = UserSource | GroupSource | RoomSource;
 
 export type DeliveryContext = { isRedelivery: boolean };
+
+/** `standby` is for a channel that another module channel has the chat of: no reply is possible. */
+export type EventMode = "active" | "standby";
 
 type EventCommon = {
   webhookEventId: string;
   deliveryContext: DeliveryContext;
   /** When the event happened (ms since the epoch), not when it is sent: redeliveries keep it. */
   timestamp: number;
-  source: UserSource;
-  mode: "active";
+  source: Source;
+  mode: EventMode;
 };
 
-export type TextMessageEvent = EventCommon & {
-  type: "message";
-  message: { type: "text"; id: string; quoteToken: string; text: string };
-  replyToken: string;
-};
+/** A LINE emoji in a text: the characters `index` to `index + length` stand for it. */
+export type Emoji = { index: number; length: number; productId: string; emojiId: string };
 
-export type FollowEvent = EventCommon & {
-  type: "follow";
-  follow: { isUnblocked: boolean };
-  replyToken: string;
-};
+/** Someone mentioned in a text (`type: "user"`, with `userId` when LINE may tell), or everyone (`all`). */
+export type Mentionee =
+  | { type: "user"; index: number; length: number; userId?: string; isSelf?: boolean }
+  | { type: "all"; index: number; length: number };
 
+/** Where a message's content is: `line` means the bot fetches it from LINE's content endpoint. */
+export type ContentProvider = { type: "line" };
+
+export type TextMessage = {
+  type: "text";
+  id: string;
+  quoteToken: string;
+  text: string;
+  emojis?: Emoji[];
+  mention?: { mentionees: Mentionee[] };
+  quotedMessageId?: string;
+};
+export type ImageMessage = { type: "image"; id: string; quoteToken: string; contentProvider: ContentProvider };
+export type VideoMessage = {
+  type: "video";
+  id: string;
+  quoteToken: string;
+  duration: number;
+  contentProvider: ContentProvider;
+};
+export type AudioMessage = { type: "audio"; id: string; duration: number; contentProvider: ContentProvider };
+export type FileMessage = { type: "file"; id: string; fileName: string; fileSize: number };
+export type LocationMessage = {
+  type: "location";
+  id: string;
+  title?: string;
+  address?: string;
+  latitude: number;
+  longitude: number;
+};
+export type StickerResourceType =
+  | "STATIC"
+  | "ANIMATION"
+  | "SOUND"
+  | "ANIMATION_SOUND"
+  | "POPUP"
+  | "POPUP_SOUND"
+  | "CUSTOM"
+  | "MESSAGE"
+  | "NAME_TEXT"
+  | "PER_STICKER_TEXT";
+export type StickerMessage = {
+  type: "sticker";
+  id: string;
+  quoteToken: string;
+  packageId: string;
+  stickerId: string;
+  stickerResourceType: StickerResourceType;
+  keywords?: string[];
+  text?: string;
+};
+export type MessageContent =
+  | TextMessage
+  | ImageMessage
+  | VideoMessage
+  | AudioMessage
+  | FileMessage
+  | LocationMessage
+  | StickerMessage;
+
+/** Events that may be replied to, except in standby mode, where LINE leaves the token out. */
+type MaybeReplyable = { replyToken?: string };
+
+export type MessageEvent = EventCommon & MaybeReplyable & { type: "message"; message: MessageContent };
+/** A text message in a group edited by its sender: the same `message.id`, a new reply and quote token. */
+export type MessageEditedEvent = EventCommon & { type: "messageEdited"; message: TextMessage; replyToken: string };
+export type FollowEvent = EventCommon & { type: "follow"; follow: { isUnblocked: boolean }; replyToken: string };
 export type UnfollowEvent = EventCommon & { type: "unfollow" };
+export type JoinEvent = EventCommon & { type: "join"; replyToken: string };
+export type LeaveEvent = EventCommon & { type: "leave" };
+export type MemberJoinedEvent = EventCommon & { type: "memberJoined"; joined: { members: UserSource[] }; replyToken: string };
+export type MemberLeftEvent = EventCommon & { type: "memberLeft"; left: { members: UserSource[] } };
 
-export type PostbackEvent = EventCommon & {
-  type: "postback";
-  postback: { data: string; params?: Record<string, string> };
+/** What a postback's action adds: the date/time picker's choice, or a rich menu switch's result. */
+export type PostbackParams =
+  | { date: string }
+  | { time: string }
+  | { datetime: string }
+  | { newRichMenuAliasId: string; status: RichMenuSwitchStatus };
+export type RichMenuSwitchStatus = "SUCCESS" | "RICHMENU_ALIAS_ID_NOTFOUND" | "RICHMENU_NOTFOUND" | "FAILED";
+export type PostbackEvent = EventCommon &
+  MaybeReplyable & { type: "postback"; postback: { data: string; params?: PostbackParams } };
+export type UnsendEvent = EventCommon & { type: "unsend"; unsend: { messageId: string } };
+export type VideoPlayCompleteEvent = EventCommon & {
+  type: "videoPlayComplete";
+  videoPlayComplete: { trackingId: string };
   replyToken: string;
 };
+export type BeaconType = "enter" | "banner" | "stay";
+export type BeaconEvent = EventCommon & {
+  type: "beacon";
+  beacon: { hwid: string; type: BeaconType; dm?: string };
+  replyToken: string;
+};
+export type AccountLinkEvent = EventCommon &
+  MaybeReplyable & { type: "accountLink"; link: { result: "ok" | "failed"; nonce: string } };
 
-export type WebhookEvent = TextMessageEvent | FollowEvent | UnfollowEvent | PostbackEvent;
+export type WebhookEvent =
+  | MessageEvent
+  | MessageEditedEvent
+  | FollowEvent
+  | UnfollowEvent
+  | JoinEvent
+  | LeaveEvent
+  | MemberJoinedEvent
+  | MemberLeftEvent
+  | PostbackEvent
+  | UnsendEvent
+  | VideoPlayCompleteEvent
+  | BeaconEvent
+  | AccountLinkEvent;
 
 export type WebhookEventType = WebhookEvent["type"];
 
-/** What every builder needs: who did it, and when (defaults to now). */
-export type EventInput = { userId: string; timestamp?: number };
+/**
+ * What every builder needs: where it happened, and when (defaults to now). A bare `userId` is
+ * that user's one-to-one chat with the bot.
+ */
+export type EventInput = { timestamp?: number } & ({ userId: string } | { source: Source });
+
+/** For the events LINE may send in standby mode, where they carry no reply token. */
+type ModeInput = { mode?: EventMode };
 
 /** A message ID: LINE's are decimal strings of about 18 digits. */
 export function createMessageId(): string {
@@ -58,65 +170,166 @@ export function createQuoteToken(): string {
   return randomBytesPooled(48).toString("base64url");
 }
 
-function common(input: EventInput): EventCommon {
+function common(input: EventInput, mode: EventMode = "active"): EventCommon {
   const timestamp = input.timestamp ?? Date.now();
   return {
     // The ULID's time part is the event's time, so IDs sort the way the events happened.
     webhookEventId: ulid(timestamp),
     deliveryContext: { isRedelivery: false },
     timestamp,
-    source: { type: "user", userId: input.userId },
-    mode: "active",
+    source: "source" in input ? input.source : { type: "user", userId: input.userId },
+    mode,
   };
 }
 
-/** A text message a user sent to the bot. */
-export function buildTextMessageEvent(input: EventInput & { text: string }): TextMessageEvent {
-  const { webhookEventId, ...rest } = common(input);
+/** The common fields, and the reply token unless the event is in standby mode. */
+function replyable(input: EventInput, mode: EventMode = "active"): EventCommon & { replyToken?: string } {
+  const fields = common(input, mode);
+  return mode === "active" ? { ...fields, replyToken: replyTokenFor(fields.webhookEventId) } : fields;
+}
+
+/** The common fields and a reply token, for the events LINE always sends one with. */
+function replied(input: EventInput): EventCommon & { replyToken: string } {
+  const fields = common(input);
+  return { ...fields, replyToken: replyTokenFor(fields.webhookEventId) };
+}
+
+/** What a text message holds besides its ID and quote token. */
+export type TextInput = Pick<TextMessage, "text" | "emojis" | "mention" | "quotedMessageId">;
+
+function textContent(id: string, input: TextInput): TextMessage {
   return {
-    type: "message",
-    message: {
-      type: "text",
-      id: createMessageId(),
-      quoteToken: createQuoteToken(),
-      text: input.text,
-    },
-    webhookEventId,
-    ...rest,
-    replyToken: replyTokenFor(webhookEventId),
+    type: "text",
+    id,
+    quoteToken: createQuoteToken(),
+    text: input.text,
+    ...(input.emojis && { emojis: input.emojis }),
+    ...(input.mention && { mention: input.mention }),
+    ...(input.quotedMessageId && { quotedMessageId: input.quotedMessageId }),
   };
+}
+
+/** A text message sent to the bot, with LINE emojis and mentions when given. */
+export function buildTextMessageEvent(input: EventInput & ModeInput & TextInput): MessageEvent & { message: TextMessage } {
+  return { type: "message", message: textContent(createMessageId(), input), ...replyable(input, input.mode) };
+}
+
+/** What a message other than text holds besides its ID (and quote token). */
+export type MediaInput =
+  | { type: "image" }
+  | { type: "video"; duration: number }
+  | { type: "audio"; duration: number }
+  | Omit<FileMessage, "id">
+  | Omit<LocationMessage, "id">
+  | Omit<StickerMessage, "id" | "quoteToken">;
+
+function mediaContent(id: string, media: MediaInput): MessageContent {
+  const provider: ContentProvider = { type: "line" };
+  switch (media.type) {
+    case "image":
+      return { type: "image", id, quoteToken: createQuoteToken(), contentProvider: provider };
+    case "video":
+      return { type: "video", id, quoteToken: createQuoteToken(), duration: media.duration, contentProvider: provider };
+    case "audio":
+      return { type: "audio", id, duration: media.duration, contentProvider: provider };
+    case "file":
+    case "location":
+      return { ...media, id };
+    case "sticker":
+      return { ...media, id, quoteToken: createQuoteToken() };
+  }
+}
+
+/**
+ * An image, video, audio, file, location or sticker message sent to the bot. Image, video and
+ * audio are held by LINE (`contentProvider.type` `line`); LINE gives audio and files no quote token.
+ */
+export function buildMediaMessageEvent(input: EventInput & ModeInput & { media: MediaInput }): MessageEvent {
+  return { type: "message", message: mediaContent(createMessageId(), input.media), ...replyable(input, input.mode) };
+}
+
+/**
+ * A text message in a group, edited by its sender: LINE keeps the original's `message.id` and
+ * sends a new reply token and a new quote token. Groups only, and text only.
+ */
+export function buildMessageEditedEvent(
+  input: { timestamp?: number; source: GroupSource & { userId: string }; messageId: string } & TextInput,
+): MessageEditedEvent {
+  return { type: "messageEdited", message: textContent(input.messageId, input), ...replied(input) };
 }
 
 /** A user added the bot as a friend, or unblocked it (`isUnblocked`). */
 export function buildFollowEvent(input: EventInput & { isUnblocked?: boolean }): FollowEvent {
-  const { webhookEventId, ...rest } = common(input);
-  return {
-    type: "follow",
-    follow: { isUnblocked: input.isUnblocked ?? false },
-    webhookEventId,
-    ...rest,
-    replyToken: replyTokenFor(webhookEventId),
-  };
+  return { type: "follow", follow: { isUnblocked: input.isUnblocked ?? false }, ...replied(input) };
 }
 
 /** A user blocked the bot. Unfollow events carry no reply token: there is no one to reply to. */
 export function buildUnfollowEvent(input: EventInput): UnfollowEvent {
-  const { webhookEventId, ...rest } = common(input);
-  return { type: "unfollow", webhookEventId, ...rest };
+  return { type: "unfollow", ...common(input) };
 }
 
-/** A user tapped a postback action; `data` is the action's data string. */
-export function buildPostbackEvent(
-  input: EventInput & { data: string; params?: Record<string, string> },
-): PostbackEvent {
-  const { webhookEventId, ...rest } = common(input);
+/** The bot was added to a group or room. */
+export function buildJoinEvent(input: { timestamp?: number; source: GroupSource | RoomSource }): JoinEvent {
+  return { type: "join", ...replied(input) };
+}
+
+/** The bot was removed from a group or left a room; it can no longer reply there. */
+export function buildLeaveEvent(input: { timestamp?: number; source: GroupSource | RoomSource }): LeaveEvent {
+  return { type: "leave", ...common(input) };
+}
+
+/** Users joined a group or room the bot is in. */
+export function buildMemberJoinedEvent(
+  input: { timestamp?: number; source: GroupSource | RoomSource; userIds: readonly string[] },
+): MemberJoinedEvent {
+  return { type: "memberJoined", joined: { members: userSources(input.userIds) }, ...replied(input) };
+}
+
+/** Users left a group or room the bot is in; no reply token, as the users are gone. */
+export function buildMemberLeftEvent(
+  input: { timestamp?: number; source: GroupSource | RoomSource; userIds: readonly string[] },
+): MemberLeftEvent {
+  return { type: "memberLeft", left: { members: userSources(input.userIds) }, ...common(input) };
+}
+
+function userSources(userIds: readonly string[]): UserSource[] {
+  return userIds.map((userId) => ({ type: "user", userId }));
+}
+
+/** A user tapped a postback action; `data` is the action's data string, `params` what it picked. */
+export function buildPostbackEvent(input: EventInput & ModeInput & { data: string; params?: PostbackParams }): PostbackEvent {
   return {
     type: "postback",
     postback: input.params ? { data: input.data, params: input.params } : { data: input.data },
-    webhookEventId,
-    ...rest,
-    replyToken: replyTokenFor(webhookEventId),
+    ...replyable(input, input.mode),
   };
+}
+
+/** A user unsent a message they had sent; the bot should forget its content. */
+export function buildUnsendEvent(input: EventInput & { messageId: string }): UnsendEvent {
+  return { type: "unsend", unsend: { messageId: input.messageId }, ...common(input) };
+}
+
+/** A user watched to the end a video the bot sent with this `trackingId`. */
+export function buildVideoPlayCompleteEvent(input: EventInput & { trackingId: string }): VideoPlayCompleteEvent {
+  return { type: "videoPlayComplete", videoPlayComplete: { trackingId: input.trackingId }, ...replied(input) };
+}
+
+/** A user came near one of the bot's LINE Beacons (`hwid`), or tapped its banner. */
+export function buildBeaconEvent(
+  input: EventInput & { hwid: string; beaconType: BeaconType; dm?: string },
+): BeaconEvent {
+  const beacon = input.dm ? { hwid: input.hwid, type: input.beaconType, dm: input.dm } : { hwid: input.hwid, type: input.beaconType };
+  return { type: "beacon", beacon, ...replied(input) };
+}
+
+/**
+ * A user linked their LINE account to the bot's service. LINE sends no reply token when the
+ * linking failed.
+ */
+export function buildAccountLinkEvent(input: EventInput & { result: "ok" | "failed"; nonce: string }): AccountLinkEvent {
+  const link = { result: input.result, nonce: input.nonce };
+  return { type: "accountLink", link, ...(input.result === "ok" ? replied(input) : common(input)) };
 }
 
 /**

@@ -31,20 +31,29 @@ const TYPES: Record<LineApi, string[]> = {
 
 /**
  * Where the SDK's types are looser than LINE's OpenAPI files, LINE's constraint is put back here:
- * a TypeScript `number` is no integer (event timestamps, `statusCode`, `expires_in`) and a
- * `string` has no pattern or format (the destination `U` + 32 hex, the endpoint's URI). A
- * constraint on a union (Event) applies to each of its members. A name the SDK no longer has
- * fails the checker's creation, so no constraint is dropped in silence.
+ * a TypeScript `number` is no integer (event timestamps, emoji and mention positions, durations,
+ * file sizes, `statusCode`, `expires_in`) and a `string` has no pattern or format (the
+ * destination `U` + 32 hex, the endpoint's URI). A constraint on a union (Event, Mentionee)
+ * applies to each of its members. A name the SDK no longer has fails the checker's creation, so
+ * no constraint is dropped in silence.
  *
  * Everything else the console sends is declared alike in both: the required fields (`type`,
- * `mode`, `timestamp`, `webhookEventId`, `deliveryContext`; `replyToken` on follow events,
- * optional on message and postback events; `quoteToken` on text), `mode`'s two values, the
- * optional `source` and the user source's optional `userId`.
+ * `mode`, `timestamp`, `webhookEventId`, `deliveryContext`; `replyToken` on follow, join,
+ * memberJoined, videoPlayComplete and beacon events, optional on message, postback and
+ * accountLink events; `quoteToken` on text, image, video and sticker), `mode`'s two values, the
+ * optional `source`, and the sources' optional `userId`.
  */
 const LINE_CONSTRAINTS: Record<LineApi, Array<[typeName: string, property: string, constraint: Definition]>> = {
   webhook: [
     ["CallbackRequest", "destination", { pattern: "^U[0-9a-f]{32}$" }],
     ["Event", "timestamp", { type: "integer" }],
+    ["Emoji", "index", { type: "integer" }],
+    ["Emoji", "length", { type: "integer" }],
+    ["Mentionee", "index", { type: "integer" }],
+    ["Mentionee", "length", { type: "integer" }],
+    ["VideoMessageContent", "duration", { type: "integer" }],
+    ["AudioMessageContent", "duration", { type: "integer" }],
+    ["FileMessageContent", "fileSize", { type: "integer" }],
   ],
   "messaging-api": [
     ["TestWebhookEndpointResponse", "statusCode", { type: "integer" }],

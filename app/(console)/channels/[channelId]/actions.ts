@@ -12,7 +12,7 @@ import {
 import { redeliverEvent } from "@/lib/console/events";
 import { changeRole, inviteMember, removeMember, revokeInvitation } from "@/lib/console/members";
 import { channelAction } from "@/lib/console/request";
-import { createSimulatedUser, sendSimulatedEvent } from "@/lib/console/simulator";
+import { createSimulatedGroup, createSimulatedUser, sendSimulatedEvent } from "@/lib/console/simulator";
 import { issueAccessToken, revokeAccessToken } from "@/lib/console/tokens";
 import { isWebhookSetting } from "@/lib/console/webhook-settings";
 import { InputError } from "@/lib/errors";
@@ -109,6 +109,10 @@ export async function verifyWebhookAction(channelId: string) {
 
 export async function createSimulatedUserAction(channelId: string, displayName: string) {
   return channelAction(channelId, (access) => createSimulatedUser(access, displayName), refreshPage(channelId, "simulator"));
+}
+
+export async function createSimulatedGroupAction(channelId: string, input: unknown) {
+  return channelAction(channelId, (access) => createSimulatedGroup(access, input), refreshPage(channelId, "simulator"));
 }
 
 export async function sendSimulatedEventAction(channelId: string, spec: unknown) {

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SimulatorOutcome } from "@/components/simulator/simulator-outcome";
+import { describeChat } from "@/components/simulator/event-kinds";
 import { SimulatorPanel } from "@/components/simulator/simulator-panel";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { DataTable } from "@/components/ui/data-table";
 import { loadChannelPage } from "@/lib/console/request";
 import { isAwaitingFirstOutcome } from "@/lib/delivery/lifecycle";
 import { can } from "@/lib/console/access";
-import { listRecentSimulatorEvents, listSimulatedUsers } from "@/lib/console/simulator";
+import { listRecentSimulatorEvents, listSimulatedGroups, listSimulatedUsers } from "@/lib/console/simulator";
 import { formatUtc9 } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Simulator" };
@@ -16,8 +17,16 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
   const { channelId } = await params;
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  const [users, recent] = await Promise.all([listSimulatedUsers(access), listRecentSimulatorEvents(access)]);
+  const [users, groups, recent] = await Promise.all([
+    listSimulatedUsers(access),
+    listSimulatedGroups(access),
+    listRecentSimulatorEvents(access),
+  ]);
   const names = new Map(users.map((u) => [u.id, u.displayName]));
+  const chats = new Map(groups.map((g) => [g.id, describeChat(g, names)]));
+  const sentMessages = recent.events.flatMap((e) =>
+    e.messageId ? [{ messageId: e.messageId, summary: e.summary, userId: e.userId, chatId: e.chatId }] : [],
+  );
   const showDetail = can(access, "read");
   return (
     <>
@@ -27,12 +36,12 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
           <Link href={`/channels/${channel.id}/messaging-api`}>Messaging API</Link>.
         </p>
       )}
-      <SimulatorPanel channelId={channel.id} users={users} />
+      <SimulatorPanel channelId={channel.id} users={users} groups={groups} sentMessages={sentMessages} />
       <section className="card" aria-label="Recent webhooks">
         <h2>Recent webhooks</h2>
         <AutoRefresh active={recent.events.some((e) => isAwaitingFirstOutcome(e.status))} />
         <DataTable
-          headers={["Time (UTC+9)", "User", "Event", "Outcome"]}
+          headers={["Time (UTC+9)", "From", "Event", "Outcome"]}
           rows={recent.events}
           rowKey={(event) => event.webhookEventId}
           rowTestId="simulator-event"
@@ -41,9 +50,15 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
           {(event) => (
             <>
               <td className="mono">{formatUtc9(event.createdAt)}</td>
-              <td>{names.get(event.userId) ?? event.userId}</td>
+              <td>
+                {event.userId && (names.get(event.userId) ?? event.userId)}
+                {event.chatId && <span className="muted"> {event.userId ? "in " : ""}{chats.get(event.chatId) ?? event.chatId}</span>}
+              </td>
               <td>
                 <strong>{event.type}</strong> {event.summary && <span className="muted">{event.summary}</span>}
+                {event.memberIds.length > 0 && (
+                  <span className="muted"> {event.memberIds.map((id) => names.get(id) ?? id).join(", ")}</span>
+                )}
               </td>
               <td data-testid="simulator-outcome">
                 <SimulatorOutcome event={event} showDetail={showDetail} />
