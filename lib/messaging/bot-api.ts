@@ -153,7 +153,12 @@ async function sendOnce<T>(
   }
 }
 
-/** `POST /v2/bot/message/push`: to one simulated user of the channel. */
+/** Whether `id` is one of the channel's simulated groups or rooms. */
+async function isKnownChat(channelId: string, id: string): Promise<boolean> {
+  return (await db().simulatedGroup.count({ where: { id, channelId } })) > 0;
+}
+
+/** `POST /v2/bot/message/push`: to one simulated user, group or room of the channel. */
 export async function pushMessages(
   channelId: string,
   input: { to: string; messages: BotMessageObject[] },
@@ -161,7 +166,8 @@ export async function pushMessages(
   retry: RetryKey | null = null,
   now: Date = new Date(),
 ): Promise<SendOutcome<{ sentMessages: SentMessage[] }>> {
-  if (!(await knownUsers(channelId, [input.to])).has(input.to)) throw invalidTo();
+  const known = (await knownUsers(channelId, [input.to])).has(input.to) || (await isKnownChat(channelId, input.to));
+  if (!known) throw invalidTo();
   return sendOnce(channelId, retry, now, async (tx) => ({
     sentMessages: await keepMessages(tx, { channelId, kind: "push", to: input.to, requestId, now }, input.messages),
   }));
@@ -204,4 +210,30 @@ export async function userProfile(channelId: string, userId: string): Promise<{ 
   const user = await db().simulatedUser.findFirst({ where: { id: userId, channelId }, select: { id: true, displayName: true } });
   if (!user) throw notFoundError("Not found");
   return { userId: user.id, displayName: user.displayName, language: "en" };
+}
+
+/** A simulated group or room of the channel, with its members, or LINE's 404. */
+async function chatOrNotFound(channelId: string, id: string, kind: "group" | "room") {
+  const chat = await db().simulatedGroup.findFirst({
+    where: { id, channelId, kind },
+    select: { id: true, name: true, members: { orderBy: { joinedAt: "asc" }, select: { userId: true } } },
+  });
+  if (!chat) throw notFoundError("Not found");
+  return chat;
+}
+
+/** `GET /v2/bot/group/{groupId}/summary`. */
+export async function groupSummary(channelId: string, groupId: string): Promise<{ groupId: string; groupName: string }> {
+  const group = await chatOrNotFound(channelId, groupId, "group");
+  return { groupId: group.id, groupName: group.name };
+}
+
+/** `GET /v2/bot/{group|room}/{id}/members/ids`: every member at once (a page of LINE's is 100; ours never has more). */
+export async function chatMemberIds(channelId: string, id: string, kind: "group" | "room"): Promise<{ memberIds: string[] }> {
+  return { memberIds: (await chatOrNotFound(channelId, id, kind)).members.map((m) => m.userId) };
+}
+
+/** `GET /v2/bot/{group|room}/{id}/members/count`. */
+export async function chatMemberCount(channelId: string, id: string, kind: "group" | "room"): Promise<{ count: number }> {
+  return { count: (await chatOrNotFound(channelId, id, kind)).members.length };
 }

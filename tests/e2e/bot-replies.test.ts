@@ -166,6 +166,30 @@ describe("a bot built with @line/bot-sdk, replying through the console", () => {
   });
 });
 
+describe("groups and rooms", () => {
+  test("a reply to a group message goes to the group's chat; pushes reach groups; summaries and members are LINE's", async () => {
+    const { createSimulatedGroup, sendSimulatedEvent } = await import("@/lib/console/simulator");
+    const access = await setup.accessOf(setup.adminId, channel.id);
+    const group = await createSimulatedGroup(access, { kind: "group", name: "Team", userIds: [alice.id, bob.id] });
+    const room = await createSimulatedGroup(access, { kind: "room", userIds: [alice.id, bob.id] });
+    await sendSimulatedEvent(access, { type: "message", userId: bob.id, groupId: group.id, text: "hi team" });
+    await waitUntil(async () => (await chat(group.id)).length >= 1, 20_000);
+    expect((await chat(group.id))[0]).toMatchObject({ kind: "reply", message: { type: "text", text: "echo: hi team" } });
+
+    expect(await client.pushMessage({ to: room.id, messages: [{ type: "text", text: "to the room" }] })).toMatchObject({ sentMessages: [expect.anything()] });
+    expect((await chat(room.id)).map((m) => m.message.text)).toEqual(["to the room"]);
+
+    expect(await client.getGroupSummary(group.id)).toEqual({ groupId: group.id, groupName: "Team" });
+    expect(await client.getGroupMembersIds(group.id)).toEqual({ memberIds: [alice.id, bob.id] });
+    expect(await client.getGroupMemberCount(group.id)).toEqual({ count: 2 });
+    expect(await client.getRoomMembersIds(room.id)).toEqual({ memberIds: [alice.id, bob.id] });
+    expect(await client.getRoomMemberCount(room.id)).toEqual({ count: 2 });
+    // A room is no group, and an unknown group is LINE's 404.
+    expect((await lineError(client.getGroupSummary(room.id))).status).toBe(404);
+    expect((await lineError(client.getGroupMembersIds(`C${"0".repeat(32)}`))).body).toEqual({ message: "Not found" });
+  });
+});
+
 describe("X-Line-Retry-Key on push, multicast and broadcast", () => {
   const count = () => setup.db().botMessage.count({ where: { channelId: channel.id } });
 
