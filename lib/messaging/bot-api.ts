@@ -216,7 +216,7 @@ export async function userProfile(channelId: string, userId: string): Promise<{ 
 async function chatOrNotFound(channelId: string, id: string, kind: "group" | "room") {
   const chat = await db().simulatedGroup.findFirst({
     where: { id, channelId, kind },
-    select: { id: true, name: true, members: { orderBy: { joinedAt: "asc" }, select: { userId: true } } },
+    select: { id: true, name: true, members: { orderBy: [{ joinedAt: "asc" }, { userId: "asc" }], select: { userId: true } } },
   });
   if (!chat) throw notFoundError("Not found");
   return chat;
