@@ -2,6 +2,7 @@
 // endpoint, with a live progress line and a summary. `npm run simulate -- --help` explains.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { WEBHOOK_EVENT_TYPES } from "../lib/webhook/payload";
 
 const HELP = `Usage: npm run simulate -- [options]
 
@@ -17,21 +18,7 @@ const HELP = `Usage: npm run simulate -- [options]
   --concurrency N      requests in flight at once (default 8)
 `;
 
-const KINDS = [
-  "message",
-  "messageEdited",
-  "follow",
-  "unfollow",
-  "join",
-  "leave",
-  "memberJoined",
-  "memberLeft",
-  "postback",
-  "unsend",
-  "videoPlayComplete",
-  "beacon",
-  "accountLink",
-] as const;
+const KINDS = WEBHOOK_EVENT_TYPES;
 type Kind = (typeof KINDS)[number];
 
 function isKind(name: string): name is Kind {

@@ -2,10 +2,18 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { acceptSignedInAction } from "@/app/(auth)/actions";
+import type { ActionResult } from "@/lib/action-result";
 
-/** Accepts an invitation as the signed-in user and opens the channel. */
-export function AcceptInvitationButton({ secret }: { secret: string }) {
+/** Accepts an invitation (by its link, or from the Account page) and opens the channel. */
+export function AcceptInvitationButton({
+  accept,
+  label = "Accept the invitation",
+  ariaLabel,
+}: {
+  accept: () => Promise<ActionResult<{ channelId: string }>>;
+  label?: string;
+  ariaLabel?: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -16,21 +24,24 @@ export function AcceptInvitationButton({ secret }: { secret: string }) {
           {error}
         </p>
       )}
-      <button
-        className="button primary"
-        type="button"
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const result = await acceptSignedInAction(secret);
-            if (!result.ok) return setError(result.error);
-            router.replace(`/channels/${result.data.channelId}`);
-            router.refresh();
-          })
-        }
-      >
-        Accept the invitation
-      </button>
+      <div>
+        <button
+          className="button primary"
+          type="button"
+          disabled={pending}
+          aria-label={ariaLabel}
+          onClick={() =>
+            startTransition(async () => {
+              const result = await accept();
+              if (!result.ok) return setError(result.error);
+              router.push(`/channels/${result.data.channelId}`);
+              router.refresh();
+            })
+          }
+        >
+          {label}
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,8 +1,7 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { acceptInvitationAction, changePasswordAction, signOutEverywhereAction } from "@/app/(console)/account/actions";
+import { changePasswordAction, signOutEverywhereAction } from "@/app/(console)/account/actions";
 
 function Outcome({ error, notice }: { error: string | null; notice: string | null }) {
   return (
@@ -101,37 +100,5 @@ export function SignOutEverywhereButton() {
         </button>
       </div>
     </div>
-  );
-}
-
-/** Accepts an invitation listed on the Account page and opens its channel. */
-export function AcceptInvitationFromAccount({ invitationId, channelName }: { invitationId: string; channelName: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  return (
-    <>
-      <button
-        className="button primary"
-        type="button"
-        disabled={pending}
-        aria-label={`Accept the invitation to ${channelName}`}
-        onClick={() =>
-          startTransition(async () => {
-            const result = await acceptInvitationAction(invitationId);
-            if (!result.ok) return setError(result.error);
-            router.push(`/channels/${result.data.channelId}`);
-            router.refresh();
-          })
-        }
-      >
-        Accept
-      </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </>
   );
 }

@@ -23,7 +23,8 @@ export type InvitationView = {
   accountExists: boolean;
 };
 
-const USED_OR_EXPIRED = "This invitation link has expired or was already used. Ask an Admin of the channel for a new one.";
+/** What a link says once it cannot be used: the same for unknown, used, withdrawn and expired. */
+export const USED_OR_EXPIRED = "This invitation link has expired or was already used. Ask an Admin of the channel for a new one.";
 
 /** The link to an invitation's page. */
 export function invitationUrl(secret: string): string {

@@ -10,7 +10,8 @@ import { assertPasswordAllowed, normalizeEmail } from "./users";
 /** How long a reset link works: long enough to pass it on, short enough not to linger. */
 export const PASSWORD_RESET_TTL_MS = 24 * 3_600_000;
 
-const USED_OR_EXPIRED = "This reset link has expired or was already used. Ask the console's operator for a new one.";
+/** What a reset link says once it cannot be used. */
+export const USED_OR_EXPIRED = "This reset link has expired or was already used. Ask the console's operator for a new one.";
 
 /**
  * Makes a single-use link with which the owner of `email` chooses a new password; an earlier

@@ -20,6 +20,7 @@ import {
   type RoomSource,
   type Source,
   type WebhookEvent,
+  WEBHOOK_EVENT_TYPES,
 } from "../webhook/payload";
 import { countAcceptedEvents } from "../operations/metrics";
 import { InputError } from "../errors";
@@ -173,21 +174,6 @@ const postbackParams = z.union(
   },
 );
 
-const EVENT_TYPES = [
-  "message",
-  "messageEdited",
-  "follow",
-  "unfollow",
-  "join",
-  "leave",
-  "memberJoined",
-  "memberLeft",
-  "postback",
-  "unsend",
-  "videoPlayComplete",
-  "beacon",
-  "accountLink",
-] as const;
 
 const members = z.array(userId).min(1).max(100);
 
@@ -262,7 +248,7 @@ export const eventSpecSchema = z.discriminatedUnion(
       })
       .strict(),
   ],
-  { error: `type must be one of ${EVENT_TYPES.map((t) => `"${t}"`).join(", ")}` },
+  { error: `type must be one of ${WEBHOOK_EVENT_TYPES.map((t) => `"${t}"`).join(", ")}` },
 );
 
 export type EventSpec = z.infer<typeof eventSpecSchema>;

@@ -151,6 +151,23 @@ export type WebhookEvent =
 
 export type WebhookEventType = WebhookEvent["type"];
 
+/** Every event type the console builds, in the order the docs and the load script list them. */
+export const WEBHOOK_EVENT_TYPES = [
+  "message",
+  "messageEdited",
+  "follow",
+  "unfollow",
+  "join",
+  "leave",
+  "memberJoined",
+  "memberLeft",
+  "postback",
+  "unsend",
+  "videoPlayComplete",
+  "beacon",
+  "accountLink",
+] as const;
+
 /**
  * What every builder needs: where it happened, and when (defaults to now). A bare `userId` is
  * that user's one-to-one chat with the bot.

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AcceptInvitationFromAccount, ChangePasswordForm, SignOutEverywhereButton } from "@/components/auth/account-forms";
+import { acceptInvitationAction } from "./actions";
+import { AcceptInvitationButton } from "@/components/auth/accept-invitation-button";
+import { ChangePasswordForm, SignOutEverywhereButton } from "@/components/auth/account-forms";
 import { RoleBadge } from "@/components/ui/role-badge";
 import { channelsOf } from "@/lib/auth/account";
 import { invitationsFor } from "@/lib/auth/invitations";
@@ -40,7 +42,11 @@ export default async function AccountPage() {
                     <td>{invitation.invitedBy}</td>
                     <td>{formatUtc9(invitation.expiresAt)}</td>
                     <td style={{ textAlign: "right" }}>
-                      <AcceptInvitationFromAccount invitationId={invitation.id} channelName={invitation.channel.name} />
+                      <AcceptInvitationButton
+                        accept={acceptInvitationAction.bind(null, invitation.id)}
+                        label="Accept"
+                        ariaLabel={`Accept the invitation to ${invitation.channel.name}`}
+                      />
                     </td>
                   </tr>
                 ))}

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInvitationButton } from "@/components/auth/accept-invitation-button";
 import { ChoosePasswordForm } from "@/components/auth/choose-password-form";
-import { acceptWithPasswordAction } from "@/app/(auth)/actions";
-import { describeInvitation } from "@/lib/auth/invitations";
+import { acceptSignedInAction, acceptWithPasswordAction } from "@/app/(auth)/actions";
+import { describeInvitation, USED_OR_EXPIRED } from "@/lib/auth/invitations";
 import { getSessionUser } from "@/lib/auth/session";
 import { ROLE_LABELS } from "@/lib/console/roles";
 import { formatUtc9 } from "@/lib/time";
@@ -19,7 +19,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
     return (
       <AuthCard title="Invitation">
         <p className="error" role="alert">
-          This invitation link has expired or was already used. Ask an Admin of the channel for a new one.
+          {USED_OR_EXPIRED}
         </p>
         <Link href="/login">Sign in</Link>
       </AuthCard>
@@ -46,7 +46,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
     return (
       <AuthCard title="Join the channel">
         {summary}
-        <AcceptInvitationButton secret={token} />
+        <AcceptInvitationButton accept={acceptSignedInAction.bind(null, token)} />
       </AuthCard>
     );
   }

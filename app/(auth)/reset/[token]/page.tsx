@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ChoosePasswordForm } from "@/components/auth/choose-password-form";
 import { resetPasswordAction } from "@/app/(auth)/actions";
-import { describePasswordReset } from "@/lib/auth/password-resets";
+import { describePasswordReset, USED_OR_EXPIRED } from "@/lib/auth/password-resets";
 
 export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
 
@@ -23,7 +23,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
         ) : (
           <>
             <p className="error" role="alert">
-              This reset link has expired or was already used. Ask the console&apos;s operator for a new one.
+              {USED_OR_EXPIRED}
             </p>
             <Link href="/login">Sign in</Link>
           </>
