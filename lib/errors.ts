@@ -118,6 +118,7 @@ export function storageFailure(error: unknown): StorageUnavailableError | null {
 export function isSqliteBusy(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (/database is locked|SQLITE_BUSY/.test(error.message)) return true;
-  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }).meta;
-  return meta?.driverAdapterError?.cause?.originalCode === "SQLITE_BUSY";
+  const { meta, cause } = error as DriverFailure;
+  // Prisma wraps the driver adapter's error in `meta`; the adapter's own error carries it in `cause`.
+  return (meta?.driverAdapterError?.cause ?? cause)?.originalCode === "SQLITE_BUSY";
 }
