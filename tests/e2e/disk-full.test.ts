@@ -154,7 +154,7 @@ describe.skipIf(isPostgresRun() || !canMount())("the data folder's disk full", (
         `delivered all ${((Date.now() - freedAt) / 1000).toFixed(1)} s after space came back; delivered twice ${twice}`,
     );
     for (const r of refused) {
-      expect([503, 507]).toContain(r.status);
+      expect([r.status, r.message]).toEqual([expect.toBeOneOf([503, 507]), expect.any(String)]);
       if (r.status === 507) expect(r.message).toMatch(/^The console's disk is full\. Nothing was stored/);
     }
     expect(refused.some((r) => r.status === 507)).toBe(true);
