@@ -150,7 +150,7 @@ export type RecentEvent = {
 };
 
 /** One line on what an event was: the text, the kind of message, the postback's data, and so on. */
-function summarize(event: WebhookEvent): string {
+export function summarize(event: WebhookEvent): string {
   switch (event.type) {
     case "message":
     case "messageEdited": {
