@@ -65,7 +65,7 @@ function UserEntry({
           <SimulatorOutcome event={entry.outcome} showDetail={showDetail} />
         </span>
         {showDetail && entry.outcome.attemptId !== null && (
-          <Link href={`/channels/${channelId}/log/${entry.outcome.attemptId}`}>Delivery log</Link>
+          <Link href={`/channels/${channelId}/log/${entry.outcome.attemptId}`}>See the send</Link>
         )}
       </div>
     </div>
@@ -110,7 +110,7 @@ export function Conversation({
   };
 
   return (
-    <div className="chat-window" aria-label="Chat" data-testid="chat">
+    <div className="chat-window" aria-label="Conversation" data-testid="chat">
       {entries.length === 0 && <p className="chat-empty">Nothing here yet: send a message.</p>}
       {entries.map((entry, i) => {
         if (entry.from === "user") {
@@ -118,7 +118,7 @@ export function Conversation({
         }
         if (entry.from === "refused") {
           return (
-            <div key={entry.key} className="chat-entry chat-bot chat-refused" data-testid="chat-entry" data-from="refused" role="alert">
+            <div key={entry.key} className="chat-entry chat-bot chat-refused" data-testid="chat-entry" data-from="refused">
               <div className="chat-bubble">
                 <strong>
                   {SEND_KINDS[entry.sendKind]} refused: {entry.status}
