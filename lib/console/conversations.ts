@@ -56,6 +56,12 @@ function chatOf(source: Source): string {
   return source.userId;
 }
 
+const SEND_KINDS: readonly BotSendKind[] = ["reply", "push", "multicast", "broadcast"];
+
+function sendKindOf(kind: string): BotSendKind {
+  return SEND_KINDS.find((k) => k === kind) ?? "push";
+}
+
 // Entries of one millisecond keep the order a chat has: what a user did, then what the bot answered.
 const ORDER = { user: 0, bot: 1, refused: 2 } as const;
 
@@ -123,7 +129,7 @@ export async function listConversations(access: ChannelAccess): Promise<Conversa
       from: "bot",
       key: `message-${row.id}-${row.to}`,
       time: formatUtc9(row.createdAt),
-      sendKind: row.kind as BotSendKind,
+      sendKind: sendKindOf(row.kind),
       message: JSON.parse(row.message) as BotMessageObject,
     });
   });
