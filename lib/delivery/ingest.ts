@@ -27,6 +27,7 @@ import { InputError } from "../errors";
 import { EventStatus } from "./lifecycle";
 import { deliveryStore, insertEvents, notifyDispatcher } from "./runtime";
 import type { NewEvent } from "./store";
+import { keepContentOf } from "../messaging/content";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -387,23 +388,23 @@ async function storeBatch(
 ): Promise<RetriedBatch> {
   const willSend = channel.useWebhook;
   const status = willSend ? EventStatus.pending : EventStatus.skipped;
-  const rows: NewEvent[] = specs.map((spec) => {
-    const event = buildEvent(spec, now);
-    return {
-      webhookEventId: event.webhookEventId,
-      channelId: channel.id,
-      type: event.type,
-      event: JSON.stringify(event),
-      status,
-      origin,
-      createdAt: now,
-    };
-  });
+  const events = specs.map((spec) => buildEvent(spec, now));
+  const rows: NewEvent[] = events.map((event) => ({
+    webhookEventId: event.webhookEventId,
+    channelId: channel.id,
+    type: event.type,
+    event: JSON.stringify(event),
+    status,
+    origin,
+    createdAt: now,
+  }));
   const retryKey = retry && { channelId: channel.id, key: retry.key, requestId: retry.requestId, willSend, now };
   const earlier = await insertEvents(rows, retryKey);
   if (earlier) {
     return { accepted: { webhookEventIds: earlier.webhookEventIds, willSend: earlier.willSend }, repeatOf: earlier.requestId };
   }
+  // Scripts' images, videos, audio and files have content for their bot to fetch, as the Simulator's do.
+  if (origin === "api") await keepContentOf(channel.id, events);
   countAcceptedEvents(origin, rows.length);
   if (willSend) notifyDispatcher(channel.id);
   return { accepted: { webhookEventIds: rows.map((r) => r.webhookEventId), willSend } };

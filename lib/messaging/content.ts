@@ -115,12 +115,14 @@ export async function keepSimulatedContent(channelId: string, webhookEventIds: r
     where: { webhookEventId: { in: [...webhookEventIds] }, channelId },
     select: { webhookEventId: true, event: true },
   });
-  const rows = events.flatMap((row) => {
-    const event = JSON.parse(row.event) as WebhookEvent;
-    return event.type === "message" && hasContent(event.message)
-      ? [{ messageId: event.message.id, channelId, webhookEventId: row.webhookEventId }]
-      : [];
-  });
+  await keepContentOf(channelId, events.map((row) => JSON.parse(row.event) as WebhookEvent));
+}
+
+/** `keepSimulatedContent` for events in hand, stored a moment ago (the script endpoint's). */
+export async function keepContentOf(channelId: string, events: readonly WebhookEvent[]): Promise<void> {
+  const rows = events.flatMap((event) =>
+    event.type === "message" && hasContent(event.message) ? [{ messageId: event.message.id, channelId, webhookEventId: event.webhookEventId }] : [],
+  );
   for (const row of rows) await db().simulatedContent.upsert({ where: { messageId: row.messageId }, create: row, update: {} });
 }
 
@@ -130,7 +132,7 @@ export async function keepSimulatedContent(channelId: string, webhookEventIds: r
  */
 const JUST_ACCEPTED = 20;
 
-/** The Simulator's message event of the channel with this message ID, found by its content row or among the newest events. */
+/** The Simulator's or a script's message event of the channel with this message ID, found by its content row or among the newest events. */
 async function findMessageEvent(channelId: string, messageId: string): Promise<MessageContent | null> {
   const kept = await db().simulatedContent.findUnique({
     where: { messageId },
@@ -148,7 +150,7 @@ async function findMessageEvent(channelId: string, messageId: string): Promise<M
     select: { origin: true, type: true, event: true },
   });
   for (const row of newest) {
-    if (row.origin !== "simulator" || row.type !== "message") continue;
+    if (row.origin === "load" || row.type !== "message") continue;
     const event = JSON.parse(row.event) as WebhookEvent;
     if (event.type === "message" && event.message.id === messageId) return event.message;
   }
@@ -157,7 +159,7 @@ async function findMessageEvent(channelId: string, messageId: string): Promise<M
 
 /**
  * `GET /v2/bot/message/{messageId}/content`: the bytes of an image, video, audio or file a
- * simulated user of the channel sent. A message ID no one sent, another channel's message, and a
+ * simulated user of the channel sent, from the Simulator or the script endpoint. A message ID no one sent, another channel's message, and a
  * message with no content (text, sticker, location) all get LINE's 404 `Not found`.
  */
 export async function getMessageContent(channelId: string, messageId: string): Promise<ContentBody> {

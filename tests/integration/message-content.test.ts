@@ -10,6 +10,7 @@ import { createProvider } from "@/lib/console/providers";
 import { createSimulatedUser, sendSimulatedEvent } from "@/lib/console/simulator";
 import { issueAccessToken } from "@/lib/console/tokens";
 import { db } from "@/lib/db";
+import { acceptEvents, getIngestChannel } from "@/lib/delivery/ingest";
 import type { WebhookEvent } from "@/lib/webhook/payload";
 import { accessOf } from "../support/access";
 import { createLineSchemaCheck } from "../support/line-schemas";
@@ -157,5 +158,25 @@ describe("GET /v2/bot/message/{messageId}/content, through the SDK's MessagingAp
     const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: token, baseURL });
     expect((await blob.getMessageContentWithHttpInfo(messageId)).httpResponse.status).toBe(200);
     expect(await db().simulatedContent.count({ where: { channelId: id } })).toBe(0);
+  });
+
+  test("a script's image and file, sent through the script endpoint, have content too", async () => {
+    const { id, token } = await newChannelWithUser("Script");
+    const channel = (await getIngestChannel(id))!;
+    const { webhookEventIds } = await acceptEvents(
+      channel,
+      [
+        { type: "message", userId: `U${"5".repeat(32)}`, message: { type: "image" } },
+        { type: "message", userId: `U${"5".repeat(32)}`, message: { type: "file", fileName: "a.txt", fileSize: 12 } },
+        { type: "message", userId: `U${"5".repeat(32)}`, text: "no content" },
+      ],
+      "api",
+    );
+    expect(await db().simulatedContent.count({ where: { channelId: id } })).toBe(2);
+    const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: token, baseURL });
+    const [image, file, text] = await Promise.all(webhookEventIds.map(sentMessage));
+    expect((await blob.getMessageContentWithHttpInfo(image!.id)).httpResponse.headers.get("content-type")).toBe("image/png");
+    expect((await bytesOf(await blob.getMessageContent(file!.id))).length).toBe(12);
+    expect(await blob.getMessageContent(text!.id).catch((error: unknown) => (error as HTTPFetchError).status)).toBe(404);
   });
 });
