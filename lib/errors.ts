@@ -1,18 +1,40 @@
 import type { z } from "zod";
+import { DEFAULT_LOCALE, type Locale } from "./i18n/locales";
+import { translator, type Messages } from "./i18n/messages";
+
+/**
+ * A sentence for a user, as a key of the catalogue's `errors` namespace and the values it names,
+ * so that each user reads it in their own language. The error's `message` is its English text.
+ */
+export type UserText = { key: keyof Messages["errors"]; values?: Record<string, string | number> };
+
+/** `text` in `locale`. */
+export function formatUserText(text: UserText, locale: Locale): string {
+  return translator(locale, "errors")(text.key, text.values);
+}
 
 /** The thing does not exist, or the user may not know that it does: both answer 404. */
 export class NotFoundError extends Error {
-  constructor(message = "Not found.") {
-    super(message);
+  readonly text: UserText | null;
+
+  constructor(message: string | UserText = { key: "notFound" }) {
+    super(typeof message === "string" ? message : formatUserText(message, DEFAULT_LOCALE));
     this.name = "NotFoundError";
+    this.text = typeof message === "string" ? null : message;
   }
 }
 
-/** The input was wrong; the message says how, in words a user understands. */
+/**
+ * The input was wrong; the message says how, in words a user understands: a sentence of the
+ * catalogue, or, for the Simulator and LINE's own validation, English text as it is.
+ */
 export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly text: UserText | null;
+
+  constructor(message: string | UserText) {
+    super(typeof message === "string" ? message : formatUserText(message, DEFAULT_LOCALE));
     this.name = "InputError";
+    this.text = typeof message === "string" ? null : message;
   }
 }
 
@@ -23,26 +45,26 @@ export class InputError extends Error {
 export class StorageUnavailableError extends Error {
   constructor(
     readonly status: 503 | 507,
-    message: string,
+    readonly text: UserText,
   ) {
-    super(message);
+    super(formatUserText(text, DEFAULT_LOCALE));
     this.name = "StorageUnavailableError";
   }
 }
 
 /** Another process held the database's write lock for as long as a request waits. */
 export function databaseBusy(): StorageUnavailableError {
-  return new StorageUnavailableError(503, "The database is busy: another process holds its write lock. Nothing was stored; try again in a moment.");
+  return new StorageUnavailableError(503, { key: "databaseBusy" });
 }
 
 /** The database server could not be reached (it is restarting, or the network is down). */
 export function databaseUnreachable(): StorageUnavailableError {
-  return new StorageUnavailableError(503, "The database cannot be reached right now. Nothing was stored; try again in a moment.");
+  return new StorageUnavailableError(503, { key: "databaseUnreachable" });
 }
 
 /** The disk the database is on is full. */
 export function diskFull(): StorageUnavailableError {
-  return new StorageUnavailableError(507, "The console's disk is full. Nothing was stored; try again once space is freed.");
+  return new StorageUnavailableError(507, { key: "diskFull" });
 }
 
 /** One problem with an input: the property at fault, as LINE names it (`events[1].text`), and what is wrong. */
@@ -73,10 +95,13 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new InputError(listProblems(result.error).map((p) => p.message).join(" "));
 }
 
-/** The message a user should see for an error thrown by the domain, or null for our own bugs. */
-export function userMessage(error: unknown): string | null {
-  if (error instanceof NotFoundError || error instanceof InputError) return error.message;
-  return storageFailure(error)?.message ?? null;
+/** The message a user should see for an error thrown by the domain, in `locale`, or null for our own bugs. */
+export function userMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): string | null {
+  if (error instanceof NotFoundError || error instanceof InputError) {
+    return error.text ? formatUserText(error.text, locale) : error.message;
+  }
+  const storage = storageFailure(error);
+  return storage ? formatUserText(storage.text, locale) : null;
 }
 
 // PostgreSQL's codes for a server shutting down or a connection lost, and Node's for one refused;

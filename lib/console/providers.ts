@@ -47,7 +47,7 @@ export async function listProviders(userId: string): Promise<ProviderView[]> {
 /** One provider as the user sees it, or a NotFoundError. */
 export async function getProviderOrThrow(userId: string, providerId: string): Promise<ProviderView> {
   const provider = (await listProviders(userId)).find((p) => p.id === providerId);
-  if (!provider) throw new NotFoundError("This provider does not exist.");
+  if (!provider) throw new NotFoundError({ key: "providerNotFound" });
   return provider;
 }
 

@@ -111,7 +111,7 @@ export function curlCommand(url: string, body: string, signature: string): strin
 export async function sendAsCurl(access: ChannelAccess, attemptId: number): Promise<string> {
   assertCan(access, "read");
   const send = await getSendDetail(access, attemptId);
-  if (!send.bodyComplete) throw new InputError("The log keeps only the start of this request's body, so it cannot be sent again exactly.");
+  if (!send.bodyComplete) throw new InputError({ key: "bodyTruncated" });
   const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id: access.channel.id }, select: { channelSecret: true } });
   return curlCommand(send.url, send.body, signBody(channelSecret, send.body));
 }
@@ -126,12 +126,12 @@ export type EditedSendResult = { success: boolean; statusCode: number | null; me
 export async function sendEditedEvent(access: ChannelAccess, text: string, now = Date.now()): Promise<EditedSendResult> {
   assertCan(access, "manage");
   const parsed = parseEditedEvent(text);
-  if (!parsed.ok) throw new InputError(`The event was not sent. ${parsed.problems.join(" ")}`);
+  if (!parsed.ok) throw new InputError({ key: "eventNotSent", values: { problems: parsed.problems.join(" ") } });
   const channel = await db().channel.findUniqueOrThrow({
     where: { id: access.channel.id },
     select: { id: true, botUserId: true, channelSecret: true, webhookUrl: true },
   });
-  if (!channel.webhookUrl) throw new InputError("Set a Webhook URL first.");
+  if (!channel.webhookUrl) throw new InputError({ key: "setWebhookUrlFirst" });
   const eventJson = JSON.stringify(parsed.event);
   const body = `{"destination":${JSON.stringify(channel.botUserId)},"events":[${eventJson}]}`;
   const startedAt = Date.now();
@@ -178,9 +178,9 @@ const CHUNK = 500;
  */
 export async function previewBulkRedelivery(access: ChannelAccess, filter: DeliveryLogFilter, now = Date.now()): Promise<BulkPreview> {
   assertCan(access, "manage");
-  if (filter.payload !== null) throw new InputError("A bulk redelivery cannot select by payload: narrow it with the other filters.");
+  if (filter.payload !== null) throw new InputError({ key: "bulkNoPayload" });
   if (filter.outcome === "success" || (filter.kind !== null && filter.kind !== "event")) {
-    throw new InputError("A bulk redelivery takes failed event sends: set the outcome to failure and the kind to Webhook, or leave them unset.");
+    throw new InputError({ key: "bulkFailedOnly" });
   }
   const channelId = access.channel.id;
   const failedSends = await db().deliveryAttempt.findMany({
@@ -249,9 +249,9 @@ function refused(refusal: string, events = 0): BulkPreview {
 export async function startBulkRedelivery(access: ChannelAccess, webhookEventIds: readonly string[]): Promise<number> {
   assertCan(access, "manage");
   if (webhookEventIds.length > BULK_REDELIVERY_CAP) {
-    throw new InputError(`One run redelivers at most ${BULK_REDELIVERY_CAP.toLocaleString("en-US")} events; nothing was queued.`);
+    throw new InputError({ key: "bulkCap", values: { cap: BULK_REDELIVERY_CAP } });
   }
-  if (!access.channel.useWebhook) throw new InputError("Turn on Use webhook first: nothing is sent while it is off.");
+  if (!access.channel.useWebhook) throw new InputError({ key: "webhookOffNothingSent" });
   const channelId = access.channel.id;
   const due = new Date();
   let queued = 0;
@@ -273,7 +273,7 @@ export async function bulkRedeliveryProgress(
   webhookEventIds: readonly string[],
 ): Promise<{ waiting: number; delivered: number; failed: number }> {
   assertCan(access, "manage");
-  if (webhookEventIds.length > BULK_REDELIVERY_CAP) throw new InputError("Too many events to follow.");
+  if (webhookEventIds.length > BULK_REDELIVERY_CAP) throw new InputError({ key: "tooManyToFollow" });
   const progress = { waiting: 0, delivered: 0, failed: 0 };
   for (let i = 0; i < webhookEventIds.length; i += CHUNK) {
     const groups = await db().webhookEvent.groupBy({

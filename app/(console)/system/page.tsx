@@ -6,8 +6,11 @@ import { requireUser } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import { getSystemReport, type SystemReport } from "@/lib/operations/system";
 import { formatUtc9 } from "@/lib/time";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "System" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("system") };
+}
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -44,7 +44,7 @@ export async function setWebhookSettingAction(channelId: string, setting: string
   return channelAction(
     channelId,
     async (access) => {
-      if (!isWebhookSetting(setting) || typeof value !== "boolean") throw new InputError("Unknown setting.");
+      if (!isWebhookSetting(setting) || typeof value !== "boolean") throw new InputError({ key: "unknownSetting" });
       await setWebhookSetting(access, setting, value);
       return null;
     },
@@ -123,7 +123,7 @@ export async function issueAccessTokenAction(channelId: string, label: string) {
   return channelAction(
     channelId,
     async (access) => {
-      if (typeof label !== "string") throw new InputError("The label must be text.");
+      if (typeof label !== "string") throw new InputError({ key: "labelMustBeText" });
       return issueAccessToken(access, label);
     },
     refreshPage(channelId, "messaging-api"),
@@ -134,7 +134,7 @@ export async function revokeAccessTokenAction(channelId: string, tokenId: string
   return channelAction(
     channelId,
     async (access) => {
-      if (typeof tokenId !== "string") throw new InputError("Unknown token.");
+      if (typeof tokenId !== "string") throw new InputError({ key: "unknownToken" });
       await revokeAccessToken(access, tokenId);
       return null;
     },

@@ -4,8 +4,11 @@ import { ChannelTile } from "@/components/providers/channel-tile";
 import { CreateProviderForm } from "@/components/providers/create-provider-form";
 import { listProviders } from "@/lib/console/providers";
 import { requireUser } from "@/lib/auth/session";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Providers" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("providers") };
+}
 
 export default async function ProvidersPage() {
   const user = await requireUser();

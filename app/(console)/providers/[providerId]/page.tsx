@@ -5,8 +5,11 @@ import { CreateChannelForm } from "@/components/providers/create-channel-form";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { getProviderOrThrow } from "@/lib/console/providers";
 import { requireUser } from "@/lib/auth/session";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Provider" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("provider") };
+}
 
 export default async function ProviderPage({ params }: { params: Promise<{ providerId: string }> }) {
   const { providerId } = await params;

@@ -4,8 +4,11 @@ import { ChannelSecret } from "@/components/channel/channel-secret";
 import { ErrorNotificationSwitch } from "@/components/notify/error-notification-switch";
 import { loadChannelPage } from "@/lib/console/request";
 import { canManageChannel } from "@/lib/console/roles";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Basic settings" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("basicSettings") };
+}
 
 export default async function BasicSettingsPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;

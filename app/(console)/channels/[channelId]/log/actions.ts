@@ -10,7 +10,7 @@ const refreshLog = (channelId: string) => () => revalidatePath(`/channels/${chan
 const nothing = () => {};
 
 function readIds(ids: unknown): string[] {
-  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === "string")) throw new InputError("Unknown events.");
+  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === "string")) throw new InputError({ key: "unknownEvents" });
   return ids;
 }
 
@@ -18,7 +18,7 @@ export async function sendAsCurlAction(channelId: string, attemptId: number) {
   return channelAction(
     channelId,
     async (access) => {
-      if (!Number.isSafeInteger(attemptId)) throw new InputError("Unknown request.");
+      if (!Number.isSafeInteger(attemptId)) throw new InputError({ key: "unknownRequest" });
       return sendAsCurl(access, attemptId);
     },
     nothing,
@@ -29,7 +29,7 @@ export async function sendEditedEventAction(channelId: string, text: string) {
   return channelAction(
     channelId,
     async (access) => {
-      if (typeof text !== "string") throw new InputError("The event must be JSON text.");
+      if (typeof text !== "string") throw new InputError({ key: "eventMustBeJson" });
       return sendEditedEvent(access, text);
     },
     refreshLog(channelId),

@@ -22,8 +22,11 @@ import type { SearchParamsInput } from "@/lib/statistics/search-params";
 import { REASON_ORDER } from "@/lib/statistics/reason-colors";
 import { formatUtc9 } from "@/lib/time";
 import { DETAILS } from "@/lib/webhook/reasons";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Delivery log" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("deliveryLog") };
+}
 
 /** Sends shown per page. */
 const PAGE_SIZE = 50;

@@ -10,8 +10,11 @@ import { env } from "@/lib/env";
 import { formatDelay, formatUtc9 } from "@/lib/time";
 import { listAccessTokens } from "@/lib/console/tokens";
 import { findUrlRefusal } from "@/lib/console/attempts";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Messaging API" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("messagingApi") };
+}
 
 export default async function MessagingApiPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;

@@ -4,8 +4,11 @@ import { loadChannelPage } from "@/lib/console/request";
 import { listInvitations, listMembers } from "@/lib/console/members";
 import { formatUtc9 } from "@/lib/time";
 import { canManageChannel } from "@/lib/console/roles";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Roles" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("roles") };
+}
 
 export default async function RolesPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;

@@ -20,8 +20,11 @@ import {
   type SearchParamsInput,
 } from "@/lib/statistics/search-params";
 import { formatUtc9Input, MINUTE_MS } from "@/lib/statistics/utc9";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Webhook errors" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("webhookErrors") };
+}
 
 const PRESETS = Object.entries(RANGE_PRESETS).map(([value, { label }]) => ({ value, label }));
 

@@ -10,8 +10,11 @@ import { orNotFound } from "@/lib/console/or-not-found";
 import { EVENT_STATUS_LABELS, EventStatus, isUnfinished } from "@/lib/delivery/lifecycle";
 import { getEventHistory } from "@/lib/console/events";
 import { formatUtc9 } from "@/lib/time";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Webhook event" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("webhookEvent") };
+}
 
 export default async function EventPage({
   params,

@@ -18,8 +18,11 @@ import { replyTokenWarning } from "@/lib/console/replay";
 import { sendMeaning } from "@/lib/console/send-meaning";
 import { formatUtc9 } from "@/lib/time";
 import type { HeaderLine } from "@/lib/webhook/sender";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Request" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("request") };
+}
 
 const NUMBER = new Intl.NumberFormat("en-US");
 

@@ -5,8 +5,11 @@ import { DataTable } from "@/components/ui/data-table";
 import { loadChannelPage } from "@/lib/console/request";
 import { isSmtpConfigured, listOutbox } from "@/lib/notify/outbox";
 import { formatUtc9 } from "@/lib/time";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Outbox" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("outbox") };
+}
 
 export default async function OutboxPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;

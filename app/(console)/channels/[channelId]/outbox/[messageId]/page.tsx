@@ -6,8 +6,11 @@ import { loadChannelPage } from "@/lib/console/request";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { getOutboxMessageOrThrow } from "@/lib/notify/outbox";
 import { formatUtc9 } from "@/lib/time";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Email" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("email") };
+}
 
 export default async function OutboxMessagePage({
   params,
