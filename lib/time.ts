@@ -17,10 +17,10 @@ export function formatUtc9(date: Date, locale: Locale = "en"): string {
   );
 }
 
-/** A delay in words: 10 s, 2 min, 1 h. */
-export function formatDelay(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  if (ms % 1000 === 0) return `${ms / 1000} s`;
-  return `${ms} ms`;
+/** A delay as a number and its unit (10 s, 2 min, 1 h), for a sentence of the catalogue to word. */
+export function delayParts(ms: number): { n: number; unit: "h" | "min" | "s" | "ms" } {
+  if (ms % 3_600_000 === 0) return { n: ms / 3_600_000, unit: "h" };
+  if (ms % 60_000 === 0) return { n: ms / 60_000, unit: "min" };
+  if (ms % 1000 === 0) return { n: ms / 1000, unit: "s" };
+  return { n: ms, unit: "ms" };
 }
