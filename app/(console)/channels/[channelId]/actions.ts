@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { getLocale } from "next-intl/server";
 import {
   reissueChannelSecret,
   setWebhookSetting,
@@ -56,8 +57,8 @@ export async function inviteMemberAction(channelId: string, input: { email: stri
   return channelAction(
     channelId,
     async (access) => {
-      const invitation = await inviteMember(access, input);
-      return { email: invitation.email, url: invitation.url, expiresAt: `${formatUtc9(invitation.expiresAt)} (UTC+9)` };
+      const [invitation, locale] = await Promise.all([inviteMember(access, input), getLocale()]);
+      return { email: invitation.email, url: invitation.url, expiresAt: `${formatUtc9(invitation.expiresAt, locale)} (UTC+9)` };
     },
     refresh(channelId),
   );
