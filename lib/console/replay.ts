@@ -5,6 +5,8 @@ import { attemptFromResult } from "../delivery/attempt-record";
 import { EVENT_TRANSITIONS, EventStatus } from "../delivery/lifecycle";
 import { deliveryStore, notifyDispatcher, sendSettings } from "../delivery/runtime";
 import { InputError, listProblems } from "../errors";
+import { DEFAULT_LOCALE, type Locale } from "../i18n/locales";
+import { translator } from "../i18n/messages";
 import { eventFacts } from "../webhook/payload";
 import { sendWebhook, WEBHOOK_CONTENT_TYPE, WEBHOOK_USER_AGENT } from "../webhook/sender";
 import { signBody } from "../webhook/signature";
@@ -78,13 +80,14 @@ export function parseEditedEvent(text: string): EditedEvent {
 }
 
 /** A warning when an event's reply token is too old for the bot to reply with, or null. */
-export function replyTokenWarning(event: { replyToken?: unknown; timestamp: number }, now: number): string | null {
+export function replyTokenWarning(event: { replyToken?: unknown; timestamp: number }, now: number, locale: Locale = DEFAULT_LOCALE): string | null {
   if (typeof event.replyToken !== "string") return null;
   const age = now - event.timestamp;
   if (age <= REPLY_TOKEN_LIFETIME_MS) return null;
+  const t = translator(locale, "meaning");
   const minutes = Math.floor(age / 60_000);
-  const ago = minutes >= 120 ? `${Math.floor(minutes / 60)} hours` : `${minutes} minutes`;
-  return `This event's replyToken is ${ago} old: LINE accepts a reply token only for about a minute after the event, so the bot's reply with it will fail (400 Invalid reply token).`;
+  const ago = minutes >= 120 ? t("hours", { n: Math.floor(minutes / 60) }) : t("minutes", { n: minutes });
+  return t("staleReplyToken", { age: ago });
 }
 
 /** Puts a text in single quotes for a POSIX shell, exactly: a quote inside becomes '\''. */
