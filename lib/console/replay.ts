@@ -4,7 +4,7 @@ import { db } from "../db";
 import { attemptFromResult } from "../delivery/attempt-record";
 import { EVENT_TRANSITIONS, EventStatus } from "../delivery/lifecycle";
 import { deliveryStore, notifyDispatcher, sendSettings } from "../delivery/runtime";
-import { InputError, listProblems } from "../errors";
+import { formatUserText, InputError, listProblems } from "../errors";
 import { DEFAULT_LOCALE, type Locale } from "../i18n/locales";
 import { translator } from "../i18n/messages";
 import { eventFacts } from "../webhook/payload";
@@ -126,7 +126,7 @@ export type EditedSendResult = { success: boolean; statusCode: number | null; me
  * LINE's webhook schema, wrapped in a body for the channel's bot, signed with its secret. It is a
  * test send, marked as edited in the log and never counted in error statistics.
  */
-export async function sendEditedEvent(access: ChannelAccess, text: string, now = Date.now()): Promise<EditedSendResult> {
+export async function sendEditedEvent(access: ChannelAccess, text: string, now = Date.now(), locale: Locale = DEFAULT_LOCALE): Promise<EditedSendResult> {
   assertCan(access, "manage");
   const parsed = parseEditedEvent(text);
   if (!parsed.ok) throw new InputError({ key: "eventNotSent", values: { problems: parsed.problems.join(" ") } });
@@ -152,8 +152,9 @@ export async function sendEditedEvent(access: ChannelAccess, text: string, now =
       ...eventFacts(eventJson),
     }),
   );
-  const outcome = result.ok ? `Success · ${result.statusCode}` : (result.refusal ?? `${result.reason} · ${result.detail}`);
-  return { success: result.ok, statusCode: result.statusCode ?? null, message: outcome, warning: replyTokenWarning(parsed.event, now) };
+  const success = translator(locale, "log")("outcomes.success");
+  const outcome = result.ok ? `${success} · ${result.statusCode}` : (result.refusal ?? `${result.reason} · ${result.detail}`);
+  return { success: result.ok, statusCode: result.statusCode ?? null, message: outcome, warning: replyTokenWarning(parsed.event, now, locale) };
 }
 
 /** What a bulk redelivery would take: failed events behind the filter's failed sends. */
@@ -179,7 +180,12 @@ const CHUNK = 500;
  * (Admins): the filter's failed event sends, each event once, by the reason and detail of its
  * last failed send; only events that failed for good (no redelivery scheduled) can be queued.
  */
-export async function previewBulkRedelivery(access: ChannelAccess, filter: DeliveryLogFilter, now = Date.now()): Promise<BulkPreview> {
+export async function previewBulkRedelivery(
+  access: ChannelAccess,
+  filter: DeliveryLogFilter,
+  now = Date.now(),
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<BulkPreview> {
   assertCan(access, "manage");
   if (filter.payload !== null) throw new InputError({ key: "bulkNoPayload" });
   if (filter.outcome === "success" || (filter.kind !== null && filter.kind !== "event")) {
@@ -193,7 +199,7 @@ export async function previewBulkRedelivery(access: ChannelAccess, filter: Deliv
     select: { webhookEventId: true, reason: true, detail: true, startedAt: true },
   });
   if (failedSends.length > MAX_FAILED_SENDS) {
-    return refused(`More than ${MAX_FAILED_SENDS.toLocaleString("en-US")} failed sends match: narrow the filter (a shorter time range, one reason) to at most ${BULK_REDELIVERY_CAP.toLocaleString("en-US")} events.`);
+    return refused(formatUserText({ key: "bulkTooManySends", values: { sends: MAX_FAILED_SENDS, cap: BULK_REDELIVERY_CAP } }, locale));
   }
   const lastFailure = new Map<string, (typeof failedSends)[number]>();
   for (const send of failedSends) lastFailure.set(send.webhookEventId!, send);
@@ -208,10 +214,7 @@ export async function previewBulkRedelivery(access: ChannelAccess, filter: Deliv
     );
   }
   if (failed.length > BULK_REDELIVERY_CAP) {
-    return refused(
-      `${failed.length.toLocaleString("en-US")} failed events match, more than the ${BULK_REDELIVERY_CAP.toLocaleString("en-US")} one run may redeliver: narrow the filter (a shorter time range, one reason) and run it in parts.`,
-      failed.length,
-    );
+    return refused(formatUserText({ key: "bulkTooManyEvents", values: { events: failed.length, cap: BULK_REDELIVERY_CAP } }, locale), failed.length);
   }
   failed.sort((a, b) => a.seq - b.seq);
   const counts = new Map<string, { reason: string; detail: string; events: number }>();
