@@ -110,7 +110,7 @@ export function WebhookSettings({
                 aria-label={t("url")}
                 value={draft}
                 onChange={(event) => setDraft(event.target.value)}
-                placeholder="https://example.com/callback"
+                placeholder={t("urlPlaceholder")}
                 autoFocus
               />
               {urlError && (
