@@ -1,26 +1,42 @@
 import type { z } from "zod";
 import { DEFAULT_LOCALE, type Locale } from "./i18n/locales";
-import { translator, type Messages } from "./i18n/messages";
+import { CATALOGUES, translator, type Messages } from "./i18n/messages";
 
 /**
  * A sentence for a user, as a key of the catalogue's `errors` namespace and the values it names,
  * so that each user reads it in their own language. The error's `message` is its English text.
  */
-export type UserText = { key: keyof Messages["errors"]; values?: Record<string, string | number> };
+export type UserText = { key: ErrorKey; values?: Record<string, string | number> };
 
-/** `text` in `locale`. */
-export function formatUserText(text: UserText, locale: Locale): string {
-  return translator(locale, "errors")(text.key, text.values);
+/** A sentence of the catalogue's `errors` namespace. */
+export type ErrorKey = keyof Messages["errors"];
+
+/** Whether `value` names a sentence of the catalogue's `errors` namespace. */
+export function isErrorKey(value: string): value is ErrorKey {
+  return Object.hasOwn(CATALOGUES[DEFAULT_LOCALE].errors, value);
+}
+
+/** `text` in `locale`; several sentences follow one another as the language writes them. */
+export function formatUserText(text: UserText | readonly UserText[], locale: Locale): string {
+  const t = translator(locale, "errors");
+  const texts = "key" in text ? [text] : text;
+  return texts.map((one) => t(one.key, one.values)).join(locale === "ja" ? "" : " ");
 }
 
 /** The thing does not exist, or the user may not know that it does: both answer 404. */
 export class NotFoundError extends Error {
-  readonly text: UserText | null;
+  // Private, so that two errors with the same message compare equal however they were made.
+  readonly #text: UserText | null;
 
   constructor(message: string | UserText = { key: "notFound" }) {
     super(typeof message === "string" ? message : formatUserText(message, DEFAULT_LOCALE));
     this.name = "NotFoundError";
-    this.text = typeof message === "string" ? null : message;
+    this.#text = typeof message === "string" ? null : message;
+  }
+
+  /** The sentence to translate, or null when the message is English text as it is. */
+  get text(): UserText | null {
+    return this.#text;
   }
 }
 
@@ -29,12 +45,17 @@ export class NotFoundError extends Error {
  * catalogue, or, for the Simulator and LINE's own validation, English text as it is.
  */
 export class InputError extends Error {
-  readonly text: UserText | null;
+  readonly #text: UserText | readonly UserText[] | null;
 
-  constructor(message: string | UserText) {
+  constructor(message: string | UserText | readonly UserText[]) {
     super(typeof message === "string" ? message : formatUserText(message, DEFAULT_LOCALE));
     this.name = "InputError";
-    this.text = typeof message === "string" ? null : message;
+    this.#text = typeof message === "string" ? null : message;
+  }
+
+  /** The sentences to translate, or null when the message is English text as it is. */
+  get text(): UserText | readonly UserText[] | null {
+    return this.#text;
   }
 }
 
@@ -87,12 +108,14 @@ export function listProblems(error: z.ZodError): Problem[] {
 
 /**
  * Checks input against a schema, or throws an InputError that lists every problem. The console's
- * schemas word each message as a sentence, so the messages are shown without their property.
+ * schemas give each message as a key of the catalogue's `errors` sentences, so the problems are
+ * shown in the user's language without their property; a schema worded in English is shown so.
  */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InputError(listProblems(result.error).map((p) => p.message).join(" "));
+  const messages = listProblems(result.error).map((p) => p.message);
+  throw new InputError(messages.every(isErrorKey) ? messages.map((key) => ({ key })) : messages.join(" "));
 }
 
 /** The message a user should see for an error thrown by the domain, in `locale`, or null for our own bugs. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, transaction } from "../db";
 import { env } from "../env";
 import type { SessionUser } from "../auth/users";
-import { InputError, NotFoundError, parseInput } from "../errors";
+import { InputError, NotFoundError, parseInput, type ErrorKey } from "../errors";
 import { newBotUserId, newChannelId, newChannelSecret } from "../ids";
 import { assertCan, can, type ChannelAccess } from "./access";
 import { isRole, type Role } from "./roles";
@@ -69,12 +69,12 @@ const basicSettingsSchema = z.object({
   name: z
     .string()
     .trim()
-    .min(1, "Enter a channel name.")
-    .max(20, "The channel name must be at most 20 characters."),
-  description: z.string().trim().max(500, "The description must be at most 500 characters."),
+    .min(1, "enterChannelName" satisfies ErrorKey)
+    .max(20, "channelNameTooLong" satisfies ErrorKey),
+  description: z.string().trim().max(500, "descriptionTooLong" satisfies ErrorKey),
   email: z.union([
     z.literal(""),
-    z.string().trim().max(254).email("Enter a valid email address."),
+    z.string().trim().max(254).email("enterValidEmail" satisfies ErrorKey),
   ]),
 });
 

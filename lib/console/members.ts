@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, transaction } from "../db";
-import { InputError, NotFoundError, parseInput } from "../errors";
+import { InputError, NotFoundError, parseInput, type ErrorKey } from "../errors";
 import { createInvitation, type CreatedInvitation } from "../auth/invitations";
 import { assertCan, type ChannelAccess } from "./access";
 import { isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
@@ -29,8 +29,8 @@ export async function listMembers(access: ChannelAccess): Promise<MemberView[]> 
 }
 
 const inviteSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address."),
-  role: z.enum(ROLES, { message: "Choose Admin, Member or Tester." }),
+  email: z.string().trim().toLowerCase().email("enterValidEmail" satisfies ErrorKey),
+  role: z.enum(ROLES, { message: "chooseRole" satisfies ErrorKey }),
 });
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
-import { NotFoundError, parseInput } from "../errors";
+import { NotFoundError, parseInput, type ErrorKey } from "../errors";
 import { canManageChannel, isRole, type Role } from "./roles";
 
 export type ProviderView = {
@@ -54,8 +54,8 @@ export async function getProviderOrThrow(userId: string, providerId: string): Pr
 const providerName = z
   .string()
   .trim()
-  .min(1, "Enter a provider name.")
-  .max(100, "The provider name must be at most 100 characters.");
+  .min(1, "enterProviderName" satisfies ErrorKey)
+  .max(100, "providerNameTooLong" satisfies ErrorKey);
 
 /** Creates a provider owned by the user. */
 export async function createProvider(userId: string, name: string): Promise<{ id: string }> {
