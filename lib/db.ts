@@ -5,6 +5,13 @@ import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-pg/clie
 import { env } from "./env";
 import { isSqliteBusy } from "./errors";
 
+/**
+ * How long a statement of this process's Prisma client keeps asking for SQLite's write lock while
+ * another connection holds it. It asks again between tries rather than in SQLite's own busy wait,
+ * which sleeps on the thread that serves every page.
+ */
+export const SQLITE_LOCK_WAIT_MS = 5_000;
+
 // Kept on globalThis so that Next's separately bundled server parts and hot reloads share one
 // client; keyed by URL so a process that switches databases (the tests) gets a new one.
 const globalForDb = globalThis as unknown as { prisma?: { url: string; client: PrismaClient } };
@@ -17,8 +24,46 @@ function createClient(): PrismaClient {
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
     return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
   }
-  const adapter = new PrismaBetterSQLite3({ url: sqlitePath, timeout: 10_000 });
+  const adapter = new PrismaBetterSQLite3({ url: sqlitePath, timeout: 0 });
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => askingAgainWhenLocked(await connect());
   return new PrismaClient({ adapter });
+}
+
+type SqliteConnection = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type SqliteQuery = Parameters<SqliteConnection["queryRaw"]>[0];
+
+/**
+ * The connection, with its statements outside transactions tried again while SQLite answers that
+ * another connection holds the write lock. A statement inside a transaction is not: the whole
+ * transaction is, by `transaction`, as its reads may be stale by then.
+ */
+function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
+  const queryRaw = connection.queryRaw.bind(connection);
+  const executeRaw = connection.executeRaw.bind(connection);
+  return Object.assign(connection, {
+    queryRaw: (query: SqliteQuery) => whileLocked(() => queryRaw(query)),
+    executeRaw: (query: SqliteQuery) => whileLocked(() => executeRaw(query)),
+  });
+}
+
+/** Runs `work`, and again after a short pause each time SQLite is busy, for up to SQLITE_LOCK_WAIT_MS. */
+async function whileLocked<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
+      await pause(attempt);
+    }
+  }
+}
+
+/** A pause that grows from about 2 ms to about 50 ms, jittered so that waiting writers spread out. */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.min(50, 2 * 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The one Prisma client of the process. */
@@ -33,14 +78,7 @@ export function db(): PrismaClient {
  * process wrote after the transaction's first read ("database is locked": a deferred transaction
  * cannot wait for that lock). Nothing is half-written: the refused attempt rolled back.
  */
-export async function transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db().$transaction(work);
-    } catch (error) {
-      if (!isSqliteBusy(error) || attempt >= 8) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-    }
-  }
+export function transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return whileLocked(() => db().$transaction(work));
 }
 

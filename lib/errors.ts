@@ -144,6 +144,11 @@ type DriverFailure = { code?: unknown; message?: unknown; cause?: DriverCause; m
 export function storageFailure(error: unknown): StorageUnavailableError | null {
   if (error instanceof StorageUnavailableError) return error;
   if (typeof error !== "object" || error === null) return null;
+  // One made by another bundle of this module (Next bundles instrumentation and routes apart).
+  const { name, status } = error as { name?: unknown; status?: unknown };
+  if (error instanceof Error && name === "StorageUnavailableError" && (status === 503 || status === 507)) {
+    return new StorageUnavailableError(status, error.message);
+  }
   const { code, message, meta } = error as DriverFailure;
   // Prisma wraps a driver adapter's error in `meta`, or throws the adapter's error itself.
   const cause = meta?.driverAdapterError?.cause ?? (error as DriverFailure).cause;
@@ -166,6 +171,7 @@ export function storageFailure(error: unknown): StorageUnavailableError | null {
 export function isSqliteBusy(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (/database is locked|SQLITE_BUSY/.test(error.message)) return true;
-  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }).meta;
-  return meta?.driverAdapterError?.cause?.originalCode === "SQLITE_BUSY";
+  const { meta, cause } = error as DriverFailure;
+  // Prisma wraps the driver adapter's error in `meta`; the adapter's own error carries it in `cause`.
+  return (meta?.driverAdapterError?.cause ?? cause)?.originalCode === "SQLITE_BUSY";
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "./db";
-import { startDispatcher, startDispatcherThreads } from "./delivery/runtime";
+import { startDispatcher, startDispatcherThreads, startEventWriterThread } from "./delivery/runtime";
 import { env } from "./env";
 import { CHANNEL_ID_PATTERN, CHANNEL_SECRET_PATTERN, newBotUserId, newChannelId, newChannelSecret } from "./ids";
 import { recordPeerAddresses } from "./http/peer-address";
@@ -83,6 +83,7 @@ export async function startConsole(): Promise<void> {
   const created = await prepareDatabase();
   if (created) console.log(describeInitialData(created));
   const { dispatcher } = env();
+  startEventWriterThread();
   if (dispatcher === "thread") startDispatcherThreads();
   if (dispatcher === "main") startDispatcher();
   if (dispatcher !== "off") {

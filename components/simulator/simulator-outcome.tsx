@@ -7,7 +7,7 @@ import type { RecentEvent } from "@/lib/console/simulator";
  * How a simulated event's delivery went, as the Simulator lists it. The reason and detail of a
  * failure are for those who may read the delivery settings (`showDetail`); Testers see "Failed".
  */
-export function SimulatorOutcome({ event, showDetail }: { event: RecentEvent; showDetail: boolean }) {
+export function SimulatorOutcome({ event, showDetail }: { event: Pick<RecentEvent, "status" | "last">; showDetail: boolean }) {
   if (event.status === EventStatus.skipped) return <StatusLabel tone="muted">Not sent: Use webhook is off</StatusLabel>;
   if (isAwaitingFirstOutcome(event.status) || !event.last) return <StatusLabel tone="muted">Sending…</StatusLabel>;
   const last = event.last;

@@ -6,6 +6,8 @@ import {
   createSimulatedUserAction,
   sendSimulatedEventAction,
 } from "@/app/(console)/channels/[channelId]/actions";
+import type { Conversations } from "@/lib/console/conversations";
+import { Conversation } from "./conversation";
 import { chatFields, describeChat, type SelectedChat, type SimulatedGroup } from "./event-kinds";
 import { GroupForm } from "./group-form";
 import { MoreEvents } from "./more-events";
@@ -16,19 +18,24 @@ export type SentMessage = { messageId: string; summary: string; userId: string |
 
 /**
  * A simulated user's side of the chat: pick or create a user and where they are (their one-to-one
- * chat with the bot, a group or a room), then message, postback, follow, unfollow, or send any
- * other event LINE sends.
+ * chat with the bot, a group or a room), see the chat there, then message, postback, follow,
+ * unfollow, or send any other event LINE sends.
  */
 export function SimulatorPanel({
   channelId,
   users,
   groups,
   sentMessages,
+  conversations,
+  showDetail,
 }: {
   channelId: string;
   users: SimulatedUser[];
   groups: SimulatedGroup[];
   sentMessages: SentMessage[];
+  conversations: Conversations;
+  /** Whether the viewer may see a failed send's reason and its page in the Delivery log. */
+  showDetail: boolean;
 }) {
   const router = useRouter();
   const [selected, setSelected] = useState(users[0]?.id ?? "");
@@ -112,6 +119,14 @@ export function SimulatorPanel({
           <p className="muted">Add a simulated user to start chatting with your bot.</p>
         ) : (
           <>
+            <Conversation
+              channelId={channelId}
+              entries={conversations[group?.id ?? userId] ?? []}
+              names={names}
+              showDetail={showDetail}
+              pending={pending}
+              onSend={(spec) => send(spec)}
+            />
             <form
               className="row"
               onSubmit={(event) => {

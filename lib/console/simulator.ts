@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { acceptEvents, eventSpecSchema, type AcceptedEvents } from "../delivery/ingest";
 import { InputError, NotFoundError, parseInput } from "../errors";
+import { keepSimulatedContent } from "../messaging/content";
 import type { Source, WebhookEvent } from "../webhook/payload";
 import type { ChannelAccess } from "./access";
 
@@ -120,6 +121,7 @@ export async function sendSimulatedEvent(access: ChannelAccess, input: unknown):
   }
 
   const accepted = await acceptEvents(access.channel, [spec], "simulator");
+  if (spec.type === "message" && spec.message) await keepSimulatedContent(access.channel.id, accepted.webhookEventIds);
   if (chatId && spec.type === "memberJoined") {
     await db().simulatedGroupMember.createMany({ data: joining.map((userId) => ({ groupId: chatId, userId })) });
   }
@@ -148,7 +150,7 @@ export type RecentEvent = {
 };
 
 /** One line on what an event was: the text, the kind of message, the postback's data, and so on. */
-function summarize(event: WebhookEvent): string {
+export function summarize(event: WebhookEvent): string {
   switch (event.type) {
     case "message":
     case "messageEdited": {

@@ -62,6 +62,12 @@ export class Dispatcher {
   /** Each held channel's URL, secret and switches, as its lane's last claim read them. */
   private readonly channelCache = new Map<string, ChannelDelivery>();
   private outcomes: EventOutcome[] = [];
+  /**
+   * Set while finished sends' outcomes cannot be written (a full disk, a database out of reach):
+   * no send starts until they are, so that unwritten outcomes stay few and a restart meanwhile
+   * sends again only those.
+   */
+  private outcomesStuck = false;
   private readonly flushes = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -298,7 +304,7 @@ export class Dispatcher {
 
   private startSends(lane: ChannelLane): void {
     const channel = this.channelCache.get(lane.channelId);
-    while (channel && lane.inFlight < this.options.channelConcurrency && lane.queue.length > 0) {
+    while (channel && !this.outcomesStuck && lane.inFlight < this.options.channelConcurrency && lane.queue.length > 0) {
       const event = lane.queue.shift()!;
       lane.inFlight += 1;
       void this.sendOne(channel, event).finally(() => {
@@ -362,8 +368,14 @@ export class Dispatcher {
     this.outcomes = [];
     const writing = (this.options.outcomes ?? this.options.store)
       .recordOutcomes(batch, this.now())
+      .then(() => {
+        if (!this.outcomesStuck) return;
+        this.outcomesStuck = false;
+        for (const lane of this.lanes.values()) this.pump(lane);
+      })
       .catch((error: unknown) => {
         this.log(`dispatcher: cannot record ${batch.length} outcomes, will retry: ${String(error)}`);
+        this.outcomesStuck = true;
         this.outcomes = batch.concat(this.outcomes);
         clearTimeout(this.flushTimer);
         this.flushTimer = setTimeout(() => void this.flush(), FLUSH_RETRY_MS);

@@ -25,7 +25,7 @@ import {
 import { countAcceptedEvents } from "../operations/metrics";
 import { InputError } from "../errors";
 import { EventStatus } from "./lifecycle";
-import { deliveryStore, notifyDispatcher } from "./runtime";
+import { deliveryStore, insertEvents, notifyDispatcher } from "./runtime";
 import type { NewEvent } from "./store";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -400,7 +400,7 @@ async function storeBatch(
     };
   });
   const retryKey = retry && { channelId: channel.id, key: retry.key, requestId: retry.requestId, willSend, now };
-  const earlier = await deliveryStore().insertEvents(rows, retryKey);
+  const earlier = await insertEvents(rows, retryKey);
   if (earlier) {
     return { accepted: { webhookEventIds: earlier.webhookEventIds, willSend: earlier.willSend }, repeatOf: earlier.requestId };
   }

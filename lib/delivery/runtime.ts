@@ -6,8 +6,10 @@ import type { SendWebhookOptions } from "../webhook/sender";
 import { DEFAULT_CHANNEL_LEASE_MS, Dispatcher } from "./dispatcher";
 import { PgDeliveryStore } from "./pg-store";
 import { SqliteDeliveryStore } from "./sqlite-store";
-import type { DeliveryStore, OutcomeRecorder } from "./store";
+import type { AcceptedBatch, DeliveryStore, NewEvent, OutcomeRecorder, RetryKey } from "./store";
 import { logger } from "../log";
+import { StorageUnavailableError } from "../errors";
+import { PortCaller } from "./port-calls";
 
 // On globalThis: Next bundles route handlers and instrumentation separately, and they must
 // share one store and one dispatcher per process.
@@ -15,6 +17,7 @@ const runtime = globalThis as unknown as {
   deliveryStore?: { url: string; store: DeliveryStore };
   dispatcher?: Dispatcher;
   dispatcherThreads?: DispatcherThread[];
+  eventWriter?: EventWriterThread;
 };
 
 /**
@@ -99,6 +102,23 @@ export function startDispatcherThreads(): void {
   runtime.dispatcherThreads ??= Array.from({ length: env().webhookDispatchThreads }, () => new DispatcherThread());
 }
 
+/**
+ * Starts the thread that writes accepted events on SQLite (once), so that their insert, and its
+ * wait for the disk, never holds up the thread that serves pages. PostgreSQL's inserts do not.
+ */
+export function startEventWriterThread(): void {
+  if (env().databaseKind === "sqlite") runtime.eventWriter ??= new EventWriterThread();
+}
+
+/**
+ * Writes a batch of accepted events, all or none, with its retry key: on the event writer thread
+ * when this process runs one, else through the delivery store. Null, or the batch an earlier
+ * request with the same key stored.
+ */
+export function insertEvents(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null> {
+  return runtime.eventWriter?.insert({ events, retryKey }) ?? deliveryStore().insertEvents(events, retryKey);
+}
+
 /** How long /metrics waits for a dispatcher thread's counts before leaving them out. */
 const THREAD_METRICS_TIMEOUT_MS = 2000;
 
@@ -164,5 +184,41 @@ class DispatcherThread {
       setTimeout(() => this.start(), 1000).unref();
     });
     this.worker = worker;
+  }
+}
+
+type EventInsert = { events: readonly NewEvent[]; retryKey?: RetryKey };
+
+/**
+ * A worker thread writing accepted events (`scripts/dispatcher-thread.mjs`, role "events"). If it
+ * dies, its unanswered requests fail with a 503 and inserts run on this thread until it is back.
+ */
+class EventWriterThread {
+  private caller: PortCaller<EventInsert, AcceptedBatch | null> | undefined;
+
+  constructor() {
+    this.start();
+  }
+
+  /** The batch's insert on the thread, or undefined while the thread is down. */
+  insert(batch: EventInsert): Promise<AcceptedBatch | null> | undefined {
+    return this.caller?.call(batch);
+  }
+
+  private start(): void {
+    const worker = new Worker(dispatcherThreadEntry(), { workerData: { role: "events" } });
+    worker.unref();
+    const caller = new PortCaller<EventInsert, AcceptedBatch | null>(worker);
+    worker.on("error", (error) => logger().error({ component: "event writer thread", err: error }, "the thread failed"));
+    worker.on("exit", (code) => {
+      this.caller = undefined;
+      // A batch may have been written just before the thread died: the client cannot know.
+      caller.failWaiting(
+        new StorageUnavailableError(503, "The console's event writer stopped before it answered, so the events may or may not be stored. Try again with the same X-Line-Retry-Key to store them once."),
+      );
+      logger().error({ component: "event writer thread", code }, "the thread exited; starting it again in 1 s");
+      setTimeout(() => this.start(), 1000).unref();
+    });
+    this.caller = caller;
   }
 }

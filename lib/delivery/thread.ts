@@ -1,19 +1,25 @@
 // The app's dispatcher thread (see startDispatcherThreads): a dispatcher with its own database
 // connection, woken by the app's thread when a channel gets new events. On SQLite it starts a
-// second thread, from the same entry with the role "writer", that writes its outcomes.
+// second thread, from the same entry with the role "writer", that writes its outcomes. The same
+// entry with the role "events" is the app's event writer (see startEventWriterThread).
 import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import { env } from "../env";
 import { snapshotThreadMetrics } from "../operations/metrics";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
+import { answerCalls } from "./port-calls";
+import type { NewEvent, RetryKey } from "./store";
 import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, startDispatcher } from "./runtime";
 import { logger } from "../log";
 
-type ThreadData = { role: "writer"; port: MessagePort } | undefined;
+type ThreadData = { role: "writer"; port: MessagePort } | { role: "events" } | undefined;
 
 if (!parentPort) throw new Error("lib/delivery/thread.ts runs only as the app's dispatcher thread");
 const data = workerData as ThreadData;
 if (data?.role === "writer") {
   serveOutcomeWrites(data.port, deliveryStore());
+} else if (data?.role === "events") {
+  const store = deliveryStore();
+  answerCalls(parentPort, ({ events, retryKey }: { events: readonly NewEvent[]; retryKey?: RetryKey }) => store.insertEvents(events, retryKey));
 } else {
   startDispatcher(deliveryStore(), env().databaseKind === "sqlite" ? outcomeWriter() : undefined);
   const port = parentPort;

@@ -25,6 +25,8 @@ export const RATE_LIMITS = {
   // LINE lets a channel send (reply, push, multicast, broadcast) and read profiles 2,000 times a second.
   messageSend: { limit: 2000, windowMs: 1000 },
   profile: { limit: 2000, windowMs: 1000 },
+  // And fetch message content as often.
+  messageContent: { limit: 2000, windowMs: 1000 },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateLimitClass = keyof typeof RATE_LIMITS;

@@ -1,9 +1,9 @@
 import "server-only";
 import { db, transaction } from "../db";
-import { ApiError, badRequest, notFoundError } from "../http/api";
+import { ApiError, badRequest, notFoundError, parseBody } from "../http/api";
 import { createMessageId, createQuoteToken } from "../webhook/payload";
 import { webhookEventIdOf } from "../webhook/reply-tokens";
-import type { BotMessageObject } from "./message-schema";
+import { pushRequestSchema, replyRequestSchema, type BotMessageObject } from "./message-schema";
 import { REPLY_TOKEN_LIFETIME_MS, REPLY_WINDOW_MS } from "./reply-window";
 
 /**
@@ -50,6 +50,7 @@ async function keepMessages(
       webhookEventId: send.webhookEventId ?? null,
       requestId: send.requestId,
       message: JSON.stringify(message),
+      position: i,
       quoteToken: sent[i].quoteToken ?? null,
       createdAt: send.now,
     })),
@@ -106,6 +107,84 @@ export async function replyMessages(
     return keepMessages(tx, { channelId, kind: "reply", to, webhookEventId, requestId, now }, input.messages);
   });
   return { sentMessages };
+}
+
+/** A refused send, kept for the chat it names. */
+async function keepSendError(
+  channelId: string,
+  refused: { kind: "reply" | "push"; to: string; webhookEventId?: string },
+  error: ApiError,
+  requestId: string,
+  now: Date,
+): Promise<void> {
+  const body = error.details.length > 0 ? { message: error.message, details: error.details } : { message: error.message };
+  await db().botSendError.create({
+    data: {
+      channelId,
+      kind: refused.kind,
+      to: refused.to,
+      webhookEventId: refused.webhookEventId ?? null,
+      requestId,
+      status: error.status,
+      error: JSON.stringify(body),
+      createdAt: now,
+    },
+  });
+}
+
+/** A string property of a body not yet checked, if it has one. */
+function stringField(body: unknown, name: string): string | null {
+  if (typeof body !== "object" || body === null) return null;
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === "string" ? value : null;
+}
+
+/**
+ * `POST /v2/bot/message/reply` for a body not yet checked: a refusal whose token is one of the
+ * channel's events (used up, too late, or sent with bad messages) is kept for that event's chat,
+ * so that the Simulator shows it where the reply would have been, and then answered as LINE does.
+ */
+export async function replyFromBody(
+  channelId: string,
+  body: unknown,
+  requestId: string,
+  now: Date = new Date(),
+): Promise<{ sentMessages: SentMessage[] }> {
+  try {
+    return await replyMessages(channelId, parseBody(replyRequestSchema, body), requestId, now);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const webhookEventId = webhookEventIdOf(stringField(body, "replyToken") ?? "");
+    const event = webhookEventId
+      ? await db().webhookEvent.findUnique({ where: { webhookEventId }, select: { channelId: true, event: true } })
+      : null;
+    if (webhookEventId && event?.channelId === channelId) {
+      const to = chatOf((JSON.parse(event.event) as { source: EventSource }).source);
+      await keepSendError(channelId, { kind: "reply", to, webhookEventId }, error, requestId, now);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Checks the body of `POST /v2/bot/message/push`: bad messages to one of the channel's simulated
+ * users, groups or rooms are kept for that chat, then answered as LINE does.
+ */
+export async function checkPushBody(
+  channelId: string,
+  body: unknown,
+  requestId: string,
+  now: Date = new Date(),
+): Promise<{ to: string; messages: BotMessageObject[] }> {
+  try {
+    return parseBody(pushRequestSchema, body);
+  } catch (error) {
+    const to = stringField(body, "to");
+    if (error instanceof ApiError && to && ((await knownUsers(channelId, [to])).has(to) || (await isKnownChat(channelId, to)))) {
+      await keepSendError(channelId, { kind: "push", to }, error, requestId, now);
+    }
+    throw error;
+  }
 }
 
 /** The channel's simulated users among `ids` (the chats a push or multicast may reach). */

@@ -120,11 +120,15 @@ export class PgPruneStore implements PruneStore {
       `DELETE FROM "BotMessage" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "BotMessage" WHERE "createdAt" < $1 LIMIT $2))`,
       [new Date(messagesCutoff), limit],
     );
+    const refusals = await this.pool.query(
+      `DELETE FROM "BotSendError" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "BotSendError" WHERE "createdAt" < $1 LIMIT $2))`,
+      [new Date(messagesCutoff), limit],
+    );
     const tokens = await this.pool.query(
       `DELETE FROM "ReplyTokenUse" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "ReplyTokenUse" WHERE "usedAt" < $1 LIMIT $2))`,
       [new Date(tokensCutoff), limit],
     );
-    return (messages.rowCount ?? 0) + (tokens.rowCount ?? 0);
+    return (messages.rowCount ?? 0) + (refusals.rowCount ?? 0) + (tokens.rowCount ?? 0);
   }
 
   async channelIds(): Promise<string[]> {

@@ -28,8 +28,8 @@ export interface PruneStore {
   /** Deletes up to `limit` retry keys of each kind stored before `cutoff`; returns how many. */
   pruneRetryKeys(cutoff: number, limit: number): Promise<number>;
   /**
-   * Deletes up to `limit` messages bots sent (the Simulator's chats) from before `messagesCutoff`,
-   * and up to `limit` used reply tokens from before `tokensCutoff`, when no reply token of theirs
+   * Deletes up to `limit` messages bots sent (the Simulator's chats) and up to `limit` of their
+   * refused sends from before `messagesCutoff`, and up to `limit` used reply tokens from before `tokensCutoff`, when no reply token of theirs
    * can work any more; returns how many rows.
    */
   pruneChats(messagesCutoff: number, tokensCutoff: number, limit: number): Promise<number>;

@@ -57,6 +57,9 @@ export class SqlitePruneStore implements PruneStore {
       deleteBotMessages: this.db.prepare(
         `DELETE FROM "BotMessage" WHERE "rowid" IN (SELECT "rowid" FROM "BotMessage" WHERE "createdAt" < ? LIMIT ?)`,
       ),
+      deleteBotSendErrors: this.db.prepare(
+        `DELETE FROM "BotSendError" WHERE "rowid" IN (SELECT "rowid" FROM "BotSendError" WHERE "createdAt" < ? LIMIT ?)`,
+      ),
       deleteReplyTokenUses: this.db.prepare(
         `DELETE FROM "ReplyTokenUse" WHERE "rowid" IN (SELECT "rowid" FROM "ReplyTokenUse" WHERE "usedAt" < ? LIMIT ?)`,
       ),
@@ -121,6 +124,7 @@ export class SqlitePruneStore implements PruneStore {
   async pruneChats(messagesCutoff: number, tokensCutoff: number, limit: number): Promise<number> {
     return (
       this.statements.deleteBotMessages.run(sqliteTime(messagesCutoff), limit).changes +
+      this.statements.deleteBotSendErrors.run(sqliteTime(messagesCutoff), limit).changes +
       this.statements.deleteReplyTokenUses.run(sqliteTime(tokensCutoff), limit).changes
     );
   }

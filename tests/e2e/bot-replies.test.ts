@@ -166,6 +166,36 @@ describe("a bot built with @line/bot-sdk, replying through the console", () => {
   });
 });
 
+describe("message content, through the SDK's MessagingApiBlobClient", () => {
+  test("an image a simulated user sent is a PNG; a text, an unknown ID and another channel's message are LINE's 404", async () => {
+    const { sendSimulatedEvent } = await import("@/lib/console/simulator");
+    const access = await setup.accessOf(setup.adminId, channel.id);
+    const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: token, baseURL });
+    const messageIdOf = async (webhookEventId: string) => {
+      const row = await setup.db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId } });
+      return (JSON.parse(row.event) as { message: { id: string } }).message.id;
+    };
+    const image = await sendSimulatedEvent(access, { type: "message", userId: bob.id, message: { type: "image" } });
+    const { httpResponse, body } = await blob.getMessageContentWithHttpInfo(await messageIdOf(image.webhookEventIds[0]!));
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+    expect(httpResponse.status).toBe(200);
+    expect(httpResponse.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.concat(chunks).subarray(1, 4).toString("latin1")).toBe("PNG");
+
+    // In standby mode, so that the echo bot has no token to answer it with while other tests count messages.
+    const text = await sendSimulatedEvent(access, { type: "message", userId: bob.id, text: "no content", mode: "standby" });
+    const other = await setup.channelFor("Content elsewhere", "http://127.0.0.1:9/callback");
+    const otherAccess = await setup.accessOf(setup.adminId, other.id);
+    const { createSimulatedUser } = await import("@/lib/console/simulator");
+    const carol = await createSimulatedUser(otherAccess, "Carol");
+    const theirs = await sendSimulatedEvent(otherAccess, { type: "message", userId: carol.id, message: { type: "image" } });
+    for (const id of [await messageIdOf(text.webhookEventIds[0]!), "123456789012345678", await messageIdOf(theirs.webhookEventIds[0]!)]) {
+      expect(await lineError(blob.getMessageContent(id))).toMatchObject({ status: 404, body: { message: "Not found" } });
+    }
+  });
+});
+
 describe("groups and rooms", () => {
   test("a reply to a group message goes to the group's chat; pushes reach groups; summaries and members are LINE's", async () => {
     const { createSimulatedGroup, sendSimulatedEvent } = await import("@/lib/console/simulator");
@@ -265,8 +295,34 @@ describe("bad sends get LINE's status codes and bodies, and change nothing", () 
     expect(await count()).toBe(before);
   });
 
+  test("bad messages in a reply get the property at fault, use up no token, and are shown in the event's chat", async () => {
+    const { sendSimulatedEvent } = await import("@/lib/console/simulator");
+    // The echo bot does not answer a follow: its token is the test's to use.
+    const { webhookEventIds } = await sendSimulatedEvent(await setup.accessOf(setup.adminId, channel.id), { type: "follow", userId: bob.id });
+    const event = await setup.db().webhookEvent.findUniqueOrThrow({ where: { webhookEventId: webhookEventIds[0]! } });
+    const replyToken = (JSON.parse(event.event) as { replyToken: string }).replyToken;
+    const before = await count();
+    const bad = await lineError(client.replyMessage({ replyToken, messages: [{ type: "sticker", packageId: "446" } as messagingApi.Message] }));
+    expect([bad.status, bad.body]).toEqual([
+      400,
+      { message: "The request body has 1 error(s)", details: [{ property: "messages[0].stickerId", message: "must be specified" }] },
+    ]);
+    expect(await count()).toBe(before);
+    const refused = await setup.db().botSendError.findMany({ where: { channelId: channel.id, webhookEventId: webhookEventIds[0]! } });
+    expect(refused.map((r) => [r.kind, r.to, r.status, JSON.parse(r.error)])).toEqual([["reply", bob.id, 400, bad.body]]);
+    expect(schema("ReplyMessageResponse", await client.replyMessage({ replyToken, messages: [{ type: "text", text: "welcome" }] }))).toEqual([]);
+  });
+
   test("a wrong access token", async () => {
     const stranger = new messagingApi.MessagingApiClient({ channelAccessToken: "not-a-token", baseURL });
-    expect((await lineError(stranger.pushMessage({ to: alice.id, messages: [{ type: "text", text: "hi" }] }))).status).toBe(401);
+    const invalid = {
+      status: 401,
+      body: { message: "Authentication failed due to the following reason: invalid token. Confirm that the access token in the authorization field is valid." },
+    };
+    expect(await lineError(stranger.pushMessage({ to: alice.id, messages: [{ type: "text", text: "hi" }] }))).toMatchObject(invalid);
+    expect(await lineError(stranger.replyMessage({ replyToken: "0".repeat(32), messages: [{ type: "text", text: "hi" }] }))).toMatchObject(invalid);
+    expect(await lineError(stranger.getProfile(alice.id))).toMatchObject(invalid);
+    const strangerBlob = new messagingApi.MessagingApiBlobClient({ channelAccessToken: "not-a-token", baseURL });
+    expect(await lineError(strangerBlob.getMessageContent("123456789012345678"))).toMatchObject(invalid);
   });
 });

@@ -167,12 +167,22 @@ describe("pruning", () => {
       createdAt: new Date(NOW - daysAgo * DAY),
     });
     await db().botMessage.createMany({ data: [botMessage("1", SETTINGS.eventsDays + 1), botMessage("2", SETTINGS.eventsDays - 1)] });
+    const refusal = (to: string, daysAgo: number) => ({
+      channelId,
+      kind: "push",
+      to,
+      requestId: "r",
+      status: 400,
+      error: '{"message":"The request body has 1 error(s)"}',
+      createdAt: new Date(NOW - daysAgo * DAY),
+    });
+    await db().botSendError.createMany({ data: [refusal("old", SETTINGS.eventsDays + 1), refusal("new", SETTINGS.eventsDays - 1)] });
     const used = (webhookEventId: string, minutesAgo: number) => ({ webhookEventId, channelId, usedAt: new Date(NOW - minutesAgo * 60_000) });
     await db().replyTokenUse.createMany({ data: [used("OLD", 21), used("NEW", 19)] });
 
     const counts = await pruneOnce(store, SETTINGS, NOW, { batchRows: 3, pauseMs: 0 });
 
-    expect(counts).toEqual({ events: 10, attempts: 7 * 2 + 1, errorStatistics: 3, emails: 2, notificationGroups: 1, retryKeys: 3, chats: 2 });
+    expect(counts).toEqual({ events: 10, attempts: 7 * 2 + 1, errorStatistics: 3, emails: 2, notificationGroups: 1, retryKeys: 3, chats: 3 });
     const left = await db().webhookEvent.findMany({ where: { channelId }, select: { webhookEventId: true } });
     expect(left.map((e) => e.webhookEventId).sort()).toEqual(kept.sort());
     expect(await db().deliveryAttempt.count({ where: { webhookEventId: { in: old } } })).toBe(0);
@@ -187,6 +197,7 @@ describe("pruning", () => {
     expect((await db().ingestRetryKey.findMany({ where: { channelId } })).map((k) => k.retryKey)).toEqual(["new"]);
     expect((await db().messageRetryKey.findMany({ where: { channelId } })).map((k) => k.retryKey)).toEqual(["new"]);
     expect((await db().botMessage.findMany({ where: { channelId } })).map((m) => m.id)).toEqual(["2"]);
+    expect((await db().botSendError.findMany({ where: { channelId } })).map((e) => e.to)).toEqual(["new"]);
     expect((await db().replyTokenUse.findMany({ where: { channelId } })).map((u) => u.webhookEventId)).toEqual(["NEW"]);
 
     // A second run finds nothing more to delete.

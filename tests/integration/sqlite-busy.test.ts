@@ -1,7 +1,9 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createChannel } from "@/lib/console/channels";
-import { db, transaction } from "@/lib/db";
+import { db, SQLITE_LOCK_WAIT_MS, transaction } from "@/lib/db";
+import { storageFailure } from "@/lib/errors";
+import { hitWindow } from "@/lib/http/rate-limit";
 import { env } from "@/lib/env";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
@@ -57,4 +59,45 @@ describe.skipIf(isPostgresRun())("interactive transactions on SQLite", () => {
     expect(attempts).toBe(2);
     expect(name).toBe("Held 2");
   });
+
+  /** The longest the event loop went without running a 5 ms timer while `work` ran. */
+  async function longestStall(work: () => Promise<unknown>): Promise<{ stallMs: number; result: PromiseSettledResult<unknown> }> {
+    let last = performance.now();
+    let stallMs = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      stallMs = Math.max(stallMs, now - last);
+      last = now;
+    }, 5);
+    const [result] = await Promise.allSettled([work()]);
+    clearInterval(ticker);
+    return { stallMs, result: result! };
+  }
+
+  test("a write outside a transaction waits for another connection's lock without holding the thread", async () => {
+    other.exec("BEGIN IMMEDIATE");
+    const release = setTimeout(() => other.exec("COMMIT"), 1_000);
+    const started = Date.now();
+    const { stallMs, result } = await longestStall(() => hitWindow("busy:wait", { limit: 5, windowMs: 60_000 }));
+    clearTimeout(release);
+    expect(result).toMatchObject({ status: "fulfilled", value: { allowed: true, remaining: 4 } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // SQLite's own busy wait would have held the thread for the whole second.
+    expect(stallMs).toBeLessThan(250);
+  });
+
+  test("a write given up after the lock wait is a 503 that says the database is busy, and wrote nothing", async () => {
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      const { stallMs, result } = await longestStall(() => hitWindow("busy:refused", { limit: 5, windowMs: 60_000 }));
+      expect(result.status).toBe("rejected");
+      const failure = storageFailure(result.status === "rejected" ? result.reason : null);
+      expect(failure).toMatchObject({ status: 503 });
+      expect(failure?.message).toMatch(/database is busy/);
+      expect(stallMs).toBeLessThan(250);
+    } finally {
+      other.exec("ROLLBACK");
+    }
+    expect(await db().apiRateWindow.findUnique({ where: { key: "busy:refused" } })).toBeNull();
+  }, SQLITE_LOCK_WAIT_MS + 10_000);
 });

@@ -4,10 +4,12 @@ import { SimulatorOutcome } from "@/components/simulator/simulator-outcome";
 import { describeChat } from "@/components/simulator/event-kinds";
 import { SimulatorPanel } from "@/components/simulator/simulator-panel";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { LiveUpdates } from "@/components/webhook-errors/live-updates";
 import { DataTable } from "@/components/ui/data-table";
 import { loadChannelPage } from "@/lib/console/request";
 import { isAwaitingFirstOutcome } from "@/lib/delivery/lifecycle";
 import { can } from "@/lib/console/access";
+import { getConversationsStamp, listConversations } from "@/lib/console/conversations";
 import { listRecentSimulatorEvents, listSimulatedGroups, listSimulatedUsers } from "@/lib/console/simulator";
 import { formatUtc9 } from "@/lib/time";
 
@@ -17,10 +19,12 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
   const { channelId } = await params;
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  const [users, groups, recent] = await Promise.all([
+  const [users, groups, recent, conversations, stamp] = await Promise.all([
     listSimulatedUsers(access),
     listSimulatedGroups(access),
     listRecentSimulatorEvents(access),
+    listConversations(access),
+    getConversationsStamp(access),
   ]);
   const names = new Map(users.map((u) => [u.id, u.displayName]));
   const chats = new Map(groups.map((g) => [g.id, describeChat(g, names)]));
@@ -36,7 +40,16 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
           <Link href={`/channels/${channel.id}/messaging-api`}>Messaging API</Link>.
         </p>
       )}
-      <SimulatorPanel channelId={channel.id} users={users} groups={groups} sentMessages={sentMessages} />
+      {/* The bot's replies and pushes come in without a reload. */}
+      <LiveUpdates stampUrl={`/api/channels/${channel.id}/simulator/stamp`} stamp={stamp} intervalMs={1000} />
+      <SimulatorPanel
+        channelId={channel.id}
+        users={users}
+        groups={groups}
+        sentMessages={sentMessages}
+        conversations={conversations}
+        showDetail={showDetail}
+      />
       <section className="card" aria-label="Recent webhooks">
         <h2>Recent webhooks</h2>
         <AutoRefresh active={recent.events.some((e) => isAwaitingFirstOutcome(e.status))} />
