@@ -145,9 +145,9 @@ export function storageFailure(error: unknown): StorageUnavailableError | null {
   if (error instanceof StorageUnavailableError) return error;
   if (typeof error !== "object" || error === null) return null;
   // One made by another bundle of this module (Next bundles instrumentation and routes apart).
-  const { name, status } = error as { name?: unknown; status?: unknown };
-  if (error instanceof Error && name === "StorageUnavailableError" && (status === 503 || status === 507)) {
-    return new StorageUnavailableError(status, error.message);
+  const { name, status, text } = error as { name?: unknown; status?: unknown; text?: UserText };
+  if (error instanceof Error && name === "StorageUnavailableError" && (status === 503 || status === 507) && text && isErrorKey(text.key)) {
+    return new StorageUnavailableError(status, text);
   }
   const { code, message, meta } = error as DriverFailure;
   // Prisma wraps a driver adapter's error in `meta`, or throws the adapter's error itself.
