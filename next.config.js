@@ -1,3 +1,5 @@
+import createNextIntlPlugin from "next-intl/plugin";
+
 // Next's inline scripts would need a per-request nonce, which only a proxy can add (and a proxy
 // buffers every request body), and recharts draws with inline styles: both stay 'unsafe-inline'.
 // Everything else comes from this origin only, and no other site may frame the console. The
@@ -37,4 +39,7 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+// The language comes from the request (the user's choice, a cookie, Accept-Language), not the URL.
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+
+export default withNextIntl(nextConfig);

@@ -1,12 +1,14 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations("app.notFound");
   return (
     <main className="auth-page">
       <div className="auth-card">
-        <h1>Not found</h1>
-        <p className="muted">This page does not exist, or you do not have access to it.</p>
-        <Link href="/providers">Back to providers</Link>
+        <h1>{t("title")}</h1>
+        <p className="muted">{t("body")}</p>
+        <Link href="/providers">{t("back")}</Link>
       </div>
     </main>
   );

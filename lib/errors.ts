@@ -1,18 +1,61 @@
 import type { z } from "zod";
+import { DEFAULT_LOCALE, type Locale } from "./i18n/locales";
+import { CATALOGUES, translator, type Messages } from "./i18n/messages";
+
+/**
+ * A sentence for a user, as a key of the catalogue's `errors` namespace and the values it names,
+ * so that each user reads it in their own language. The error's `message` is its English text.
+ */
+export type UserText = { key: ErrorKey; values?: Record<string, string | number> };
+
+/** A sentence of the catalogue's `errors` namespace. */
+export type ErrorKey = keyof Messages["errors"];
+
+/** Whether `value` names a sentence of the catalogue's `errors` namespace. */
+export function isErrorKey(value: string): value is ErrorKey {
+  return Object.hasOwn(CATALOGUES[DEFAULT_LOCALE].errors, value);
+}
+
+/** `text` in `locale`; several sentences follow one another as the language writes them. */
+export function formatUserText(text: UserText | readonly UserText[], locale: Locale): string {
+  const t = translator(locale, "errors");
+  const texts = "key" in text ? [text] : text;
+  return texts.map((one) => t(one.key, one.values)).join(locale === "ja" ? "" : " ");
+}
 
 /** The thing does not exist, or the user may not know that it does: both answer 404. */
 export class NotFoundError extends Error {
-  constructor(message = "Not found.") {
-    super(message);
+  // Private, so that two errors with the same message compare equal however they were made.
+  readonly #text: UserText | null;
+
+  constructor(message: string | UserText = { key: "notFound" }) {
+    super(typeof message === "string" ? message : formatUserText(message, DEFAULT_LOCALE));
     this.name = "NotFoundError";
+    this.#text = typeof message === "string" ? null : message;
+  }
+
+  /** The sentence to translate, or null when the message is English text as it is. */
+  get text(): UserText | null {
+    return this.#text;
   }
 }
 
-/** The input was wrong; the message says how, in words a user understands. */
+/**
+ * The input was wrong; the message says how, in words a user understands: a sentence of the
+ * catalogue, or, for the Simulator and LINE's own validation, English text as it is.
+ */
 export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly #text: UserText | readonly UserText[] | null;
+
+  constructor(message: string | UserText | readonly UserText[]) {
+    super(typeof message === "string" ? message : formatUserText(message, DEFAULT_LOCALE));
     this.name = "InputError";
+    this.#text = typeof message === "string" ? null : message;
+  }
+
+  /** The sentences to translate, or null when the message is English text as it is. */
+  get text(): UserText | readonly UserText[] | null {
+    return this.#text;
   }
 }
 
@@ -23,26 +66,26 @@ export class InputError extends Error {
 export class StorageUnavailableError extends Error {
   constructor(
     readonly status: 503 | 507,
-    message: string,
+    readonly text: UserText,
   ) {
-    super(message);
+    super(formatUserText(text, DEFAULT_LOCALE));
     this.name = "StorageUnavailableError";
   }
 }
 
 /** Another process held the database's write lock for as long as a request waits. */
 export function databaseBusy(): StorageUnavailableError {
-  return new StorageUnavailableError(503, "The database is busy: another process holds its write lock. Nothing was stored; try again in a moment.");
+  return new StorageUnavailableError(503, { key: "databaseBusy" });
 }
 
 /** The database server could not be reached (it is restarting, or the network is down). */
 export function databaseUnreachable(): StorageUnavailableError {
-  return new StorageUnavailableError(503, "The database cannot be reached right now. Nothing was stored; try again in a moment.");
+  return new StorageUnavailableError(503, { key: "databaseUnreachable" });
 }
 
 /** The disk the database is on is full. */
 export function diskFull(): StorageUnavailableError {
-  return new StorageUnavailableError(507, "The console's disk is full. Nothing was stored; try again once space is freed.");
+  return new StorageUnavailableError(507, { key: "diskFull" });
 }
 
 /** One problem with an input: the property at fault, as LINE names it (`events[1].text`), and what is wrong. */
@@ -65,18 +108,23 @@ export function listProblems(error: z.ZodError): Problem[] {
 
 /**
  * Checks input against a schema, or throws an InputError that lists every problem. The console's
- * schemas word each message as a sentence, so the messages are shown without their property.
+ * schemas give each message as a key of the catalogue's `errors` sentences, so the problems are
+ * shown in the user's language without their property; a schema worded in English is shown so.
  */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InputError(listProblems(result.error).map((p) => p.message).join(" "));
+  const messages = listProblems(result.error).map((p) => p.message);
+  throw new InputError(messages.every(isErrorKey) ? messages.map((key) => ({ key })) : messages.join(" "));
 }
 
-/** The message a user should see for an error thrown by the domain, or null for our own bugs. */
-export function userMessage(error: unknown): string | null {
-  if (error instanceof NotFoundError || error instanceof InputError) return error.message;
-  return storageFailure(error)?.message ?? null;
+/** The message a user should see for an error thrown by the domain, in `locale`, or null for our own bugs. */
+export function userMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): string | null {
+  if (error instanceof NotFoundError || error instanceof InputError) {
+    return error.text ? formatUserText(error.text, locale) : error.message;
+  }
+  const storage = storageFailure(error);
+  return storage ? formatUserText(storage.text, locale) : null;
 }
 
 // PostgreSQL's codes for a server shutting down or a connection lost, and Node's for one refused;
@@ -97,9 +145,9 @@ export function storageFailure(error: unknown): StorageUnavailableError | null {
   if (error instanceof StorageUnavailableError) return error;
   if (typeof error !== "object" || error === null) return null;
   // One made by another bundle of this module (Next bundles instrumentation and routes apart).
-  const { name, status } = error as { name?: unknown; status?: unknown };
-  if (error instanceof Error && name === "StorageUnavailableError" && (status === 503 || status === 507)) {
-    return new StorageUnavailableError(status, error.message);
+  const { name, status, text } = error as { name?: unknown; status?: unknown; text?: UserText };
+  if (error instanceof Error && name === "StorageUnavailableError" && (status === 503 || status === 507) && text && isErrorKey(text.key)) {
+    return new StorageUnavailableError(status, text);
   }
   const { code, message, meta } = error as DriverFailure;
   // Prisma wraps a driver adapter's error in `meta`, or throws the adapter's error itself.

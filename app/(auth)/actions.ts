@@ -21,7 +21,7 @@ export async function acceptWithPasswordAction(secret: string, input: PasswordIn
 export async function acceptSignedInAction(secret: string) {
   return runAction(async () => {
     const user = await getSessionUser();
-    if (!user) throw new InputError("Sign in to accept the invitation.");
+    if (!user) throw new InputError({ key: "signInToAccept" });
     return { channelId: await acceptAsSignedIn(String(secret), user) };
   });
 }

@@ -1,5 +1,7 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { LocaleSwitch } from "@/components/i18n/locale-switch";
 import { NavLink } from "@/components/ui/nav-link";
 import { listProviders } from "@/lib/console/providers";
 import { canSeeSystem } from "@/lib/operations/system";
@@ -7,25 +9,26 @@ import { requireUser } from "@/lib/auth/session";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const [providers, showSystem] = await Promise.all([listProviders(user.id), canSeeSystem(user)]);
+  const [providers, showSystem, t] = await Promise.all([listProviders(user.id), canSeeSystem(user), getTranslations("nav")]);
   return (
     <>
       <header className="topbar">
         <Link href="/providers" className="brand">
-          <span className="brand-mark">LINE</span> Webhook Console
+          <span className="brand-mark">LINE</span> {t("brand")}
         </Link>
         <div className="topbar-user">
-          <Link href="/account" aria-label={`Account of ${user.email}`}>
+          <LocaleSwitch />
+          <Link href="/account" aria-label={t("accountOf", { email: user.email })}>
             {user.email}
           </Link>
           <SignOutButton />
         </div>
       </header>
       <div className="shell">
-        <nav className="sidebar" aria-label="Providers">
-          <div className="sidebar-title">Providers</div>
+        <nav className="sidebar" aria-label={t("providers")}>
+          <div className="sidebar-title">{t("providers")}</div>
           <NavLink href="/providers" exact>
-            All providers
+            {t("allProviders")}
           </NavLink>
           {providers.map((provider) => (
             <div key={provider.id}>
@@ -43,7 +46,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           ))}
           {showSystem && (
             <NavLink href="/system" exact>
-              System
+              {t("system")}
             </NavLink>
           )}
         </nav>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/action-result";
@@ -7,13 +8,14 @@ import type { ActionResult } from "@/lib/action-result";
 /** Accepts an invitation (by its link, or from the Account page) and opens the channel. */
 export function AcceptInvitationButton({
   accept,
-  label = "Accept the invitation",
+  label,
   ariaLabel,
 }: {
   accept: () => Promise<ActionResult<{ channelId: string }>>;
   label?: string;
   ariaLabel?: string;
 }) {
+  const t = useTranslations("auth.invite");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -39,7 +41,7 @@ export function AcceptInvitationButton({
             })
           }
         >
-          {label}
+          {label ?? t("accept")}
         </button>
       </div>
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { changePasswordAction, signOutEverywhereAction } from "@/app/(console)/account/actions";
 
@@ -22,6 +23,8 @@ function Outcome({ error, notice }: { error: string | null; notice: string | nul
 
 /** Current password, then the new one twice. */
 export function ChangePasswordForm({ email }: { email: string }) {
+  const t = useTranslations("account");
+  const rules = useTranslations("auth.password");
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -44,28 +47,28 @@ export function ChangePasswordForm({ email }: { email: string }) {
           const result = await changePasswordAction(input);
           if (!result.ok) return setError(result.error);
           formElement.reset();
-          setNotice("Your password was changed. Every other session of this account was signed out.");
+          setNotice(t("passwordChanged"));
         });
       }}
     >
       <input type="hidden" name="username" autoComplete="username" value={email} />
       <label className="field">
-        Current password
+        {t("currentPassword")}
         <input name="current" type="password" autoComplete="current-password" required />
       </label>
       <label className="field">
-        New password
+        {rules("new")}
         <input name="password" type="password" autoComplete="new-password" required minLength={12} />
       </label>
       <label className="field">
-        The same new password again
+        {t("newPasswordAgain")}
         <input name="confirmation" type="password" autoComplete="new-password" required />
       </label>
-      <p className="muted">At least 12 characters; not your email address, and not one of the most common passwords.</p>
+      <p className="muted">{rules("rules")}</p>
       <Outcome error={error} notice={notice} />
       <div>
         <button className="button primary" type="submit" disabled={pending}>
-          Change password
+          {t("changePassword")}
         </button>
       </div>
     </form>
@@ -74,6 +77,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
 
 /** Ends every session of the account except the one in this browser. */
 export function SignOutEverywhereButton() {
+  const t = useTranslations("account");
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -86,17 +90,17 @@ export function SignOutEverywhereButton() {
           type="button"
           disabled={pending}
           onClick={() => {
-            if (!window.confirm("Sign out every other session of this account?")) return;
+            if (!window.confirm(t("confirmSignOutEverywhere"))) return;
             setError(null);
             setNotice(null);
             startTransition(async () => {
               const result = await signOutEverywhereAction();
               if (!result.ok) return setError(result.error);
-              setNotice("Every other session of this account was signed out. This one goes on.");
+              setNotice(t("signedOutEverywhere"));
             });
           }}
         >
-          Sign out everywhere else
+          {t("signOutEverywhere")}
         </button>
       </div>
     </div>

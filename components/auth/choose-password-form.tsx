@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ActionResult } from "@/lib/action-result";
@@ -20,6 +21,8 @@ export function ChoosePasswordForm({
   submit: (input: { password: string; confirmation: string }) => Promise<ActionResult<{ email: string; channelId?: string }>>;
   then: string;
 }) {
+  const t = useTranslations("auth.password");
+  const common = useTranslations("common");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -50,21 +53,21 @@ export function ChoosePasswordForm({
     <form className="stack" onSubmit={onSubmit}>
       <input type="hidden" name="username" autoComplete="username" value={email} />
       <label className="field">
-        New password
+        {t("new")}
         <input name="password" type="password" autoComplete="new-password" required minLength={12} autoFocus />
       </label>
       <label className="field">
-        The same password again
+        {t("again")}
         <input name="confirmation" type="password" autoComplete="new-password" required />
       </label>
-      <p className="muted">At least 12 characters; not your email address, and not one of the most common passwords.</p>
+      <p className="muted">{t("rules")}</p>
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
       <button className="button primary" type="submit" disabled={pending}>
-        {pending ? "Saving…" : submitLabel}
+        {pending ? common("saving") : submitLabel}
       </button>
     </form>
   );

@@ -1,11 +1,13 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 /** The sign-in form; a refusal (too many tries, a busy console) is shown in the server's words. */
 export function LoginForm({ next }: { next: string }) {
+  const t = useTranslations("auth.signIn");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -22,7 +24,7 @@ export function LoginForm({ next }: { next: string }) {
     });
     setPending(false);
     if (!result || result.error) {
-      setError(!result || result.error === "CredentialsSignin" ? "The email address or password is incorrect." : result.error);
+      setError(!result || result.error === "CredentialsSignin" ? t("wrong") : result.error);
       return;
     }
     router.replace(next);
@@ -32,11 +34,11 @@ export function LoginForm({ next }: { next: string }) {
   return (
     <form className="stack" onSubmit={onSubmit}>
       <label className="field">
-        Email address
+        {t("email")}
         <input name="email" type="email" autoComplete="username" required autoFocus />
       </label>
       <label className="field">
-        Password
+        {t("password")}
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
       {error && (
@@ -45,7 +47,7 @@ export function LoginForm({ next }: { next: string }) {
         </p>
       )}
       <button className="button primary" type="submit" disabled={pending}>
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("pending") : t("submit")}
       </button>
     </form>
   );

@@ -1,9 +1,11 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 
 export function SignOutButton() {
+  const t = useTranslations("nav");
   const router = useRouter();
   return (
     <button
@@ -15,7 +17,7 @@ export function SignOutButton() {
         router.refresh();
       }}
     >
-      Sign out
+      {t("signOut")}
     </button>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { issueAccessTokenAction, revokeAccessTokenAction } from "@/app/(console)/channels/[channelId]/actions";
@@ -20,6 +21,8 @@ export function AccessTokens({
   tokens: AccessTokenRow[];
   canManage: boolean;
 }) {
+  const t = useTranslations("tokens");
+  const common = useTranslations("common");
   const router = useRouter();
   const [label, setLabel] = useState("");
   const [issued, setIssued] = useState<string | null>(null);
@@ -41,8 +44,8 @@ export function AccessTokens({
   }
 
   function revoke(token: AccessTokenRow) {
-    const name = token.label || "this token";
-    if (!window.confirm(`Revoke ${name}? Scripts that use it stop working at once.`)) return;
+    const name = token.label || t("thisToken");
+    if (!window.confirm(t("revokeConfirm", { name }))) return;
     setError(null);
     startTransition(async () => {
       const result = await revokeAccessTokenAction(channelId, token.id);
@@ -64,12 +67,9 @@ export function AccessTokens({
   }
 
   return (
-    <section className="card" aria-label="Channel access token">
-      <h2>Channel access token</h2>
-      <p className="muted small">
-        Scripts call the Messaging API with <code>Authorization: Bearer</code> and a token. Long-lived tokens never
-        expire; revoke a token to stop it at once. Times are UTC+9.
-      </p>
+    <section className="card" aria-label={t("aria")}>
+      <h2>{t("title")}</h2>
+      <p className="muted small">{t.rich("hint", { code: (chunks) => <code>{chunks}</code> })}</p>
       {canManage && (
         <form
           className="row"
@@ -80,27 +80,27 @@ export function AccessTokens({
         >
           <input
             type="text"
-            aria-label="Token label"
-            placeholder="Label, e.g. CI"
+            aria-label={t("labelAria")}
+            placeholder={t("labelPlaceholder")}
             maxLength={100}
             value={label}
             onChange={(event) => setLabel(event.target.value)}
             style={{ maxWidth: 260 }}
           />
           <button className="button primary" type="submit" disabled={pending}>
-            Issue
+            {t("issue")}
           </button>
         </form>
       )}
       {issued && (
         <div className="notice stack" role="status" style={{ marginTop: 12 }}>
-          <strong>Copy the channel access token now: it is shown only once.</strong>
+          <strong>{t("copyNow")}</strong>
           <div className="row">
             <input
               ref={tokenField}
               type="text"
               readOnly
-              aria-label="New channel access token"
+              aria-label={t("newTokenAria")}
               data-testid="issued-token"
               className="mono"
               value={issued}
@@ -108,10 +108,10 @@ export function AccessTokens({
               style={{ flex: 1, minWidth: 0 }}
             />
             <button className="button" type="button" onClick={copy}>
-              {copied ? "Copied" : "Copy"}
+              {copied ? common("copied") : common("copy")}
             </button>
             <button className="button" type="button" onClick={() => setIssued(null)}>
-              Done
+              {t("done")}
             </button>
           </div>
         </div>
@@ -123,34 +123,34 @@ export function AccessTokens({
       )}
       {tokens.length === 0 ? (
         <p className="muted" style={{ marginTop: 12 }}>
-          No channel access token has been issued.
+          {t("none")}
         </p>
       ) : (
         <table style={{ marginTop: 12 }}>
           <thead>
             <tr>
-              <th>Label</th>
-              <th>Issued</th>
-              <th>Expires</th>
-              {canManage && <th aria-label="Actions" />}
+              <th>{t("label")}</th>
+              <th>{t("issued")}</th>
+              <th>{t("expires")}</th>
+              {canManage && <th aria-label={common("actions")} />}
             </tr>
           </thead>
           <tbody>
             {tokens.map((token) => (
               <tr key={token.id} data-testid="access-token">
-                <td>{token.label || <span className="muted">(no label)</span>}</td>
+                <td>{token.label || <span className="muted">{t("noLabel")}</span>}</td>
                 <td className="mono">{token.issuedAt}</td>
-                <td className="mono">{token.expiresAt ?? "Never (long-lived)"}</td>
+                <td className="mono">{token.expiresAt ?? t("never")}</td>
                 {canManage && (
                   <td style={{ textAlign: "right" }}>
                     <button
                       className="button danger"
                       type="button"
                       disabled={pending}
-                      aria-label={`Revoke ${token.label || "token issued " + token.issuedAt}`}
+                      aria-label={t("revokeAria", { name: token.label || t("issuedAt", { at: token.issuedAt }) })}
                       onClick={() => revoke(token)}
                     >
-                      Revoke
+                      {t("revoke")}
                     </button>
                   </td>
                 )}
@@ -159,7 +159,7 @@ export function AccessTokens({
           </tbody>
         </table>
       )}
-      {!canManage && <p className="muted small">Only an Admin of this channel can issue or revoke tokens.</p>}
+      {!canManage && <p className="muted small">{t("adminsOnly")}</p>}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { StatusLabel } from "@/components/ui/status-label";
 
 /**
@@ -9,7 +10,8 @@ export function AttemptOutcome({
 }: {
   attempt: { success: boolean; statusCode: number | null; reason: string | null; detail: string | null };
 }) {
-  if (attempt.success) return <StatusLabel tone="success">Success · {attempt.statusCode}</StatusLabel>;
+  const t = useTranslations("log.outcomes");
+  if (attempt.success) return <StatusLabel tone="success">{t("success")} · {attempt.statusCode}</StatusLabel>;
   if (attempt.reason === null) return <StatusLabel tone="warning">{attempt.detail}</StatusLabel>;
   return (
     <StatusLabel tone="danger">

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { updateBasicSettingsAction } from "@/app/(console)/channels/[channelId]/actions";
@@ -14,6 +15,9 @@ export function BasicSettingsForm({
   initial: { name: string; description: string; email: string };
   canEdit: boolean;
 }) {
+  const t = useTranslations("providers");
+  const common = useTranslations("common");
+  const basic = useTranslations("basic");
   const router = useRouter();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
@@ -31,21 +35,21 @@ export function BasicSettingsForm({
         };
         startTransition(async () => {
           const result = await updateBasicSettingsAction(channelId, input);
-          setMessage(result.ok ? { ok: true, text: "Saved." } : { ok: false, text: result.error });
+          setMessage(result.ok ? { ok: true, text: basic("saved") } : { ok: false, text: result.error });
           if (result.ok) router.refresh();
         });
       }}
     >
       <label className="field">
-        Channel name
+        {t("channelName")}
         <input name="name" type="text" defaultValue={initial.name} maxLength={20} disabled={!canEdit} />
       </label>
       <label className="field">
-        Channel description
+        {t("channelDescription")}
         <textarea name="description" rows={3} defaultValue={initial.description} disabled={!canEdit} />
       </label>
       <label className="field">
-        Email address
+        {t("email")}
         <input name="email" type="email" defaultValue={initial.email} disabled={!canEdit} />
       </label>
       {message && (
@@ -56,7 +60,7 @@ export function BasicSettingsForm({
       {canEdit && (
         <div>
           <button className="button primary" type="submit" disabled={pending}>
-            Save
+            {common("save")}
           </button>
         </div>
       )}

@@ -1,11 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { reissueChannelSecretAction } from "@/app/(console)/channels/[channelId]/actions";
 
 /** The channel secret (shown to Admins only) and its Reissue button. */
 export function ChannelSecret({ channelId, secret }: { channelId: string; secret: string }) {
+  const t = useTranslations("basic");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -21,7 +23,7 @@ export function ChannelSecret({ channelId, secret }: { channelId: string; secret
           type="button"
           disabled={pending}
           onClick={() => {
-            if (!window.confirm("Reissue the channel secret? Your bot must use the new secret to verify signatures.")) return;
+            if (!window.confirm(t("reissueConfirm"))) return;
             startTransition(async () => {
               const result = await reissueChannelSecretAction(channelId);
               if (!result.ok) return setError(result.error);
@@ -30,7 +32,7 @@ export function ChannelSecret({ channelId, secret }: { channelId: string; secret
             });
           }}
         >
-          Reissue
+          {t("reissue")}
         </button>
       </div>
       {error && (

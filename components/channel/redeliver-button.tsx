@@ -1,11 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { redeliverEventAction } from "@/app/(console)/channels/[channelId]/actions";
 
 /** Sends a failed event again, as a redelivery (Admins). */
-export function RedeliverButton({ channelId, webhookEventId, label = "Redeliver" }: { channelId: string; webhookEventId: string; label?: string }) {
+export function RedeliverButton({ channelId, webhookEventId, label }: { channelId: string; webhookEventId: string; label?: string }) {
+  const t = useTranslations("delivery");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -25,7 +27,7 @@ export function RedeliverButton({ channelId, webhookEventId, label = "Redeliver"
             })
           }
         >
-          {label}
+          {label ?? t("redeliver")}
         </button>
       </div>
       {error && (

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import {
@@ -9,7 +10,7 @@ import {
   revokeInvitationAction,
 } from "@/app/(console)/channels/[channelId]/actions";
 import { RoleBadge } from "@/components/ui/role-badge";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/console/roles";
+import { ROLES, type Role } from "@/lib/console/roles";
 
 type Member = { userId: string; email: string; name: string; role: Role };
 type Invitation = { id: string; email: string; role: Role; invitedBy: string; expiresAt: string };
@@ -32,6 +33,8 @@ export function RolesTable({
   canEdit: boolean;
   currentUserId: string;
 }) {
+  const t = useTranslations("roles");
+  const common = useTranslations("common");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -55,9 +58,9 @@ export function RolesTable({
       <table>
         <thead>
           <tr>
-            <th>Email address</th>
-            <th>Role</th>
-            {canEdit && <th aria-label="Actions" />}
+            <th>{t("email")}</th>
+            <th>{t("role")}</th>
+            {canEdit && <th aria-label={common("actions")} />}
           </tr>
         </thead>
         <tbody>
@@ -65,12 +68,12 @@ export function RolesTable({
             <tr key={member.userId}>
               <td>
                 {member.email}
-                {member.userId === currentUserId && <span className="muted"> (you)</span>}
+                {member.userId === currentUserId && <span className="muted"> {t("you")}</span>}
               </td>
               <td>
                 {canEdit ? (
                   <select
-                    aria-label={`Role of ${member.email}`}
+                    aria-label={t("roleOf", { email: member.email })}
                     value={member.role}
                     disabled={pending}
                     onChange={(event) => run(() => changeRoleAction(channelId, member.userId, event.target.value))}
@@ -78,7 +81,7 @@ export function RolesTable({
                   >
                     {ROLES.map((role) => (
                       <option key={role} value={role}>
-                        {ROLE_LABELS[role]}
+                        {common(`roles.${role}`)}
                       </option>
                     ))}
                   </select>
@@ -92,13 +95,13 @@ export function RolesTable({
                     className="button danger"
                     type="button"
                     disabled={pending}
-                    aria-label={`Remove ${member.email}`}
+                    aria-label={t("removeAria", { email: member.email })}
                     onClick={() => {
-                      if (!window.confirm(`Remove ${member.email} from this channel?`)) return;
+                      if (!window.confirm(t("removeConfirm", { email: member.email }))) return;
                       run(() => removeMemberAction(channelId, member.userId));
                     }}
                   >
-                    Remove
+                    {t("remove")}
                   </button>
                 </td>
               )}
@@ -118,29 +121,26 @@ export function RolesTable({
       )}
       {created && (
         <div className="notice stack" role="status" data-testid="invitation-created">
-          <p>
-            {created.email} is invited. The link below was emailed to them; it is shown only now. It works once, until{" "}
-            {created.expiresAt}.
-          </p>
+          <p>{t("invited", { email: created.email, until: created.expiresAt })}</p>
           <div className="row">
-            <input readOnly value={created.url} aria-label="Invitation link" onFocus={(event) => event.currentTarget.select()} />
+            <input readOnly value={created.url} aria-label={t("invitationLink")} onFocus={(event) => event.currentTarget.select()} />
             <button className="button" type="button" onClick={() => void navigator.clipboard?.writeText(created.url)}>
-              Copy
+              {common("copy")}
             </button>
           </div>
         </div>
       )}
       {canEdit && invitations.length > 0 && (
         <>
-          <h3>Invitations not yet accepted</h3>
+          <h3>{t("pending")}</h3>
           <table data-testid="invitations">
             <thead>
               <tr>
-                <th>Email address</th>
-                <th>Role</th>
-                <th>Invited by</th>
-                <th>Link works until (UTC+9)</th>
-                <th aria-label="Actions" />
+                <th>{t("email")}</th>
+                <th>{t("role")}</th>
+                <th>{t("invitedBy")}</th>
+                <th>{t("linkUntil")}</th>
+                <th aria-label={common("actions")} />
               </tr>
             </thead>
             <tbody>
@@ -157,10 +157,10 @@ export function RolesTable({
                       className="button"
                       type="button"
                       disabled={pending}
-                      aria-label={`Withdraw the invitation of ${invitation.email}`}
+                      aria-label={t("withdrawAria", { email: invitation.email })}
                       onClick={() => run(() => revokeInvitationAction(channelId, invitation.id))}
                     >
-                      Withdraw
+                      {t("withdraw")}
                     </button>
                   </td>
                 </tr>
@@ -186,16 +186,16 @@ export function RolesTable({
             );
           }}
         >
-          <input name="email" type="email" aria-label="Email address to invite" placeholder="Email address" style={{ maxWidth: 280 }} />
-          <select name="role" aria-label="Role to give" defaultValue="MEMBER" style={{ maxWidth: 140 }}>
+          <input name="email" type="email" aria-label={t("inviteEmailAria")} placeholder={t("email")} style={{ maxWidth: 280 }} />
+          <select name="role" aria-label={t("roleToGive")} defaultValue="MEMBER" style={{ maxWidth: 140 }}>
             {ROLES.map((role) => (
               <option key={role} value={role}>
-                {ROLE_LABELS[role]}
+                {common(`roles.${role}`)}
               </option>
             ))}
           </select>
           <button className="button primary" type="submit" disabled={pending}>
-            Invite
+            {t("invite")}
           </button>
         </form>
       )}

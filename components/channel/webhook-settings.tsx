@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import {
@@ -19,23 +20,8 @@ type Settings = {
 
 type Verification = ({ ok: true } & VerifyResult) | { ok: false; error: string };
 
-const SWITCHES: { key: SettingKey; label: string; help: string }[] = [
-  {
-    key: "useWebhook",
-    label: "Use webhook",
-    help: "When on, events from users are sent to the Webhook URL.",
-  },
-  {
-    key: "webhookRedelivery",
-    label: "Webhook redelivery",
-    help: "When on, a webhook that your bot server failed to receive is sent again later.",
-  },
-  {
-    key: "errorStatisticsAggregation",
-    label: "Error statistics aggregation",
-    help: "When on, failed webhooks are counted and shown on the Webhook errors tab. Nothing from before is shown.",
-  },
-];
+/** The three switches, in LINE's order; each one's label is its key in the catalogue, its help the key + "Help". */
+const SWITCHES = ["useWebhook", "webhookRedelivery", "errorStatisticsAggregation"] as const satisfies readonly SettingKey[];
 
 /** The webhook part of the Messaging API tab: the URL with Edit / Update, and the three switches. */
 export function WebhookSettings({
@@ -55,6 +41,8 @@ export function WebhookSettings({
   /** The redelivery delays in words, e.g. ["10 s", "30 s", "2 min"]. */
   redeliverySchedule: string[];
 }) {
+  const t = useTranslations("webhook");
+  const common = useTranslations("common");
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(settings.webhookUrl ?? "");
@@ -101,12 +89,12 @@ export function WebhookSettings({
   }
 
   return (
-    <section className="card" aria-label="Webhook settings">
-      <h2>Webhook settings</h2>
+    <section className="card" aria-label={t("settingsAria")}>
+      <h2>{t("settings")}</h2>
       <div className="setting">
         <div>
-          <div className="setting-label">Webhook URL</div>
-          <div className="setting-help">Where events are sent, as a POST with a signature.</div>
+          <div className="setting-label">{t("url")}</div>
+          <div className="setting-help">{t("urlHelp")}</div>
         </div>
         <div className="setting-value">
           {editing ? (
@@ -119,10 +107,10 @@ export function WebhookSettings({
             >
               <input
                 type="text"
-                aria-label="Webhook URL"
+                aria-label={t("url")}
                 value={draft}
                 onChange={(event) => setDraft(event.target.value)}
-                placeholder="https://example.com/callback"
+                placeholder={t("urlPlaceholder")}
                 autoFocus
               />
               {urlError && (
@@ -132,7 +120,7 @@ export function WebhookSettings({
               )}
               <div className="row">
                 <button className="button primary" type="submit" disabled={pending}>
-                  Update
+                  {t("update")}
                 </button>
                 <button
                   className="button"
@@ -143,23 +131,23 @@ export function WebhookSettings({
                     setUrlError(null);
                   }}
                 >
-                  Cancel
+                  {common("cancel")}
                 </button>
               </div>
             </form>
           ) : (
             <div className="row">
               <span className="mono" data-testid="webhook-url">
-                {settings.webhookUrl ?? <span className="muted">Not set</span>}
+                {settings.webhookUrl ?? <span className="muted">{t("notSet")}</span>}
               </span>
               {canEdit && (
                 <button className="button" type="button" onClick={() => setEditing(true)}>
-                  Edit
+                  {t("edit")}
                 </button>
               )}
               {canVerify && settings.webhookUrl && (
                 <button className="button" type="button" onClick={verify} disabled={verifying}>
-                  {verifying ? "Verifying…" : "Verify"}
+                  {verifying ? t("verifying") : t("verify")}
                 </button>
               )}
             </div>
@@ -172,7 +160,8 @@ export function WebhookSettings({
           {!editing && verification && <VerificationResult verification={verification} />}
         </div>
       </div>
-      {SWITCHES.map(({ key, label, help }) => {
+      {SWITCHES.map((key) => {
+        const label = t(key);
         const needsWebhook = key !== "useWebhook";
         const blocked = needsWebhook && !value("useWebhook");
         return (
@@ -180,14 +169,14 @@ export function WebhookSettings({
             <div>
               <div className="setting-label">{label}</div>
               <div className="setting-help">
-                {help}
+                {t(`${key}Help`)}
                 {key === "webhookRedelivery" && (
                   <span data-testid="redelivery-schedule">
                     {" "}
-                    Tries again after {redeliverySchedule.join(", ")}, then stops.
+                    {t("schedule", { schedule: redeliverySchedule.join(", ") })}
                   </span>
                 )}
-                {blocked && " Turn on Use webhook to change this."}
+                {blocked && ` ${t("needsUseWebhook")}`}
               </div>
             </div>
             <div className="setting-value">
@@ -206,12 +195,13 @@ export function WebhookSettings({
           {switchError}
         </p>
       )}
-      {!canEdit && <p className="muted small">Only an Admin of this channel can change these settings.</p>}
+      {!canEdit && <p className="muted small">{t("adminsOnly")}</p>}
     </section>
   );
 }
 
 function VerificationResult({ verification }: { verification: Verification }) {
+  const t = useTranslations("webhook");
   if (!verification.ok) {
     return (
       <p className="error" role="alert" style={{ marginTop: 10 }}>
@@ -222,18 +212,18 @@ function VerificationResult({ verification }: { verification: Verification }) {
   if (verification.success) {
     return (
       <p className="notice" role="status" data-testid="verify-result" style={{ marginTop: 10 }}>
-        Success
+        {t("success")}
       </p>
     );
   }
   return (
     <div className="error" role="status" data-testid="verify-result" style={{ marginTop: 10 }}>
       <div>
-        <strong>Error</strong>: {verification.message}
+        <strong>{t("error")}</strong>: {verification.message}
       </div>
       {verification.reason && (
         <div className="small">
-          Reason: <code>{verification.reason}</code> · Detail: <code>{verification.detail}</code>
+          {t.rich("reasonDetail", { reason: verification.reason, detail: verification.detail, code: (chunks) => <code>{chunks}</code> })}
         </div>
       )}
     </div>

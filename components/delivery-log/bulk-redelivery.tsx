@@ -1,11 +1,13 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useState, useTransition } from "react";
 import {
   bulkRedeliveryProgressAction,
   previewBulkRedeliveryAction,
   startBulkRedeliveryAction,
 } from "@/app/(console)/channels/[channelId]/log/actions";
+import { formatUtc9 } from "@/lib/time";
 
 type Preview = {
   events: number;
@@ -19,12 +21,6 @@ type Preview = {
 
 type Progress = { waiting: number; delivered: number; failed: number };
 
-const NUMBER = new Intl.NumberFormat("en-US");
-
-/** An ISO time as `YYYY-MM-DD HH:mm:ss` in UTC+9, by offset arithmetic. */
-function utc9(iso: string): string {
-  return new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
-}
 
 /**
  * Redeliver in bulk (Admins): the failed events behind the Delivery log's current filter, shown
@@ -32,6 +28,10 @@ function utc9(iso: string): string {
  * then queued as redeliveries in order, with their progress.
  */
 export function BulkRedelivery({ channelId, search }: { channelId: string; search: string }) {
+  const t = useTranslations("bulk");
+  const locale = useLocale();
+  const number = new Intl.NumberFormat(locale);
+  const utc9 = (iso: string) => formatUtc9(new Date(iso), locale);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [queued, setQueued] = useState<{ ids: string[]; count: number } | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -55,12 +55,9 @@ export function BulkRedelivery({ channelId, search }: { channelId: string; searc
 
   return (
     <details className="bulk-redelivery" data-testid="bulk-redelivery">
-      <summary>Redeliver in bulk</summary>
+      <summary>{t("title")}</summary>
       <div className="stack">
-        <p className="small muted">
-          Takes the failed events behind this filter&apos;s failed event sends and sends each again as LINE redelivers it (same
-          webhookEventId, isRedelivery true), in the order they arrived. At most 10,000 events a run.
-        </p>
+        <p className="small muted">{t("help")}</p>
         <div>
           <button
             className="button"
@@ -80,7 +77,7 @@ export function BulkRedelivery({ channelId, search }: { channelId: string; searc
               })
             }
           >
-            Preview
+            {t("preview")}
           </button>
         </div>
         {error && (
@@ -95,12 +92,11 @@ export function BulkRedelivery({ channelId, search }: { channelId: string; searc
                 {preview.refusal}
               </p>
             ) : preview.events === 0 ? (
-              <p className="muted">No failed event matches this filter: nothing to redeliver.</p>
+              <p className="muted">{t("nothing")}</p>
             ) : (
               <>
                 <p data-testid="bulk-summary">
-                  {NUMBER.format(preview.events)} {preview.events === 1 ? "event" : "events"}, failed from {utc9(preview.firstAt!)} to{" "}
-                  {utc9(preview.lastAt!)} (UTC+9); {NUMBER.format(preview.staleReplyTokens)} with a reply token too old to reply with.
+                  {t("summary", { events: preview.events, from: utc9(preview.firstAt!), to: utc9(preview.lastAt!), stale: preview.staleReplyTokens })}
                 </p>
                 <ul className="small">
                   {preview.byFailure.map((f) => (
@@ -108,7 +104,7 @@ export function BulkRedelivery({ channelId, search }: { channelId: string; searc
                       <span className="mono">
                         {f.reason} · {f.detail}
                       </span>
-                      : {NUMBER.format(f.events)}
+                      : {number.format(f.events)}
                     </li>
                   ))}
                 </ul>
@@ -126,7 +122,7 @@ export function BulkRedelivery({ channelId, search }: { channelId: string; searc
                       })
                     }
                   >
-                    Queue {NUMBER.format(preview.events)} {preview.events === 1 ? "redelivery" : "redeliveries"}
+                    {t("queue", { events: preview.events })}
                   </button>
                 )}
               </>
@@ -135,8 +131,7 @@ export function BulkRedelivery({ channelId, search }: { channelId: string; searc
         )}
         {queued && (
           <p data-testid="bulk-progress" role="status">
-            Queued {NUMBER.format(queued.count)}.{" "}
-            {progress && `${NUMBER.format(progress.delivered)} delivered, ${NUMBER.format(progress.failed)} failed again, ${NUMBER.format(progress.waiting)} waiting.`}
+            {t("queued", { count: queued.count })} {progress && t("progress", progress)}
           </p>
         )}
       </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
@@ -12,6 +13,7 @@ const TAIL_INTERVAL_MS = 2000;
  * moved under the reader would lose its place.
  */
 export function LiveTail({ available }: { available: boolean }) {
+  const t = useTranslations("log.tail");
   const router = useRouter();
   const [paused, setPaused] = useState(false);
   const live = available && !paused;
@@ -24,10 +26,10 @@ export function LiveTail({ available }: { available: boolean }) {
   return (
     <div className="log-tail">
       <span className={`log-tail-state${live ? " live" : ""}`} data-testid="live-tail" role="status">
-        {live ? "Live: new sends appear at the top" : "Paused"}
+        {live ? t("live") : t("paused")}
       </span>
       <button className="button" type="button" onClick={() => setPaused(!paused)} aria-pressed={paused}>
-        {paused ? "Resume" : "Pause"}
+        {paused ? t("resume") : t("pause")}
       </button>
     </div>
   );

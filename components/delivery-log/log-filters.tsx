@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useTransition, type FormEvent } from "react";
 
@@ -36,6 +37,7 @@ export function LogFilters({
   reasons: readonly string[];
   details: readonly string[];
 }) {
+  const t = useTranslations("log");
   const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
   const [pending, startTransition] = useTransition();
@@ -66,7 +68,7 @@ export function LogFilters({
         {label}
       </label>
       <select id={`${id}-${name}`} name={name} defaultValue={values[name]}>
-        <option value="">All</option>
+        <option value="">{t("filters.all")}</option>
         {options.map(([value, optionLabel]) => (
           <option key={value} value={value}>
             {optionLabel}
@@ -85,30 +87,30 @@ export function LogFilters({
   );
 
   return (
-    <form ref={form} method="get" action={action} onSubmit={submit} className="we-filters log-filters" aria-busy={pending} aria-label="Filters">
+    <form ref={form} method="get" action={action} onSubmit={submit} className="we-filters log-filters" aria-busy={pending} aria-label={t("filters.aria")}>
       <div className="log-filter-grid">
-        {text("webhookEventId", "Webhook event ID", "01JD8X5E9Q3M4V0R6T2Y7W1ZAB")}
-        {choice("type", "Event type", eventTypes.map((t) => [t, t] as const))}
-        {text("source", "Source user or group ID", "U… or C…")}
-        {choice("kind", "Kind", [
-          ["event", "Webhook"],
-          ["verify", "Verify"],
-          ["test", "API test"],
+        {text("webhookEventId", t("filters.webhookEventId"), "01JD8X5E9Q3M4V0R6T2Y7W1ZAB")}
+        {choice("type", t("filters.type"), eventTypes.map((type) => [type, type] as const))}
+        {text("source", t("filters.source"), t("filters.sourcePlaceholder"))}
+        {choice("kind", t("filters.kind"), [
+          ["event", t("kinds.event")],
+          ["verify", t("kinds.verify")],
+          ["test", t("kinds.test")],
         ])}
-        {choice("send", "Send", [
-          ["first", "First send"],
-          ["redelivery", "Redelivery"],
+        {choice("send", t("filters.send"), [
+          ["first", t("sends.first")],
+          ["redelivery", t("sends.redelivery")],
         ])}
-        {choice("outcome", "Outcome", [
-          ["success", "Success"],
-          ["failure", "Failure"],
+        {choice("outcome", t("filters.outcome"), [
+          ["success", t("outcomes.success")],
+          ["failure", t("outcomes.failure")],
         ])}
-        {choice("reason", "Reason", reasons.map((r) => [r, r] as const))}
-        {text("detail", "Detail", "Request timeout, 500…")}
-        {text("status", "Status code", "500")}
-        {time("from", "From (UTC+9)")}
-        {time("to", "To (UTC+9)")}
-        {text("payload", "Payload", "events.0.message.text:hello", true)}
+        {choice("reason", t("filters.reason"), reasons.map((r) => [r, r] as const))}
+        {text("detail", t("filters.detail"), t("filters.detailPlaceholder"))}
+        {text("status", t("filters.status"), "500")}
+        {time("from", t("filters.from"))}
+        {time("to", t("filters.to"))}
+        {text("payload", t("filters.payload"), "events.0.message.text:hello", true)}
       </div>
       <datalist id={`${id}-details`}>
         {details.map((d) => (
@@ -117,10 +119,10 @@ export function LogFilters({
       </datalist>
       <div className="log-filter-actions">
         <button className="button primary" type="submit">
-          Apply filters
+          {t("filters.apply")}
         </button>
         <a className="button" href={action}>
-          Clear
+          {t("filters.clear")}
         </a>
       </div>
     </form>

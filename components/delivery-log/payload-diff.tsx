@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { diffLines, prettyJson } from "@/lib/console/line-diff";
 
@@ -7,6 +8,7 @@ export type DiffSend = { id: number; label: string; body: string };
 
 /** Two of an event's sends side by side: the lines of the second payload that differ from the first. */
 export function PayloadDiff({ sends }: { sends: DiffSend[] }) {
+  const t = useTranslations("tools");
   const [from, setFrom] = useState(sends[0]?.id ?? 0);
   const [to, setTo] = useState(sends.at(-1)?.id ?? 0);
   const a = sends.find((s) => s.id === from);
@@ -28,15 +30,15 @@ export function PayloadDiff({ sends }: { sends: DiffSend[] }) {
   return (
     <div className="stack">
       <div className="log-filter-actions">
-        {picker("Payload of", from, setFrom)}
-        {picker("Compared with", to, setTo)}
+        {picker(t("payloadOf"), from, setFrom)}
+        {picker(t("comparedWith"), to, setTo)}
       </div>
       {lines === null ? (
-        <p className="muted">These payloads are too long to compare here.</p>
+        <p className="muted">{t("tooLong")}</p>
       ) : (
         <>
           <p className="small muted" data-testid="diff-summary">
-            {changed === 0 ? "The two payloads are the same." : `${changed} ${changed === 1 ? "line differs" : "lines differ"}.`}
+            {changed === 0 ? t("same") : t("differ", { n: changed })}
           </p>
           <pre className="mono small send-diff" data-testid="payload-diff">
             {lines.map((line, i) => (

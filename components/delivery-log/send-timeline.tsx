@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { RESPONSE_TIMEOUT_MS } from "@/lib/webhook/sender";
 import { formatMs } from "@/lib/console/labels";
 
@@ -21,23 +22,24 @@ export function SendTimeline({
   firstByteMs: number | null;
   durationMs: number;
 }) {
+  const t = useTranslations("tools");
   const phases: Phase[] = [];
   let at = 0;
   for (const [name, ms] of [
-    ["DNS", dnsMs],
-    ["Connect", connectMs],
-    ["TLS", tlsMs],
+    [t("phases.dns"), dnsMs],
+    [t("phases.connect"), connectMs],
+    [t("phases.tls"), tlsMs],
   ] as const) {
     if (ms === null) continue;
     phases.push({ name, start: at, end: at + ms });
     at += ms;
   }
-  if (firstByteMs !== null) phases.push({ name: "First byte", start: at, end: Math.max(at, firstByteMs) });
-  phases.push({ name: "Total", start: 0, end: durationMs });
+  if (firstByteMs !== null) phases.push({ name: t("phases.firstByte"), start: at, end: Math.max(at, firstByteMs) });
+  phases.push({ name: t("phases.total"), start: 0, end: durationMs });
   const scale = Math.max(RESPONSE_TIMEOUT_MS, durationMs) * 1.05;
   const pct = (ms: number) => `${(ms / scale) * 100}%`;
   return (
-    <div className="send-timeline" role="img" aria-label={`Phases of the send against the ${RESPONSE_TIMEOUT_MS / 1000}-second deadline`}>
+    <div className="send-timeline" role="img" aria-label={t("timelineAria", { seconds: RESPONSE_TIMEOUT_MS / 1000 })}>
       {phases.map((phase) => (
         <div key={phase.name} className="send-phase" data-testid="send-phase">
           <span className="send-phase-name">{phase.name}</span>
@@ -55,7 +57,7 @@ export function SendTimeline({
         <span className="send-phase-name" />
         <span className="send-phase-track send-axis">
           <span style={{ left: 0 }}>0</span>
-          <span style={{ left: pct(RESPONSE_TIMEOUT_MS) }}>2 s deadline</span>
+          <span style={{ left: pct(RESPONSE_TIMEOUT_MS) }}>{t("deadline")}</span>
         </span>
         <span className="send-phase-ms" />
       </div>

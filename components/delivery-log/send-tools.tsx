@@ -1,10 +1,12 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { sendAsCurlAction, sendEditedEventAction } from "@/app/(console)/channels/[channelId]/log/actions";
 
 /** Copy as cURL and Download JSON: the send as a command the bot's own signature check accepts, and as a file. */
 export function SendExport({ channelId, attemptId }: { channelId: string; attemptId: number }) {
+  const t = useTranslations("tools");
   const [command, setCommand] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
@@ -27,10 +29,10 @@ export function SendExport({ channelId, attemptId }: { channelId: string; attemp
             })
           }
         >
-          Copy as cURL
+          {t("copyCurl")}
         </button>
         <a className="button" href={`/api/channels/${channelId}/attempts/${attemptId}`} download>
-          Download JSON
+          {t("downloadJson")}
         </a>
       </div>
       {error && (
@@ -41,7 +43,8 @@ export function SendExport({ channelId, attemptId }: { channelId: string; attemp
       {command !== null && (
         <>
           <p className="small muted">
-            {copied ? "Copied. " : ""}The exact body, signed with the channel&apos;s current secret: run it where the bot can be reached.
+            {copied ? `${t("copiedPrefix")} ` : ""}
+            {t("curlHelp")}
           </p>
           <pre className="mono small pre-wrap" data-testid="curl-command">
             {command}
@@ -57,6 +60,7 @@ export function SendExport({ channelId, attemptId }: { channelId: string; attemp
  * server, re-signed and sent as a test send that is marked as edited and never counted.
  */
 export function EditAndSend({ channelId, eventJson, warning }: { channelId: string; eventJson: string; warning: string | null }) {
+  const t = useTranslations("tools");
   const [text, setText] = useState(eventJson);
   const [result, setResult] = useState<{ message: string; warning: string | null; success: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +73,7 @@ export function EditAndSend({ channelId, eventJson, warning }: { channelId: stri
         </p>
       )}
       <label className="we-label" htmlFor="edited-event">
-        Event JSON
+        {t("eventJson")}
       </label>
       <textarea id="edited-event" className="mono small" rows={16} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
       <div>
@@ -89,7 +93,7 @@ export function EditAndSend({ channelId, eventJson, warning }: { channelId: stri
             })
           }
         >
-          Send edited event
+          {t("sendEdited")}
         </button>
       </div>
       {error && (
@@ -99,7 +103,7 @@ export function EditAndSend({ channelId, eventJson, warning }: { channelId: stri
       )}
       {result && (
         <div data-testid="edit-result">
-          <p className={result.success ? "notice" : "error"}>Sent as a test send: {result.message}. It is in the Delivery log, marked edited.</p>
+          <p className={result.success ? "notice" : "error"}>{t("sentAsTest", { message: result.message })}</p>
           {result.warning && <p className="error">{result.warning}</p>}
         </div>
       )}

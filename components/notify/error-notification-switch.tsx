@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { setErrorNotificationAction } from "@/app/(console)/channels/[channelId]/actions";
@@ -15,6 +16,7 @@ export function ErrorNotificationSwitch({
   initial: boolean;
   canEdit: boolean;
 }) {
+  const t = useTranslations("basic");
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   // The switch answers at once; the server's answer confirms or rolls back.
@@ -34,7 +36,7 @@ export function ErrorNotificationSwitch({
 
   return (
     <div className="stack">
-      <Switch label="Error notification" checked={optimistic ?? initial} disabled={!canEdit || pending} onChange={toggle} />
+      <Switch label={t("errorNotification")} checked={optimistic ?? initial} disabled={!canEdit || pending} onChange={toggle} />
       {error && (
         <p className="error" role="alert">
           {error}

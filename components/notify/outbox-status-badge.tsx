@@ -1,5 +1,6 @@
+import { useTranslations } from "next-intl";
 import { StatusLabel, type StatusTone } from "@/components/ui/status-label";
-import { OUTBOX_STATUS_LABELS, type OutboxStatus } from "@/lib/notify/outbox-status";
+import type { OutboxStatus } from "@/lib/notify/outbox-status";
 
 const TONES: Record<OutboxStatus, StatusTone> = {
   in_outbox: "muted",
@@ -11,10 +12,11 @@ const TONES: Record<OutboxStatus, StatusTone> = {
 
 /** An email's status in words, with its last SMTP error when it has one. */
 export function OutboxStatusBadge({ status, lastError }: { status: OutboxStatus; lastError: string | null }) {
+  const t = useTranslations("outbox.statuses");
   return (
     <span data-testid="outbox-status">
       <StatusLabel tone={TONES[status]} isStrong>
-        {OUTBOX_STATUS_LABELS[status]}
+        {t(status)}
       </StatusLabel>
       {lastError && (status === "retrying" || status === "failed") && (
         <span className="small muted status-note">{lastError}</span>

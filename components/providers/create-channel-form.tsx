@@ -1,10 +1,12 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { createChannelAction } from "@/app/(console)/providers/actions";
 
 export function CreateChannelForm({ providerId }: { providerId: string }) {
+  const t = useTranslations("providers");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -29,15 +31,15 @@ export function CreateChannelForm({ providerId }: { providerId: string }) {
       }}
     >
       <label className="field">
-        Channel name
+        {t("channelName")}
         <input name="name" type="text" maxLength={20} required />
       </label>
       <label className="field">
-        Channel description
+        {t("channelDescription")}
         <textarea name="description" rows={2} maxLength={500} />
       </label>
       <label className="field">
-        Email address
+        {t("email")}
         <input name="email" type="email" />
       </label>
       {error && (
@@ -47,7 +49,7 @@ export function CreateChannelForm({ providerId }: { providerId: string }) {
       )}
       <div>
         <button className="button primary" type="submit" disabled={pending}>
-          Create channel
+          {t("createChannelButton")}
         </button>
       </div>
     </form>

@@ -1,10 +1,12 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { createProviderAction } from "@/app/(console)/providers/actions";
 
 export function CreateProviderForm() {
+  const t = useTranslations("providers");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -25,9 +27,9 @@ export function CreateProviderForm() {
         });
       }}
     >
-      <input name="name" type="text" aria-label="Provider name" placeholder="Provider name" style={{ maxWidth: 320 }} />
+      <input name="name" type="text" aria-label={t("name")} placeholder={t("name")} style={{ maxWidth: 320 }} />
       <button className="button primary" type="submit" disabled={pending}>
-        Create
+        {t("createButton")}
       </button>
       {error && (
         <p className="error" role="alert" style={{ width: "100%" }}>

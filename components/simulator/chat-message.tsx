@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { BotMessageObject, MessageAction } from "@/lib/messaging/message-schema";
 import type { MessageContent } from "@/lib/webhook/payload";
 
@@ -10,8 +11,6 @@ import type { MessageContent } from "@/lib/webhook/payload";
 
 export type ActionHandler = (action: MessageAction) => void;
 
-const NUMBER = new Intl.NumberFormat("en-US");
-
 /** Whether a tap on this action sends an event back from the user. */
 export function isSendingAction(action: MessageAction): boolean {
   return action.type === "message" || action.type === "postback" || action.type === "datetimepicker";
@@ -19,6 +18,7 @@ export function isSendingAction(action: MessageAction): boolean {
 
 /** A button for an action: it sends, opens its link, or shows what it would do. */
 export function ActionButton({ action, onAction, disabled }: { action: MessageAction; onAction: ActionHandler; disabled: boolean }) {
+  const t = useTranslations("simulator.message");
   const label = action.label ?? action.type;
   if (action.type === "uri") {
     return (
@@ -29,7 +29,7 @@ export function ActionButton({ action, onAction, disabled }: { action: MessageAc
   }
   if (!isSendingAction(action)) {
     return (
-      <button className="button" type="button" disabled title={`A ${action.type} action: nothing to simulate`}>
+      <button className="button" type="button" disabled title={t("nothingToSimulate", { type: action.type })}>
         {label}
       </button>
     );
@@ -100,6 +100,7 @@ function flexParts(node: unknown, parts: ({ text: string } | { image: string } |
 }
 
 function Flex({ contents, onAction, disabled }: { contents: unknown; onAction: ActionHandler; disabled: boolean }) {
+  const t = useTranslations("simulator.message");
   const bubbles = (contents as FlexNode).type === "carousel" && Array.isArray((contents as FlexNode).contents) ? ((contents as FlexNode).contents as unknown[]) : [contents];
   return (
     <div className="chat-cards">
@@ -109,7 +110,7 @@ function Flex({ contents, onAction, disabled }: { contents: unknown; onAction: A
             "text" in part ? (
               <p key={j}>{part.text}</p>
             ) : "image" in part ? (
-              <Placeholder key={j} kind="Image">
+              <Placeholder key={j} kind={t("image")}>
                 <Url url={part.image} />
               </Placeholder>
             ) : (
@@ -125,12 +126,13 @@ function Flex({ contents, onAction, disabled }: { contents: unknown; onAction: A
 type Template = Extract<BotMessageObject, { type: "template" }>["template"];
 
 function TemplateBody({ template, onAction, disabled }: { template: Template; onAction: ActionHandler; disabled: boolean }) {
+  const t = useTranslations("simulator.message");
   switch (template.type) {
     case "buttons":
       return (
         <div className="chat-card">
           {template.thumbnailImageUrl && (
-            <Placeholder kind="Image">
+            <Placeholder kind={t("image")}>
               <Url url={template.thumbnailImageUrl} />
             </Placeholder>
           )}
@@ -163,7 +165,7 @@ function TemplateBody({ template, onAction, disabled }: { template: Template; on
         <div className="chat-cards">
           {template.columns.map((column, i) => (
             <div key={i} className="chat-card">
-              <Placeholder kind="Image">
+              <Placeholder kind={t("image")}>
                 <Url url={column.imageUrl} />
               </Placeholder>
               <Actions actions={[column.action]} onAction={onAction} disabled={disabled} />
@@ -176,42 +178,43 @@ function TemplateBody({ template, onAction, disabled }: { template: Template; on
 
 /** A message the bot sent, as the chat shows it. */
 export function BotMessageView({ message, onAction, disabled }: { message: BotMessageObject; onAction: ActionHandler; disabled: boolean }) {
+  const t = useTranslations("simulator.message");
   switch (message.type) {
     case "text":
       return <p className="chat-text">{textWithEmojis(message.text, message.emojis)}</p>;
     case "sticker":
       return (
         <div className="chat-sticker" data-testid="sticker">
-          Sticker {message.packageId}/{message.stickerId}
+          {t("sticker", { packageId: message.packageId, stickerId: message.stickerId })}
         </div>
       );
     case "image":
       return (
-        <Placeholder kind="Image">
+        <Placeholder kind={t("image")}>
           <Url url={message.originalContentUrl} />
         </Placeholder>
       );
     case "video":
       return (
-        <Placeholder kind="Video">
+        <Placeholder kind={t("video")}>
           <Url url={message.originalContentUrl} />
         </Placeholder>
       );
     case "audio":
       return (
-        <Placeholder kind="Audio">
-          {NUMBER.format(message.duration / 1000)} s <Url url={message.originalContentUrl} />
+        <Placeholder kind={t("audio")}>
+          {t("seconds", { seconds: message.duration / 1000 })} <Url url={message.originalContentUrl} />
         </Placeholder>
       );
     case "location":
       return (
-        <Placeholder kind="Location">
+        <Placeholder kind={t("location")}>
           {message.title} · {message.address} ({message.latitude}, {message.longitude})
         </Placeholder>
       );
     case "imagemap":
       return (
-        <Placeholder kind="Imagemap">
+        <Placeholder kind={t("imagemap")}>
           {message.altText} <Url url={message.baseUrl} />
         </Placeholder>
       );
@@ -234,6 +237,7 @@ export function BotMessageView({ message, onAction, disabled }: { message: BotMe
 
 /** A message a simulated user sent, as the chat shows it. */
 export function UserMessageView({ message }: { message: MessageContent }) {
+  const t = useTranslations("simulator.message");
   switch (message.type) {
     case "text":
       // Webhook texts carry LINE emojis as their own words, e.g. "(love)": shown as sent.
@@ -241,27 +245,27 @@ export function UserMessageView({ message }: { message: MessageContent }) {
     case "sticker":
       return (
         <div className="chat-sticker" data-testid="sticker">
-          Sticker {message.packageId}/{message.stickerId}
+          {t("sticker", { packageId: message.packageId, stickerId: message.stickerId })}
         </div>
       );
     case "image":
     case "video":
       return (
-        <Placeholder kind={message.type === "image" ? "Image" : "Video"}>
-          <span className="mono">content of message {message.id}</span>
+        <Placeholder kind={t(message.type)}>
+          <span className="mono">{t("content", { id: message.id })}</span>
         </Placeholder>
       );
     case "audio":
-      return <Placeholder kind="Audio">{NUMBER.format(message.duration / 1000)} s</Placeholder>;
+      return <Placeholder kind={t("audio")}>{t("seconds", { seconds: message.duration / 1000 })}</Placeholder>;
     case "file":
       return (
-        <Placeholder kind="File">
-          {message.fileName} · {NUMBER.format(message.fileSize)} bytes
+        <Placeholder kind={t("file")}>
+          {message.fileName} · {t("bytes", { size: message.fileSize })}
         </Placeholder>
       );
     case "location":
       return (
-        <Placeholder kind="Location">
+        <Placeholder kind={t("location")}>
           {message.title ?? ""} {message.address ?? ""} ({message.latitude}, {message.longitude})
         </Placeholder>
       );

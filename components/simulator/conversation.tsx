@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 import type { ChatEntry } from "@/lib/console/conversations";
 import type { MessageAction } from "@/lib/messaging/message-schema";
@@ -26,8 +27,6 @@ export function actionSpec(action: MessageAction, now: Date = new Date()): Recor
   }
 }
 
-const SEND_KINDS = { reply: "Reply", push: "Push", multicast: "Multicast", broadcast: "Broadcast" } as const;
-
 function UserEntry({
   entry,
   channelId,
@@ -39,6 +38,7 @@ function UserEntry({
   names: ReadonlyMap<string, string>;
   showDetail: boolean;
 }) {
+  const t = useTranslations("simulator.chat");
   const who = entry.userId ? (names.get(entry.userId) ?? entry.userId) : null;
   const members = entry.memberIds.map((id) => names.get(id) ?? id).join(", ");
   const isMessage = entry.message !== null;
@@ -59,13 +59,13 @@ function UserEntry({
       </div>
       <div className="chat-meta">
         {isMessage && who && <span>{who}</span>}
-        {entry.type === "messageEdited" && <span>edited</span>}
+        {entry.type === "messageEdited" && <span>{t("edited")}</span>}
         <span>{entry.time.slice(11)}</span>
         <span className="chat-outcome" data-testid="chat-outcome">
           <SimulatorOutcome event={entry.outcome} showDetail={showDetail} />
         </span>
         {showDetail && entry.outcome.attemptId !== null && (
-          <Link href={`/channels/${channelId}/log/${entry.outcome.attemptId}`}>See the send</Link>
+          <Link href={`/channels/${channelId}/log/${entry.outcome.attemptId}`}>{t("seeSend")}</Link>
         )}
       </div>
     </div>
@@ -94,6 +94,7 @@ export function Conversation({
   pending: boolean;
   onSend: (spec: Record<string, unknown>) => void;
 }) {
+  const t = useTranslations("simulator.chat");
   const end = useRef<HTMLDivElement>(null);
   const latestKey = entries.at(-1)?.key;
   useEffect(() => {
@@ -110,8 +111,8 @@ export function Conversation({
   };
 
   return (
-    <div className="chat-window" aria-label="Conversation" data-testid="chat">
-      {entries.length === 0 && <p className="chat-empty">Nothing here yet: send a message.</p>}
+    <div className="chat-window" aria-label={t("aria")} data-testid="chat">
+      {entries.length === 0 && <p className="chat-empty">{t("empty")}</p>}
       {entries.map((entry, i) => {
         if (entry.from === "user") {
           return <UserEntry key={entry.key} entry={entry} channelId={channelId} names={names} showDetail={showDetail} />;
@@ -120,9 +121,7 @@ export function Conversation({
           return (
             <div key={entry.key} className="chat-entry chat-bot chat-refused" data-testid="chat-entry" data-from="refused">
               <div className="chat-bubble">
-                <strong>
-                  {SEND_KINDS[entry.sendKind]} refused: {entry.status}
-                </strong>{" "}
+                <strong>{t("refused", { kind: t(`sendKinds.${entry.sendKind}`), status: entry.status })}</strong>{" "}
                 <span data-testid="refusal-message">{entry.error.message}</span>
                 {entry.error.details && entry.error.details.length > 0 && (
                   <ul className="chat-details">
@@ -147,8 +146,8 @@ export function Conversation({
               <BotMessageView message={entry.message} onAction={onAction} disabled={pending} />
             </div>
             <div className="chat-meta">
-              <span>{entry.message.sender?.name ?? "Bot"}</span>
-              <span>{SEND_KINDS[entry.sendKind]}</span>
+              <span>{entry.message.sender?.name ?? t("bot")}</span>
+              <span>{t(`sendKinds.${entry.sendKind}`)}</span>
               <span>{entry.time.slice(11)}</span>
             </div>
             {quickReply && (

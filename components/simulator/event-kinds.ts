@@ -2,8 +2,17 @@
  * The Simulator's "More events": each kind of event a user, group or room can send besides the
  * plain text, postback, follow and unfollow, as data. A kind names the chats it happens in, the
  * fields it asks for and how their values become the script endpoint's event spec; the panel
- * adds who sent it and where.
+ * adds who sent it and where. Labels are keys of the catalogue's `simulator` sentences, so that
+ * each user reads them in their own language; the values sent are LINE's.
  */
+
+import type { useTranslations } from "next-intl";
+import type { Messages } from "@/lib/i18n/messages";
+
+/** The catalogue's `simulator` sentences, as `useTranslations` or `getTranslations` gives them. */
+export type SimulatorWords = ReturnType<typeof useTranslations<"simulator">>;
+
+type Simulator = Messages["simulator"];
 
 export type ChatType = "user" | "group" | "room";
 
@@ -24,10 +33,11 @@ type Option = { value: string; label: string };
 
 export type Field = {
   name: string;
-  label: string;
-  initial: string;
+  label: keyof Simulator["fields"];
+  /** What the field starts with: a value as it is, or a sample text in the user's language. */
+  initial: string | { sample: keyof Simulator["samples"] };
   /** A select's choices; a text input without. */
-  options?: (context: KindContext) => Option[];
+  options?: (context: KindContext, t: SimulatorWords) => Option[];
 };
 
 /**
@@ -37,8 +47,8 @@ export type Field = {
 type Actor = "user" | "chat" | "member";
 
 export type EventKind = {
-  id: string;
-  label: string;
+  /** Also the key of its name among the catalogue's `simulator.kinds`. */
+  id: keyof Simulator["kinds"];
   chats: readonly ChatType[];
   actor: Actor;
   fields: readonly Field[];
@@ -51,9 +61,9 @@ const chatsOnly: ChatType[] = ["group", "room"];
 const earlierMessages = (context: KindContext): Option[] =>
   context.earlierMessages.map((m) => ({ value: m.messageId, label: `${m.summary || "message"} (${m.messageId})` }));
 
-const others = (context: KindContext): Option[] => {
+const others = (context: KindContext, t: SimulatorWords): Option[] => {
   const ids = context.chat.type === "user" ? [] : context.chat.memberIds.filter((id) => id !== context.userId);
-  return [{ value: "all", label: "Everyone (@All)" }, ...ids.map((id) => ({ value: id, label: context.names.get(id) ?? id }))];
+  return [{ value: "all", label: t("more.everyone") }, ...ids.map((id) => ({ value: id, label: context.names.get(id) ?? id }))];
 };
 
 /** `@Name rest`, with LINE's mention of the name's characters. */
@@ -71,21 +81,19 @@ const number = (value: string) => Number(value);
 export const EVENT_KINDS: readonly EventKind[] = [
   {
     id: "mention",
-    label: "Text with a mention",
     chats: chatsOnly,
     actor: "user",
     fields: [
-      { name: "mentionee", label: "Mention", initial: "all", options: others },
-      { name: "text", label: "Text after the mention", initial: "are you there?" },
+      { name: "mentionee", label: "mentionee", initial: "all", options: others },
+      { name: "text", label: "textAfterMention", initial: { sample: "mention" } },
     ],
     spec: mentionSpec,
   },
   {
     id: "emoji",
-    label: "Text with a LINE emoji",
     chats: everywhere,
     actor: "user",
-    fields: [{ name: "text", label: "Text before the emoji", initial: "thank you" }],
+    fields: [{ name: "text", label: "textBeforeEmoji", initial: { sample: "emoji" } }],
     spec: (v) => {
       // LINE writes an emoji into the text as its substitute name, which `index` and `length` cover.
       const text = `${v.text} (love)`;
@@ -98,7 +106,6 @@ export const EVENT_KINDS: readonly EventKind[] = [
   },
   {
     id: "image",
-    label: "Image",
     chats: everywhere,
     actor: "user",
     fields: [],
@@ -106,40 +113,36 @@ export const EVENT_KINDS: readonly EventKind[] = [
   },
   {
     id: "video",
-    label: "Video",
     chats: everywhere,
     actor: "user",
-    fields: [{ name: "duration", label: "Length (ms)", initial: "15000" }],
+    fields: [{ name: "duration", label: "length", initial: "15000" }],
     spec: (v) => ({ type: "message", message: { type: "video", duration: number(v.duration) } }),
   },
   {
     id: "audio",
-    label: "Audio",
     chats: everywhere,
     actor: "user",
-    fields: [{ name: "duration", label: "Length (ms)", initial: "8000" }],
+    fields: [{ name: "duration", label: "length", initial: "8000" }],
     spec: (v) => ({ type: "message", message: { type: "audio", duration: number(v.duration) } }),
   },
   {
     id: "file",
-    label: "File",
     chats: everywhere,
     actor: "user",
     fields: [
-      { name: "fileName", label: "File name", initial: "report.pdf" },
-      { name: "fileSize", label: "Size (bytes)", initial: "20480" },
+      { name: "fileName", label: "fileName", initial: "report.pdf" },
+      { name: "fileSize", label: "fileSize", initial: "20480" },
     ],
     spec: (v) => ({ type: "message", message: { type: "file", fileName: v.fileName, fileSize: number(v.fileSize) } }),
   },
   {
     id: "location",
-    label: "Location",
     chats: everywhere,
     actor: "user",
     fields: [
-      { name: "title", label: "Place", initial: "Tokyo Tower" },
-      { name: "latitude", label: "Latitude", initial: "35.6586" },
-      { name: "longitude", label: "Longitude", initial: "139.7454" },
+      { name: "title", label: "place", initial: { sample: "place" } },
+      { name: "latitude", label: "latitude", initial: "35.6586" },
+      { name: "longitude", label: "longitude", initial: "139.7454" },
     ],
     spec: (v) => ({
       type: "message",
@@ -148,86 +151,78 @@ export const EVENT_KINDS: readonly EventKind[] = [
   },
   {
     id: "sticker",
-    label: "Sticker",
     chats: everywhere,
     actor: "user",
     fields: [
-      { name: "packageId", label: "Package ID", initial: "446" },
-      { name: "stickerId", label: "Sticker ID", initial: "1988" },
+      { name: "packageId", label: "packageId", initial: "446" },
+      { name: "stickerId", label: "stickerId", initial: "1988" },
     ],
     spec: (v) => ({ type: "message", message: { type: "sticker", packageId: v.packageId, stickerId: v.stickerId } }),
   },
   {
     id: "standby",
-    label: "Text in standby mode",
     chats: everywhere,
     actor: "user",
-    fields: [{ name: "text", label: "Text", initial: "for the other module" }],
+    fields: [{ name: "text", label: "text", initial: { sample: "standby" } }],
     spec: (v) => ({ type: "message", text: v.text, mode: "standby" }),
   },
   {
     id: "edit",
-    label: "Edit an earlier message",
     chats: ["group"],
     actor: "user",
     fields: [
-      { name: "messageId", label: "Earlier message", initial: "", options: earlierMessages },
-      { name: "text", label: "Edited text", initial: "edited" },
+      { name: "messageId", label: "earlierMessage", initial: "", options: earlierMessages },
+      { name: "text", label: "editedText", initial: { sample: "edited" } },
     ],
     spec: (v) => ({ type: "messageEdited", messageId: v.messageId, text: v.text }),
   },
   {
     id: "unsend",
-    label: "Unsend an earlier message",
     chats: everywhere,
     actor: "user",
-    fields: [{ name: "messageId", label: "Earlier message", initial: "", options: earlierMessages }],
+    fields: [{ name: "messageId", label: "earlierMessage", initial: "", options: earlierMessages }],
     spec: (v) => ({ type: "unsend", messageId: v.messageId }),
   },
   {
     id: "date",
-    label: "Postback from a date picker",
     chats: everywhere,
     actor: "user",
     fields: [
-      { name: "data", label: "Data", initial: "action=pick" },
-      { name: "date", label: "Date", initial: "2025-01-31" },
+      { name: "data", label: "data", initial: "action=pick" },
+      { name: "date", label: "date", initial: "2025-01-31" },
     ],
     spec: (v) => ({ type: "postback", data: v.data, params: { date: v.date } }),
   },
   {
     id: "time",
-    label: "Postback from a time picker",
     chats: everywhere,
     actor: "user",
     fields: [
-      { name: "data", label: "Data", initial: "action=pick" },
-      { name: "time", label: "Time", initial: "12:30" },
+      { name: "data", label: "data", initial: "action=pick" },
+      { name: "time", label: "time", initial: "12:30" },
     ],
     spec: (v) => ({ type: "postback", data: v.data, params: { time: v.time } }),
   },
   {
     id: "datetime",
-    label: "Postback from a date and time picker",
     chats: everywhere,
     actor: "user",
     fields: [
-      { name: "data", label: "Data", initial: "action=pick" },
-      { name: "datetime", label: "Date and time", initial: "2025-01-31T12:30" },
+      { name: "data", label: "data", initial: "action=pick" },
+      { name: "datetime", label: "datetime", initial: "2025-01-31T12:30" },
     ],
     spec: (v) => ({ type: "postback", data: v.data, params: { datetime: v.datetime } }),
   },
   {
     id: "richmenu",
-    label: "Postback from a rich menu switch",
     chats: everywhere,
     actor: "user",
     fields: [
-      { name: "data", label: "Data", initial: "menu=next" },
-      { name: "alias", label: "Rich menu alias ID", initial: "richmenu-alias-b" },
+      { name: "data", label: "data", initial: "menu=next" },
+      { name: "alias", label: "alias", initial: "richmenu-alias-b" },
       {
         name: "status",
-        label: "Switch result",
+        label: "switchResult",
         initial: "SUCCESS",
         options: () =>
           ["SUCCESS", "RICHMENU_ALIAS_ID_NOTFOUND", "RICHMENU_NOTFOUND", "FAILED"].map((s) => ({ value: s, label: s })),
@@ -237,7 +232,6 @@ export const EVENT_KINDS: readonly EventKind[] = [
   },
   {
     id: "unblock",
-    label: "Follow after unblocking",
     chats: ["user"],
     actor: "user",
     fields: [],
@@ -245,22 +239,20 @@ export const EVENT_KINDS: readonly EventKind[] = [
   },
   {
     id: "videoPlayComplete",
-    label: "Video watched to the end",
     chats: everywhere,
     actor: "user",
-    fields: [{ name: "trackingId", label: "Tracking ID", initial: "intro-video" }],
+    fields: [{ name: "trackingId", label: "trackingId", initial: "intro-video" }],
     spec: (v) => ({ type: "videoPlayComplete", trackingId: v.trackingId }),
   },
   {
     id: "beacon",
-    label: "Beacon",
     chats: ["user"],
     actor: "user",
     fields: [
-      { name: "hwid", label: "Hardware ID", initial: "d41d8cd98f" },
+      { name: "hwid", label: "hwid", initial: "d41d8cd98f" },
       {
         name: "beaconType",
-        label: "Beacon event",
+        label: "beaconEvent",
         initial: "enter",
         options: () => ["enter", "banner", "stay"].map((s) => ({ value: s, label: s })),
       },
@@ -269,20 +261,18 @@ export const EVENT_KINDS: readonly EventKind[] = [
   },
   {
     id: "accountLink",
-    label: "Account link",
     chats: ["user"],
     actor: "user",
     fields: [
-      { name: "nonce", label: "Nonce", initial: "" },
-      { name: "result", label: "Result", initial: "ok", options: () => ["ok", "failed"].map((s) => ({ value: s, label: s })) },
+      { name: "nonce", label: "nonce", initial: "" },
+      { name: "result", label: "result", initial: "ok", options: () => ["ok", "failed"].map((s) => ({ value: s, label: s })) },
     ],
     spec: (v) => ({ type: "accountLink", result: v.result, ...(v.nonce && { nonce: v.nonce }) }),
   },
-  { id: "join", label: "The bot joins", chats: chatsOnly, actor: "chat", fields: [], spec: () => ({ type: "join" }) },
-  { id: "leave", label: "The bot leaves", chats: chatsOnly, actor: "chat", fields: [], spec: () => ({ type: "leave" }) },
+  { id: "join", chats: chatsOnly, actor: "chat", fields: [], spec: () => ({ type: "join" }) },
+  { id: "leave", chats: chatsOnly, actor: "chat", fields: [], spec: () => ({ type: "leave" }) },
   {
     id: "memberJoined",
-    label: "The user joins",
     chats: chatsOnly,
     actor: "member",
     fields: [],
@@ -290,7 +280,6 @@ export const EVENT_KINDS: readonly EventKind[] = [
   },
   {
     id: "memberLeft",
-    label: "The user leaves",
     chats: chatsOnly,
     actor: "member",
     fields: [],
@@ -301,9 +290,14 @@ export const EVENT_KINDS: readonly EventKind[] = [
 export type SimulatedGroup = { id: string; kind: "group" | "room"; name: string; memberIds: string[] };
 
 /** How a group or room reads in the chat picker and the recent webhooks: its kind, name and members. */
-export function describeChat(chat: SimulatedGroup, names: ReadonlyMap<string, string>): string {
+export function describeChat(chat: SimulatedGroup, names: ReadonlyMap<string, string>, t: SimulatorWords): string {
   const members = chat.memberIds.map((id) => names.get(id) ?? id).join(", ");
-  return chat.kind === "group" ? `Group ${chat.name} (${members})` : `Room (${members})`;
+  return chat.kind === "group" ? t("chats.group", { name: chat.name, members }) : t("chats.room", { members });
+}
+
+/** The text a field starts with, in the user's language for a sample text. */
+export function initialValue(field: Field, t: SimulatorWords): string {
+  return typeof field.initial === "string" ? field.initial : t(`samples.${field.initial.sample}`);
 }
 
 /** The chat's fields of a spec: nothing for a one-to-one chat, else its groupId or roomId. */

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { createSimulatedGroupAction } from "@/app/(console)/channels/[channelId]/actions";
 
@@ -15,6 +16,7 @@ export function GroupForm({
   users: SimulatedUser[];
   onCreated: (id: string) => void;
 }) {
+  const t = useTranslations("simulator.groupForm");
   const [kind, setKind] = useState<"group" | "room">("group");
   const [name, setName] = useState("");
   const [members, setMembers] = useState<string[]>([]);
@@ -24,7 +26,7 @@ export function GroupForm({
   return (
     <form
       className="stack"
-      aria-label="New group or room"
+      aria-label={t("aria")}
       onSubmit={(event) => {
         event.preventDefault();
         setError(null);
@@ -39,25 +41,25 @@ export function GroupForm({
       }}
     >
       <div className="row">
-        <select aria-label="Group or room" value={kind} onChange={(e) => setKind(e.target.value === "room" ? "room" : "group")}>
-          <option value="group">Group</option>
-          <option value="room">Room</option>
+        <select aria-label={t("kind")} value={kind} onChange={(e) => setKind(e.target.value === "room" ? "room" : "group")}>
+          <option value="group">{t("group")}</option>
+          <option value="room">{t("room")}</option>
         </select>
         {kind === "group" && (
           <input
             type="text"
-            aria-label="Group name"
-            placeholder="Group name"
+            aria-label={t("name")}
+            placeholder={t("name")}
             value={name}
             onChange={(e) => setName(e.target.value)}
             style={{ maxWidth: 220 }}
           />
         )}
         <button className="button" type="submit" disabled={pending}>
-          {kind === "group" ? "Create group" : "Create room"}
+          {kind === "group" ? t("createGroup") : t("createRoom")}
         </button>
       </div>
-      <div className="row" role="group" aria-label="Members">
+      <div className="row" role="group" aria-label={t("members")}>
         {users.map((u) => (
           <label key={u.id} className="row">
             <input

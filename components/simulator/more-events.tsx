@@ -1,7 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { EVENT_KINDS, specFor, type KindContext } from "./event-kinds";
+import { EVENT_KINDS, initialValue, specFor, type KindContext } from "./event-kinds";
 
 /** Every other event the selected user, group or room can send: pick one, fill in its fields, send. */
 export function MoreEvents({
@@ -13,8 +14,9 @@ export function MoreEvents({
   pending: boolean;
   onSend: (spec: Record<string, unknown>) => void;
 }) {
+  const t = useTranslations("simulator");
   const kinds = EVENT_KINDS.filter((kind) => kind.chats.includes(context.chat.type));
-  const [chosen, setChosen] = useState(kinds[0].id);
+  const [chosen, setChosen] = useState<string>(kinds[0].id);
   const [values, setValues] = useState<Record<string, string>>({});
   const kind = kinds.find((k) => k.id === chosen) ?? kinds[0];
   // A select's value falls back to its first choice, so that what shows is what is sent.
@@ -22,9 +24,9 @@ export function MoreEvents({
     const field = kind.fields.find((f) => f.name === name);
     if (!field) return "";
     const value = values[`${kind.id}.${name}`];
-    const options = field.options?.(context);
+    const options = field.options?.(context, t);
     if (options && !options.some((o) => o.value === value)) return options[0]?.value ?? "";
-    return value ?? field.initial;
+    return value ?? initialValue(field, t);
   };
   const filled = Object.fromEntries(kind.fields.map((f) => [f.name, valueOf(f.name)]));
   const isComplete = kind.fields.every((f) => f.name === "nonce" || f.name === "title" || filled[f.name] !== "");
@@ -32,25 +34,26 @@ export function MoreEvents({
   return (
     <form
       className="row"
-      aria-label="More events"
+      aria-label={t("more.aria")}
       onSubmit={(event) => {
         event.preventDefault();
         onSend(specFor(kind, filled, context));
       }}
     >
-      <select aria-label="Event" value={kind.id} onChange={(e) => setChosen(e.target.value)} style={{ maxWidth: 280 }}>
+      <select aria-label={t("more.event")} value={kind.id} onChange={(e) => setChosen(e.target.value)} style={{ maxWidth: 280 }}>
         {kinds.map((k) => (
           <option key={k.id} value={k.id}>
-            {k.label}
+            {t(`kinds.${k.id}`)}
           </option>
         ))}
       </select>
       {kind.fields.map((field) => {
         const key = `${kind.id}.${field.name}`;
-        const options = field.options?.(context);
+        const options = field.options?.(context, t);
+        const label = t(`fields.${field.label}`);
         const set = (value: string) => setValues((current) => ({ ...current, [key]: value }));
         return options ? (
-          <select key={key} aria-label={field.label} value={valueOf(field.name)} onChange={(e) => set(e.target.value)} style={{ maxWidth: 260 }}>
+          <select key={key} aria-label={label} value={valueOf(field.name)} onChange={(e) => set(e.target.value)} style={{ maxWidth: 260 }}>
             {options.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -61,8 +64,8 @@ export function MoreEvents({
           <input
             key={key}
             type="text"
-            aria-label={field.label}
-            placeholder={field.label}
+            aria-label={label}
+            placeholder={label}
             value={valueOf(field.name)}
             onChange={(e) => set(e.target.value)}
             style={{ maxWidth: 200 }}
@@ -70,7 +73,7 @@ export function MoreEvents({
         );
       })}
       <button className="button" type="submit" disabled={pending || !isComplete}>
-        Send event
+        {t("more.send")}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import {
@@ -37,6 +38,7 @@ export function SimulatorPanel({
   /** Whether the viewer may see a failed send's reason and its page in the Delivery log. */
   showDetail: boolean;
 }) {
+  const t = useTranslations("simulator");
   const router = useRouter();
   const [selected, setSelected] = useState(users[0]?.id ?? "");
   const [chatId, setChatId] = useState("");
@@ -68,7 +70,7 @@ export function SimulatorPanel({
 
   return (
     <section className="card">
-      <h2>Simulated user</h2>
+      <h2>{t("panel.title")}</h2>
       <div className="stack">
         <form
           className="row"
@@ -85,7 +87,7 @@ export function SimulatorPanel({
           }}
         >
           {users.length > 0 && (
-            <select aria-label="Simulated user" value={userId} onChange={(e) => setSelected(e.target.value)} style={{ maxWidth: 340 }}>
+            <select aria-label={t("panel.user")} value={userId} onChange={(e) => setSelected(e.target.value)} style={{ maxWidth: 340 }}>
               {users.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.displayName} ({u.id.slice(0, 9)}…)
@@ -94,29 +96,29 @@ export function SimulatorPanel({
             </select>
           )}
           {users.length > 0 && (
-            <select aria-label="Chat" value={group?.id ?? ""} onChange={(e) => setChatId(e.target.value)} style={{ maxWidth: 340 }}>
-              <option value="">One-to-one chat with the bot</option>
+            <select aria-label={t("panel.chat")} value={group?.id ?? ""} onChange={(e) => setChatId(e.target.value)} style={{ maxWidth: 340 }}>
+              <option value="">{t("panel.oneToOne")}</option>
               {groups.map((g) => (
                 <option key={g.id} value={g.id}>
-                  {describeChat(g, names)}
+                  {describeChat(g, names, t)}
                 </option>
               ))}
             </select>
           )}
           <input
             type="text"
-            aria-label="New user's display name"
-            placeholder="New user's display name"
+            aria-label={t("panel.newUserName")}
+            placeholder={t("panel.newUserName")}
             value={newName}
             onChange={(e) => setNewName(e.target.value)}
             style={{ maxWidth: 220 }}
           />
           <button className="button" type="submit" disabled={pending}>
-            Add user
+            {t("panel.addUser")}
           </button>
         </form>
         {users.length === 0 ? (
-          <p className="muted">Add a simulated user to start chatting with your bot.</p>
+          <p className="muted">{t("panel.noUsers")}</p>
         ) : (
           <>
             <Conversation
@@ -136,14 +138,14 @@ export function SimulatorPanel({
             >
               <input
                 type="text"
-                aria-label="Message text"
-                placeholder="Type a message"
+                aria-label={t("panel.messageText")}
+                placeholder={t("panel.typeMessage")}
                 value={text}
                 onChange={(e) => setText(e.target.value)}
                 style={{ maxWidth: 420 }}
               />
               <button className="button primary" type="submit" disabled={pending || text.trim() === ""}>
-                Send message
+                {t("panel.sendMessage")}
               </button>
             </form>
             <form
@@ -155,22 +157,22 @@ export function SimulatorPanel({
             >
               <input
                 type="text"
-                aria-label="Postback data"
+                aria-label={t("panel.postbackData")}
                 value={data}
                 onChange={(e) => setData(e.target.value)}
                 style={{ maxWidth: 420 }}
               />
               <button className="button" type="submit" disabled={pending || data.trim() === ""}>
-                Send postback
+                {t("panel.sendPostback")}
               </button>
             </form>
             {chat.type === "user" && (
               <div className="row">
                 <button className="button" type="button" disabled={pending} onClick={() => send({ type: "follow" })}>
-                  Follow
+                  {t("panel.follow")}
                 </button>
                 <button className="button" type="button" disabled={pending} onClick={() => send({ type: "unfollow" })}>
-                  Unfollow
+                  {t("panel.unfollow")}
                 </button>
               </div>
             )}
@@ -180,7 +182,7 @@ export function SimulatorPanel({
               pending={pending}
               onSend={(spec) => sendSpec(spec)}
             />
-            <h3>Groups and rooms</h3>
+            <h3>{t("panel.groupsAndRooms")}</h3>
             <GroupForm
               channelId={channelId}
               users={users}

@@ -1,3 +1,5 @@
+import { useTranslations } from "next-intl";
+
 /**
  * What a page shows while its data loads: grey bars shaped like its heading and cards. The bars
  * are hidden from screen readers, which hear "Loading…" instead.
@@ -6,10 +8,11 @@
  * title and subtitle (a channel's tabs have theirs in the channel layout, already shown).
  */
 export function PageSkeleton({ cards, hasHeading = false }: { cards: readonly number[]; hasHeading?: boolean }) {
+  const t = useTranslations("common");
   return (
     <div aria-busy="true">
       <span className="visually-hidden" role="status">
-        Loading…
+        {t("loading")}
       </span>
       <div aria-hidden="true">
         {hasHeading && (

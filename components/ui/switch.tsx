@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId } from "react";
 
 /**
@@ -17,6 +18,7 @@ export function Switch({
   disabled?: boolean;
   onChange: (checked: boolean) => void;
 }) {
+  const t = useTranslations("common");
   const id = useId();
   return (
     <div className="switch-row">
@@ -33,7 +35,7 @@ export function Switch({
         {label}
       </span>
       <span className="switch-state" aria-hidden="true">
-        {checked ? "On" : "Off"}
+        {checked ? t("on") : t("off")}
       </span>
     </div>
   );

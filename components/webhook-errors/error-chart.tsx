@@ -1,5 +1,6 @@
 "use client";
 
+import { useFormatter, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { TooltipContentProps } from "recharts";
@@ -9,14 +10,14 @@ import { REASON_COLORS, REASON_ORDER } from "@/lib/statistics/reason-colors";
 import type { Reason } from "@/lib/webhook/reasons";
 import { sendsBehindErrors } from "@/lib/console/delivery-log-search";
 
-const NUMBER = new Intl.NumberFormat("en-US");
-
 type Row = { mid: number; bucket: ChartBucket } & Partial<Record<Reason, number | null>>;
 
 function BucketTooltip({ active, label, rows, unit }: Pick<TooltipContentProps, "active" | "label"> & {
   rows: Map<number, Row>;
   unit: ErrorChartData["unit"];
 }) {
+  const t = useTranslations("we");
+  const format = useFormatter();
   const row = active && typeof label === "number" ? rows.get(label) : undefined;
   if (!row) return null;
   const { bucket } = row;
@@ -25,30 +26,30 @@ function BucketTooltip({ active, label, rows, unit }: Pick<TooltipContentProps, 
     <div className="we-tooltip">
       <div className="we-tooltip-title">{formatBucketRange(bucket.start, unit)} (UTC+9)</div>
       {bucket.coverage === "none" ? (
-        <div className="muted">Not aggregated: Error statistics aggregation was off.</div>
+        <div className="muted">{t("tooltipNotAggregated")}</div>
       ) : (
         <>
           <div className="we-tooltip-total">
-            {NUMBER.format(total)} {total === 1 ? "error" : "errors"}
+            {t("tooltipTotal", { n: total })}
           </div>
           {REASON_ORDER.filter((r) => (bucket.errors?.[r] ?? 0) > 0).map((reason) => (
             <div key={reason} className="we-tooltip-reason">
               <div className="we-tooltip-line">
                 <span className="we-swatch" style={{ background: REASON_COLORS[reason] }} />
                 <span className="mono">{reason}</span>
-                <span className="we-tooltip-count">{NUMBER.format(bucket.errors?.[reason] ?? 0)}</span>
+                <span className="we-tooltip-count">{format.number(bucket.errors?.[reason] ?? 0)}</span>
               </div>
               {bucket.details
                 .filter((d) => d.reason === reason)
                 .map((d) => (
                   <div key={d.detail} className="we-tooltip-line we-tooltip-detail">
                     <span>{d.detail}</span>
-                    <span className="we-tooltip-count">{NUMBER.format(d.errors)}</span>
+                    <span className="we-tooltip-count">{format.number(d.errors)}</span>
                   </div>
                 ))}
             </div>
           ))}
-          {bucket.coverage === "partial" && <div className="muted small">Aggregation was off for part of this time.</div>}
+          {bucket.coverage === "partial" && <div className="muted small">{t("tooltipPartial")}</div>}
         </>
       )}
     </div>
@@ -62,6 +63,7 @@ function BucketTooltip({ active, label, rows, unit }: Pick<TooltipContentProps, 
  * in the Delivery log (`logPath`): that reason, the view's detail, that bucket.
  */
 export function ErrorChart({ chart, logPath, detail }: { chart: ErrorChartData; logPath: string; detail: string | null }) {
+  const t = useTranslations("we");
   const router = useRouter();
   const size = BUCKET_MS[chart.unit];
   const rows: Row[] = chart.buckets.map((bucket) => ({
@@ -77,7 +79,7 @@ export function ErrorChart({ chart, logPath, detail }: { chart: ErrorChartData; 
   const shown = REASON_ORDER.filter((r) => chart.totals[r] > 0);
 
   return (
-    <div className="we-chart" role="img" aria-label={`Webhook errors per ${chart.unit}, stacked by reason, in UTC+9`}>
+    <div className="we-chart" role="img" aria-label={t("chartAria", { unit: chart.unit })}>
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} barCategoryGap="12%">
           <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
@@ -104,7 +106,7 @@ export function ErrorChart({ chart, logPath, detail }: { chart: ErrorChartData; 
               fillOpacity={0.8}
               label={
                 (gap.end - gap.start) / span > 0.08
-                  ? { value: "Not kept", position: "insideTop", fill: "var(--chart-off-label)", fontSize: 11 }
+                  ? { value: t("notKept"), position: "insideTop", fill: "var(--chart-off-label)", fontSize: 11 }
                   : undefined
               }
             />
@@ -121,7 +123,7 @@ export function ErrorChart({ chart, logPath, detail }: { chart: ErrorChartData; 
               fillOpacity={0.8}
               label={
                 (gap.end - gap.start) / span > 0.08
-                  ? { value: "Not aggregated", position: "insideTop", fill: "var(--chart-off-label)", fontSize: 11 }
+                  ? { value: t("notAggregated"), position: "insideTop", fill: "var(--chart-off-label)", fontSize: 11 }
                   : undefined
               }
             />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, useTransition, type FormEvent } from "react";
 
@@ -25,6 +26,7 @@ export type ErrorFiltersProps = {
  * form that works without JavaScript; with it, a choice applies at once without a full reload.
  */
 export function ErrorFilters(props: ErrorFiltersProps) {
+  const t = useTranslations("we");
   const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
   const [preset, setPreset] = useState(props.preset);
@@ -54,8 +56,8 @@ export function ErrorFilters(props: ErrorFiltersProps) {
     <form ref={form} method="get" action={props.action} onSubmit={submit} className="we-filters" aria-busy={pending}>
       <div className="we-filter-row">
         <fieldset className="we-segments">
-          <legend className="we-label">Range</legend>
-          {[...props.presets, { value: "custom", label: "Custom range" }].map((p) => (
+          <legend className="we-label">{t("range")}</legend>
+          {[...props.presets, { value: "custom", label: t("custom") }].map((p) => (
             <label key={p.value} className="we-segment">
               <input
                 type="radio"
@@ -75,13 +77,13 @@ export function ErrorFilters(props: ErrorFiltersProps) {
           <div className="we-range-inputs">
             <div className="we-field">
               <label className="we-label" htmlFor={`${id}-from`}>
-                From (UTC+9)
+                {t("from")}
               </label>
               <input id={`${id}-from`} type="datetime-local" name="from" defaultValue={props.from} required />
             </div>
             <div className="we-field">
               <label className="we-label" htmlFor={`${id}-to`}>
-                To (UTC+9)
+                {t("to")}
               </label>
               <input id={`${id}-to`} type="datetime-local" name="to" defaultValue={props.to} required />
             </div>
@@ -91,7 +93,7 @@ export function ErrorFilters(props: ErrorFiltersProps) {
       <div className="we-filter-row">
         <div className="we-field">
           <label className="we-label" htmlFor={`${id}-reason`}>
-            Reason
+            {t("reason")}
           </label>
           <select
             id={`${id}-reason`}
@@ -103,7 +105,7 @@ export function ErrorFilters(props: ErrorFiltersProps) {
               if (!isCustom) submitSoon();
             }}
           >
-            <option value="">All reasons</option>
+            <option value="">{t("allReasons")}</option>
             {props.reasons.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -113,7 +115,7 @@ export function ErrorFilters(props: ErrorFiltersProps) {
         </div>
         <div className="we-field">
           <label className="we-label" htmlFor={`${id}-detail`}>
-            Detail
+            {t("detail")}
           </label>
           <select
             id={`${id}-detail`}
@@ -124,7 +126,7 @@ export function ErrorFilters(props: ErrorFiltersProps) {
               if (!isCustom) submitSoon();
             }}
           >
-            <option value="">All details</option>
+            <option value="">{t("allDetails")}</option>
             {groups.map((group) => (
               <optgroup key={group} label={group}>
                 {options
@@ -139,7 +141,7 @@ export function ErrorFilters(props: ErrorFiltersProps) {
           </select>
         </div>
         <button className="button" type="submit" disabled={pending}>
-          Apply
+          {t("apply")}
         </button>
       </div>
     </form>

@@ -1,12 +1,11 @@
 import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
 import type { ErrorRowsPage } from "@/lib/statistics/queries";
 import { REASON_COLORS } from "@/lib/statistics/reason-colors";
 import { ERROR_ROW_COLUMNS, errorRowCells } from "@/lib/statistics/rows";
 import { webhookErrorsSearch, type WebhookErrorsQuery } from "@/lib/statistics/search-params";
 import { sendsBehindErrors } from "@/lib/console/delivery-log-search";
-import { explainFailure, isReason, REASONS } from "@/lib/webhook/reasons";
-
-const NUMBER = new Intl.NumberFormat("en-US");
+import { explainFailure, isReason } from "@/lib/webhook/reasons";
 
 /**
  * LINE's error rows (60-second groups), newest first, with what each reason and detail means; each
@@ -25,25 +24,25 @@ export function ErrorRows({
   logPath: string;
   totalRows: number;
 }) {
+  const t = useTranslations("we");
+  const explain = useTranslations("reasons.reasons");
+  const locale = useLocale();
   const isFirstPage = query.page === null;
   return (
-    <section className="card" aria-label="Error rows">
+    <section className="card" aria-label={t("rowsAria")}>
       <div className="we-section-head">
-        <h2>Errors</h2>
-        <p className="muted small">
-          {NUMBER.format(totalRows)} {totalRows === 1 ? "row" : "rows"}, newest first by their last detection (End). Each row groups the errors of one reason and
-          detail within 60 seconds. Times are UTC+9.
-        </p>
+        <h2>{t("errors")}</h2>
+        <p className="muted small">{t("rowsIntro", { n: totalRows })}</p>
       </div>
       {page.rows.length === 0 ? (
-        <p className="empty">No errors in this range{query.reason || query.detail ? " with these filters" : ""}.</p>
+        <p className="empty">{query.reason || query.detail ? t("noRowsFiltered") : t("noRows")}</p>
       ) : (
         <table className="we-rows">
           <thead>
             <tr>
               {ERROR_ROW_COLUMNS.map((column) => (
                 <th key={column} className={column === "Errors" ? "num" : undefined}>
-                  {column}
+                  {t(`columns.${column}`)}
                   {column === "Date" && <span className="we-th-zone"> (UTC+9)</span>}
                 </th>
               ))}
@@ -58,7 +57,7 @@ export function ErrorRows({
                   <td className="mono">{date}</td>
                   <td className="mono">{start}</td>
                   <td className="mono">{end}</td>
-                  <td title={known ? REASONS[known].explanation : undefined}>
+                  <td title={known ? explain(known) : undefined}>
                     <span className="we-reason">
                       <span className="we-swatch" style={{ background: known ? REASON_COLORS[known] : "var(--chart-unknown)" }} aria-hidden />
                       <span className="mono">{reason}</span>
@@ -66,10 +65,10 @@ export function ErrorRows({
                   </td>
                   <td>
                     <span className="we-detail" data-testid="error-detail">{detail}</span>
-                    {known && <div className="we-explain">{explainFailure({ reason: known, detail: row.detail })}</div>}
+                    {known && <div className="we-explain">{explainFailure({ reason: known, detail: row.detail }, locale)}</div>}
                   </td>
                   <td className="mono num" data-testid="error-count">
-                    <Link href={`${logPath}${sendsBehindErrors(row, row.firstAt, row.lastAt)}`} title="The sends behind this row, in the Delivery log">
+                    <Link href={`${logPath}${sendsBehindErrors(row, row.firstAt, row.lastAt)}`} title={t("sendsBehind")}>
                       {errors}
                     </Link>
                   </td>
@@ -80,13 +79,13 @@ export function ErrorRows({
         </table>
       )}
       {(page.older || page.newer || !isFirstPage) && (
-        <nav className="we-pager" aria-label="Pages of errors">
-          {!isFirstPage && <Link href={`${basePath}${webhookErrorsSearch(query)}`}>Newest</Link>}
+        <nav className="we-pager" aria-label={t("pagesAria")}>
+          {!isFirstPage && <Link href={`${basePath}${webhookErrorsSearch(query)}`}>{t("newest")}</Link>}
           {page.newer && (
-            <Link href={`${basePath}${webhookErrorsSearch(query, { page: { direction: "newer", cursor: page.newer } })}`}>← Newer</Link>
+            <Link href={`${basePath}${webhookErrorsSearch(query, { page: { direction: "newer", cursor: page.newer } })}`}>{t("newer")}</Link>
           )}
           {page.older && (
-            <Link href={`${basePath}${webhookErrorsSearch(query, { page: { direction: "older", cursor: page.older } })}`}>Older →</Link>
+            <Link href={`${basePath}${webhookErrorsSearch(query, { page: { direction: "older", cursor: page.older } })}`}>{t("older")}</Link>
           )}
         </nav>
       )}

@@ -1,15 +1,17 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import type { ErrorChart } from "@/lib/statistics/chart";
 
 /** The tab while aggregation is off: nothing is counted, and where to turn it on. */
 export function AggregationOffNotice({ channelId, canManage }: { channelId: string; canManage: boolean }) {
+  const t = useTranslations("we");
+  const pages = useTranslations("pages");
+  const link = (chunks: React.ReactNode) => <Link href={`/channels/${channelId}/messaging-api`}>{chunks}</Link>;
   return (
     <section className="card">
-      <h2>Webhook errors</h2>
+      <h2>{pages("webhookErrors")}</h2>
       <p>
-        Error statistics aggregation is off, so no errors are being counted and this tab has nothing to show.{" "}
-        {canManage ? "Turn it on" : "An Admin can turn it on"} in <Link href={`/channels/${channelId}/messaging-api`}>Messaging API</Link>.
-        Errors from before it is turned on are never shown.
+        {t("offIntro")} {t.rich(canManage ? "offTurnOn" : "offAdminTurnOn", { link })} {t("offBefore")}
       </p>
     </section>
   );
@@ -17,11 +19,13 @@ export function AggregationOffNotice({ channelId, canManage }: { channelId: stri
 
 /** A link whose range or filters cannot be read: what is wrong, and a way back. */
 export function InvalidViewNotice({ problems, basePath }: { problems: string[]; basePath: string }) {
+  const t = useTranslations("we");
+  const pages = useTranslations("pages");
   return (
-    <section className="card" aria-label="Webhook errors">
-      <h2>Webhook errors</h2>
+    <section className="card" aria-label={pages("webhookErrors")}>
+      <h2>{pages("webhookErrors")}</h2>
       <div className="error" role="alert">
-        <strong>This link&apos;s range or filters cannot be shown.</strong>
+        <strong>{t("invalid")}</strong>
         <ul className="we-problems">
           {problems.map((problem) => (
             <li key={problem}>{problem}</li>
@@ -29,7 +33,7 @@ export function InvalidViewNotice({ problems, basePath }: { problems: string[]; 
         </ul>
       </div>
       <p>
-        <Link href={basePath}>Show the last 24 hours</Link>
+        <Link href={basePath}>{t("showLast24")}</Link>
       </p>
     </section>
   );
@@ -37,16 +41,13 @@ export function InvalidViewNotice({ problems, basePath }: { problems: string[]; 
 
 /** In place of the chart when the range holds no errors: why, in words. */
 export function ChartEmptyState({ chart, isFiltered }: { chart: ErrorChart; isFiltered: boolean }) {
+  const t = useTranslations("we");
   const [gap] = chart.notAggregated;
   const wasOffThroughout = chart.notAggregated.length === 1 && gap.start === chart.from && gap.end === chart.to;
   return (
     <div className="we-empty" data-testid="chart-empty">
-      <strong>No webhook errors in this range{isFiltered ? " with these filters" : ""}.</strong>
-      <span className="muted">
-        {wasOffThroughout
-          ? "Error statistics aggregation was off for this whole range, so nothing was counted."
-          : "Every webhook sent while aggregation was on reached the bot server, or none was sent."}
-      </span>
+      <strong>{isFiltered ? t("emptyChartFiltered") : t("emptyChart")}</strong>
+      <span className="muted">{wasOffThroughout ? t("offThroughout") : t("allReached")}</span>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "../db";
 import { InputError } from "../errors";
 import { isRole, type Role } from "../console/roles";
+import type { Locale } from "../i18n/locales";
 import { hashPassword } from "./passwords";
 import { keepThisSession } from "./session";
 import { guardedSignIn, SignInRefusedError } from "./sign-in-guard";
@@ -56,11 +57,16 @@ export async function changePassword(
     if (error instanceof SignInRefusedError) throw new InputError(error.message);
     throw error;
   }
-  if (!checked || checked.id !== user.id) throw new InputError("The current password is not right.");
+  if (!checked || checked.id !== user.id) throw new InputError({ key: "currentPasswordWrong" });
   await endOtherSessions(user.id, { passwordHash: await hashPassword(input.password) });
 }
 
 /** Ends every session of the signed-in user's account but this one. */
 export async function signOutEverywhereElse(user: SessionUser): Promise<void> {
   await endOtherSessions(user.id);
+}
+
+/** Keeps `locale` as the language of the user's console and of the emails sent to them. */
+export async function chooseLocale(user: SessionUser, locale: Locale): Promise<void> {
+  await db().user.update({ where: { id: user.id }, data: { locale } });
 }

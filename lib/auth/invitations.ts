@@ -1,7 +1,7 @@
 import "server-only";
 import { db, transaction } from "../db";
 import { env } from "../env";
-import { InputError } from "../errors";
+import { InputError, type UserText } from "../errors";
 import { ROLE_LABELS, isRole, type Role } from "../console/roles";
 import { composeInvitationEmail } from "../notify/invitation-email";
 import { hashLinkSecret, isLinkSecret, newLinkSecret } from "./link-secrets";
@@ -24,7 +24,7 @@ export type InvitationView = {
 };
 
 /** What a link says once it cannot be used: the same for unknown, used, withdrawn and expired. */
-export const USED_OR_EXPIRED = "This invitation link has expired or was already used. Ask an Admin of the channel for a new one.";
+export const USED_OR_EXPIRED = { key: "invitationUsedOrExpired" } as const satisfies UserText;
 
 /** The link to an invitation's page. */
 export function invitationUrl(secret: string): string {
@@ -116,7 +116,7 @@ export async function acceptWithNewAccount(
   const invitation = await findUsable(secret, now);
   if (!invitation) throw new InputError(USED_OR_EXPIRED);
   if (await db().user.findUnique({ where: { email: invitation.email }, select: { id: true } })) {
-    throw new InputError(`An account already uses ${invitation.email}. Sign in to accept the invitation.`);
+    throw new InputError({ key: "accountExistsSignIn", values: { email: invitation.email } });
   }
   assertPasswordAllowed(input.password, input.confirmation, invitation.email);
   const passwordHash = await hashPassword(input.password);
@@ -148,7 +148,7 @@ export async function acceptById(invitationId: string, user: SessionUser, now: D
 
 async function acceptFor(invitation: { id: string; email: string; channelId: string; role: string }, user: SessionUser, now: Date): Promise<string> {
   if (invitation.email !== normalizeEmail(user.email)) {
-    throw new InputError(`This invitation is for ${invitation.email}, and you are signed in as ${user.email}. Sign out and sign in as ${invitation.email} to accept it.`);
+    throw new InputError({ key: "invitationForOther", values: { invited: invitation.email, email: user.email } });
   }
   const used = await transaction((tx) => useInvitation(tx, invitation, user.id, now));
   if (!used) throw new InputError(USED_OR_EXPIRED);

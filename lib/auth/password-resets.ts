@@ -1,7 +1,7 @@
 import "server-only";
 import { db, transaction } from "../db";
 import { env } from "../env";
-import { InputError } from "../errors";
+import { InputError, type UserText } from "../errors";
 import { hashLinkSecret, isLinkSecret, newLinkSecret } from "./link-secrets";
 import { hashPassword } from "./passwords";
 import { forgetFailedSignIns } from "./sign-in-guard";
@@ -11,7 +11,7 @@ import { assertPasswordAllowed, normalizeEmail } from "./users";
 export const PASSWORD_RESET_TTL_MS = 24 * 3_600_000;
 
 /** What a reset link says once it cannot be used. */
-export const USED_OR_EXPIRED = "This reset link has expired or was already used. Ask the console's operator for a new one.";
+export const USED_OR_EXPIRED = { key: "resetUsedOrExpired" } as const satisfies UserText;
 
 /**
  * Makes a single-use link with which the owner of `email` chooses a new password; an earlier
@@ -20,7 +20,7 @@ export const USED_OR_EXPIRED = "This reset link has expired or was already used.
  */
 export async function createPasswordReset(email: string, now: Date = new Date()): Promise<{ email: string; url: string; expiresAt: Date }> {
   const user = await db().user.findUnique({ where: { email: normalizeEmail(email) }, select: { id: true, email: true } });
-  if (!user) throw new InputError(`No account uses ${normalizeEmail(email)}.`);
+  if (!user) throw new InputError({ key: "noAccountFor", values: { email: normalizeEmail(email) } });
   const secret = newLinkSecret();
   const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
   await transaction(async (tx) => {

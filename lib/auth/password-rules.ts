@@ -1,3 +1,6 @@
+import { formatUserText, type UserText } from "../errors";
+import { DEFAULT_LOCALE } from "../i18n/locales";
+
 /**
  * The rules for a password someone chooses (through an invitation, a reset, the Account page or
  * ADMIN_PASSWORD). Length does most of the work; the short list catches the long passwords that
@@ -54,21 +57,19 @@ const COMMON_PASSWORDS = new Set([
   "lineline1234",
 ]);
 
-/** What is wrong with `password` for the account `email`, as a sentence; null when it may be used. */
-export function passwordProblem(password: string, email: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    return `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
-  }
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    return `Choose a password of at most ${MAX_PASSWORD_LENGTH.toLocaleString("en-US")} characters.`;
-  }
+/** What is wrong with `password` for the account `email`, as a sentence of the catalogue; null when it may be used. */
+export function passwordProblemText(password: string, email: string): UserText | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return { key: "passwordTooShort", values: { min: MIN_PASSWORD_LENGTH } };
+  if (password.length > MAX_PASSWORD_LENGTH) return { key: "passwordTooLong", values: { max: MAX_PASSWORD_LENGTH } };
   const folded = password.trim().toLowerCase();
   const address = email.trim().toLowerCase();
-  if (folded === address || folded === address.split("@")[0]) {
-    return "Choose a password that is not your email address.";
-  }
-  if (COMMON_PASSWORDS.has(folded) || /^(.)\1*$/.test(folded)) {
-    return "This password is one of the most common ones. Choose another.";
-  }
+  if (folded === address || folded === address.split("@")[0]) return { key: "passwordIsEmail" };
+  if (COMMON_PASSWORDS.has(folded) || /^(.)\1*$/.test(folded)) return { key: "passwordTooCommon" };
   return null;
+}
+
+/** What is wrong with `password` for the account `email`, as an English sentence; null when it may be used. */
+export function passwordProblem(password: string, email: string): string | null {
+  const problem = passwordProblemText(password, email);
+  return problem && formatUserText(problem, DEFAULT_LOCALE);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import { InputError } from "../errors";
-import { passwordProblem } from "./password-rules";
+import { passwordProblemText } from "./password-rules";
 import { generatePassword, hashPassword, verifyPassword } from "./passwords";
 
 export type SessionUser = { id: string; email: string; name: string };
@@ -36,10 +36,10 @@ const DUMMY_HASH =
 
 /** A chosen password, or an InputError saying what is wrong with it. */
 export function assertPasswordAllowed(password: string, confirmation: string | undefined, email: string): void {
-  const problem = passwordProblem(password, email);
+  const problem = passwordProblemText(password, email);
   if (problem) throw new InputError(problem);
   if (confirmation !== undefined && confirmation !== password) {
-    throw new InputError("The two passwords are not the same.");
+    throw new InputError({ key: "passwordsDiffer" });
   }
 }
 

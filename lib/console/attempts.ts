@@ -106,7 +106,7 @@ export async function getSendDetail(access: ChannelAccess, id: number): Promise<
     where: { id, channelId },
     select: { ...ATTEMPT_SELECT, requestHeaders: true, responseHeaders: true, responseBytes: true, remoteAddress: true },
   });
-  if (!attempt) throw new NotFoundError("This request does not exist.");
+  if (!attempt) throw new NotFoundError({ key: "requestNotFound" });
   const { requestHeaders, responseHeaders, responseBytes, remoteAddress, ...view } = attempt;
   let body = view.requestExcerpt;
   let bodyComplete = body.length < REQUEST_EXCERPT_LENGTH;

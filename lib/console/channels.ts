@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db, transaction } from "../db";
 import { env } from "../env";
 import type { SessionUser } from "../auth/users";
-import { InputError, NotFoundError, parseInput } from "../errors";
+import { InputError, NotFoundError, parseInput, type ErrorKey } from "../errors";
 import { newBotUserId, newChannelId, newChannelSecret } from "../ids";
 import { assertCan, can, type ChannelAccess } from "./access";
 import { isRole, type Role } from "./roles";
@@ -57,7 +57,7 @@ export async function getChannelAccess(user: SessionUser, channelId: string): Pr
     select: { ...channelSelect, members: { where: { userId: user.id }, select: { role: true } } },
   });
   const role = row?.members[0]?.role;
-  if (!row || !isRole(role)) throw new NotFoundError("This channel does not exist.");
+  if (!row || !isRole(role)) throw new NotFoundError({ key: "channelNotFound" });
   const { provider, members: _members, channelSecret, ...rest } = row;
   const channel: ChannelView = { ...rest, providerName: provider.name, channelSecret: null, role };
   const access = { user, channel, role };
@@ -69,12 +69,12 @@ const basicSettingsSchema = z.object({
   name: z
     .string()
     .trim()
-    .min(1, "Enter a channel name.")
-    .max(20, "The channel name must be at most 20 characters."),
-  description: z.string().trim().max(500, "The description must be at most 500 characters."),
+    .min(1, "enterChannelName" satisfies ErrorKey)
+    .max(20, "channelNameTooLong" satisfies ErrorKey),
+  description: z.string().trim().max(500, "descriptionTooLong" satisfies ErrorKey),
   email: z.union([
     z.literal(""),
-    z.string().trim().max(254).email("Enter a valid email address."),
+    z.string().trim().max(254).email("enterValidEmail" satisfies ErrorKey),
   ]),
 });
 
@@ -97,7 +97,7 @@ export async function createChannel(
     },
     select: { id: true },
   });
-  if (!provider) throw new NotFoundError("This provider does not exist.");
+  if (!provider) throw new NotFoundError({ key: "providerNotFound" });
   const channel = await db().channel.create({
     data: {
       id: newChannelId(),
@@ -156,7 +156,7 @@ export async function setWebhookSetting(
     });
     if (channel[setting] === value) return;
     if (value && setting !== "useWebhook" && !channel.useWebhook) {
-      throw new InputError("Turn on Use webhook first.");
+      throw new InputError({ key: "turnOnWebhookFirst" });
     }
     await tx.channel.update({ where: { id: channelId }, data: { [setting]: value } });
     if (setting === "webhookRedelivery" && !value) {
@@ -200,11 +200,11 @@ export async function verifyWebhook(access: ChannelAccess): Promise<CheckResult>
     where: { id: access.channel.id },
     select: { id: true, botUserId: true, channelSecret: true, webhookUrl: true },
   });
-  if (!channel.webhookUrl) throw new InputError("Set a Webhook URL first.");
+  if (!channel.webhookUrl) throw new InputError({ key: "setWebhookUrlFirst" });
   const limit = await hitRateLimit(channel.id, "webhookVerify");
   if (!limit.allowed) {
     const minutes = Math.max(1, Math.ceil((limit.resetAt - Date.now()) / 60_000));
-    throw new InputError(`Verify can be used ${limit.limit} times an hour. Try again in ${minutes} min.`);
+    throw new InputError({ key: "verifyLimit", values: { limit: limit.limit, minutes } });
   }
   return checkWebhookEndpoint(channel, channel.webhookUrl, "verify");
 }

@@ -27,7 +27,7 @@ export async function getEventHistory(access: ChannelAccess, webhookEventId: str
     where: { webhookEventId, channelId: access.channel.id },
     select: { webhookEventId: true, type: true, status: true, origin: true, createdAt: true, nextAttemptAt: true, event: true },
   });
-  if (!event) throw new NotFoundError("This event does not exist.");
+  if (!event) throw new NotFoundError({ key: "eventNotFound" });
   // Its sends as an event: an edited test send of it is not one of them.
   const attempts = await listAttempts(access, { webhookEventId, kind: "event", limit: 100 });
   const { event: json, ...rest } = event;
@@ -48,11 +48,11 @@ export async function getEventHistory(access: ChannelAccess, webhookEventId: str
 export async function redeliverEvent(access: ChannelAccess, webhookEventId: string): Promise<void> {
   assertCan(access, "manage");
   const channelId = access.channel.id;
-  if (!access.channel.useWebhook) throw new InputError("Turn on Use webhook first: nothing is sent while it is off.");
+  if (!access.channel.useWebhook) throw new InputError({ key: "webhookOffNothingSent" });
   const { count } = await db().webhookEvent.updateMany({
     where: { webhookEventId, channelId, status: { in: [...EVENT_TRANSITIONS.redeliverNow.from] } },
     data: { status: EVENT_TRANSITIONS.redeliverNow.to[0], nextAttemptAt: new Date() },
   });
-  if (count === 0) throw new InputError("Only a failed event can be redelivered.");
+  if (count === 0) throw new InputError({ key: "onlyFailedRedelivered" });
   notifyDispatcher(channelId);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db, transaction } from "../db";
-import { InputError, NotFoundError, parseInput } from "../errors";
+import { InputError, NotFoundError, parseInput, type ErrorKey } from "../errors";
 import { createInvitation, type CreatedInvitation } from "../auth/invitations";
 import { assertCan, type ChannelAccess } from "./access";
 import { isRole, keepsAnAdmin, ROLES, type Role } from "./roles";
@@ -29,8 +29,8 @@ export async function listMembers(access: ChannelAccess): Promise<MemberView[]> 
 }
 
 const inviteSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address."),
-  role: z.enum(ROLES, { message: "Choose Admin, Member or Tester." }),
+  email: z.string().trim().toLowerCase().email("enterValidEmail" satisfies ErrorKey),
+  role: z.enum(ROLES, { message: "chooseRole" satisfies ErrorKey }),
 });
 
 /**
@@ -45,7 +45,7 @@ export async function inviteMember(access: ChannelAccess, input: { email: string
     where: { channelId: access.channel.id, user: { email } },
     select: { userId: true },
   });
-  if (member) throw new InputError(`${email} is already a member of this channel.`);
+  if (member) throw new InputError({ key: "alreadyMember", values: { email } });
   return createInvitation(access.channel, email, role, access.user.email);
 }
 
@@ -69,7 +69,7 @@ export async function revokeInvitation(access: ChannelAccess, invitationId: stri
   const { count } = await db().invitation.deleteMany({
     where: { id: invitationId, channelId: access.channel.id, acceptedAt: null },
   });
-  if (count === 0) throw new NotFoundError("This invitation does not exist.");
+  if (count === 0) throw new NotFoundError({ key: "invitationNotFound" });
 }
 
 /**
@@ -82,7 +82,7 @@ async function changeMembership(access: ChannelAccess, memberId: string, role: R
   const key = { channelId_userId: { channelId, userId: memberId } };
   await transaction(async (tx) => {
     const member = await tx.channelMember.findUnique({ where: key, select: { role: true } });
-    if (!member || !isRole(member.role)) throw new NotFoundError("This member does not exist.");
+    if (!member || !isRole(member.role)) throw new NotFoundError({ key: "memberNotFound" });
     const admins = await tx.channelMember.count({ where: { channelId, role: "ADMIN" } });
     if (!keepsAnAdmin(admins, member.role, role)) throw new InputError(lastAdminError);
     if (role === null) await tx.channelMember.delete({ where: key });
@@ -92,7 +92,7 @@ async function changeMembership(access: ChannelAccess, memberId: string, role: R
 
 /** Changes a member's role (Admins); the last Admin cannot stop being one. */
 export async function changeRole(access: ChannelAccess, memberId: string, role: string): Promise<void> {
-  if (!isRole(role)) throw new InputError("Choose Admin, Member or Tester.");
+  if (!isRole(role)) throw new InputError({ key: "chooseRole" });
   await changeMembership(access, memberId, role, "A channel needs at least one Admin. Make someone else an Admin first.");
 }
 

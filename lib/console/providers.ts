@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
-import { NotFoundError, parseInput } from "../errors";
+import { NotFoundError, parseInput, type ErrorKey } from "../errors";
 import { canManageChannel, isRole, type Role } from "./roles";
 
 export type ProviderView = {
@@ -47,15 +47,15 @@ export async function listProviders(userId: string): Promise<ProviderView[]> {
 /** One provider as the user sees it, or a NotFoundError. */
 export async function getProviderOrThrow(userId: string, providerId: string): Promise<ProviderView> {
   const provider = (await listProviders(userId)).find((p) => p.id === providerId);
-  if (!provider) throw new NotFoundError("This provider does not exist.");
+  if (!provider) throw new NotFoundError({ key: "providerNotFound" });
   return provider;
 }
 
 const providerName = z
   .string()
   .trim()
-  .min(1, "Enter a provider name.")
-  .max(100, "The provider name must be at most 100 characters.");
+  .min(1, "enterProviderName" satisfies ErrorKey)
+  .max(100, "providerNameTooLong" satisfies ErrorKey);
 
 /** Creates a provider owned by the user. */
 export async function createProvider(userId: string, name: string): Promise<{ id: string }> {

@@ -4,7 +4,9 @@ import { db } from "../db";
 import { attemptFromResult } from "../delivery/attempt-record";
 import { EVENT_TRANSITIONS, EventStatus } from "../delivery/lifecycle";
 import { deliveryStore, notifyDispatcher, sendSettings } from "../delivery/runtime";
-import { InputError, listProblems } from "../errors";
+import { formatUserText, InputError, listProblems } from "../errors";
+import { DEFAULT_LOCALE, type Locale } from "../i18n/locales";
+import { translator } from "../i18n/messages";
 import { eventFacts } from "../webhook/payload";
 import { sendWebhook, WEBHOOK_CONTENT_TYPE, WEBHOOK_USER_AGENT } from "../webhook/sender";
 import { signBody } from "../webhook/signature";
@@ -78,13 +80,14 @@ export function parseEditedEvent(text: string): EditedEvent {
 }
 
 /** A warning when an event's reply token is too old for the bot to reply with, or null. */
-export function replyTokenWarning(event: { replyToken?: unknown; timestamp: number }, now: number): string | null {
+export function replyTokenWarning(event: { replyToken?: unknown; timestamp: number }, now: number, locale: Locale = DEFAULT_LOCALE): string | null {
   if (typeof event.replyToken !== "string") return null;
   const age = now - event.timestamp;
   if (age <= REPLY_TOKEN_LIFETIME_MS) return null;
+  const t = translator(locale, "meaning");
   const minutes = Math.floor(age / 60_000);
-  const ago = minutes >= 120 ? `${Math.floor(minutes / 60)} hours` : `${minutes} minutes`;
-  return `This event's replyToken is ${ago} old: LINE accepts a reply token only for about a minute after the event, so the bot's reply with it will fail (400 Invalid reply token).`;
+  const ago = minutes >= 120 ? t("hours", { n: Math.floor(minutes / 60) }) : t("minutes", { n: minutes });
+  return t("staleReplyToken", { age: ago });
 }
 
 /** Puts a text in single quotes for a POSIX shell, exactly: a quote inside becomes '\''. */
@@ -111,7 +114,7 @@ export function curlCommand(url: string, body: string, signature: string): strin
 export async function sendAsCurl(access: ChannelAccess, attemptId: number): Promise<string> {
   assertCan(access, "read");
   const send = await getSendDetail(access, attemptId);
-  if (!send.bodyComplete) throw new InputError("The log keeps only the start of this request's body, so it cannot be sent again exactly.");
+  if (!send.bodyComplete) throw new InputError({ key: "bodyTruncated" });
   const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id: access.channel.id }, select: { channelSecret: true } });
   return curlCommand(send.url, send.body, signBody(channelSecret, send.body));
 }
@@ -123,15 +126,15 @@ export type EditedSendResult = { success: boolean; statusCode: number | null; me
  * LINE's webhook schema, wrapped in a body for the channel's bot, signed with its secret. It is a
  * test send, marked as edited in the log and never counted in error statistics.
  */
-export async function sendEditedEvent(access: ChannelAccess, text: string, now = Date.now()): Promise<EditedSendResult> {
+export async function sendEditedEvent(access: ChannelAccess, text: string, now = Date.now(), locale: Locale = DEFAULT_LOCALE): Promise<EditedSendResult> {
   assertCan(access, "manage");
   const parsed = parseEditedEvent(text);
-  if (!parsed.ok) throw new InputError(`The event was not sent. ${parsed.problems.join(" ")}`);
+  if (!parsed.ok) throw new InputError({ key: "eventNotSent", values: { problems: parsed.problems.join(" ") } });
   const channel = await db().channel.findUniqueOrThrow({
     where: { id: access.channel.id },
     select: { id: true, botUserId: true, channelSecret: true, webhookUrl: true },
   });
-  if (!channel.webhookUrl) throw new InputError("Set a Webhook URL first.");
+  if (!channel.webhookUrl) throw new InputError({ key: "setWebhookUrlFirst" });
   const eventJson = JSON.stringify(parsed.event);
   const body = `{"destination":${JSON.stringify(channel.botUserId)},"events":[${eventJson}]}`;
   const startedAt = Date.now();
@@ -149,8 +152,9 @@ export async function sendEditedEvent(access: ChannelAccess, text: string, now =
       ...eventFacts(eventJson),
     }),
   );
-  const outcome = result.ok ? `Success · ${result.statusCode}` : (result.refusal ?? `${result.reason} · ${result.detail}`);
-  return { success: result.ok, statusCode: result.statusCode ?? null, message: outcome, warning: replyTokenWarning(parsed.event, now) };
+  const success = translator(locale, "log")("outcomes.success");
+  const outcome = result.ok ? `${success} · ${result.statusCode}` : (result.refusal ?? `${result.reason} · ${result.detail}`);
+  return { success: result.ok, statusCode: result.statusCode ?? null, message: outcome, warning: replyTokenWarning(parsed.event, now, locale) };
 }
 
 /** What a bulk redelivery would take: failed events behind the filter's failed sends. */
@@ -176,11 +180,16 @@ const CHUNK = 500;
  * (Admins): the filter's failed event sends, each event once, by the reason and detail of its
  * last failed send; only events that failed for good (no redelivery scheduled) can be queued.
  */
-export async function previewBulkRedelivery(access: ChannelAccess, filter: DeliveryLogFilter, now = Date.now()): Promise<BulkPreview> {
+export async function previewBulkRedelivery(
+  access: ChannelAccess,
+  filter: DeliveryLogFilter,
+  now = Date.now(),
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<BulkPreview> {
   assertCan(access, "manage");
-  if (filter.payload !== null) throw new InputError("A bulk redelivery cannot select by payload: narrow it with the other filters.");
+  if (filter.payload !== null) throw new InputError({ key: "bulkNoPayload" });
   if (filter.outcome === "success" || (filter.kind !== null && filter.kind !== "event")) {
-    throw new InputError("A bulk redelivery takes failed event sends: set the outcome to failure and the kind to Webhook, or leave them unset.");
+    throw new InputError({ key: "bulkFailedOnly" });
   }
   const channelId = access.channel.id;
   const failedSends = await db().deliveryAttempt.findMany({
@@ -190,7 +199,7 @@ export async function previewBulkRedelivery(access: ChannelAccess, filter: Deliv
     select: { webhookEventId: true, reason: true, detail: true, startedAt: true },
   });
   if (failedSends.length > MAX_FAILED_SENDS) {
-    return refused(`More than ${MAX_FAILED_SENDS.toLocaleString("en-US")} failed sends match: narrow the filter (a shorter time range, one reason) to at most ${BULK_REDELIVERY_CAP.toLocaleString("en-US")} events.`);
+    return refused(formatUserText({ key: "bulkTooManySends", values: { sends: MAX_FAILED_SENDS, cap: BULK_REDELIVERY_CAP } }, locale));
   }
   const lastFailure = new Map<string, (typeof failedSends)[number]>();
   for (const send of failedSends) lastFailure.set(send.webhookEventId!, send);
@@ -205,10 +214,7 @@ export async function previewBulkRedelivery(access: ChannelAccess, filter: Deliv
     );
   }
   if (failed.length > BULK_REDELIVERY_CAP) {
-    return refused(
-      `${failed.length.toLocaleString("en-US")} failed events match, more than the ${BULK_REDELIVERY_CAP.toLocaleString("en-US")} one run may redeliver: narrow the filter (a shorter time range, one reason) and run it in parts.`,
-      failed.length,
-    );
+    return refused(formatUserText({ key: "bulkTooManyEvents", values: { events: failed.length, cap: BULK_REDELIVERY_CAP } }, locale), failed.length);
   }
   failed.sort((a, b) => a.seq - b.seq);
   const counts = new Map<string, { reason: string; detail: string; events: number }>();
@@ -249,9 +255,9 @@ function refused(refusal: string, events = 0): BulkPreview {
 export async function startBulkRedelivery(access: ChannelAccess, webhookEventIds: readonly string[]): Promise<number> {
   assertCan(access, "manage");
   if (webhookEventIds.length > BULK_REDELIVERY_CAP) {
-    throw new InputError(`One run redelivers at most ${BULK_REDELIVERY_CAP.toLocaleString("en-US")} events; nothing was queued.`);
+    throw new InputError({ key: "bulkCap", values: { cap: BULK_REDELIVERY_CAP } });
   }
-  if (!access.channel.useWebhook) throw new InputError("Turn on Use webhook first: nothing is sent while it is off.");
+  if (!access.channel.useWebhook) throw new InputError({ key: "webhookOffNothingSent" });
   const channelId = access.channel.id;
   const due = new Date();
   let queued = 0;
@@ -273,7 +279,7 @@ export async function bulkRedeliveryProgress(
   webhookEventIds: readonly string[],
 ): Promise<{ waiting: number; delivered: number; failed: number }> {
   assertCan(access, "manage");
-  if (webhookEventIds.length > BULK_REDELIVERY_CAP) throw new InputError("Too many events to follow.");
+  if (webhookEventIds.length > BULK_REDELIVERY_CAP) throw new InputError({ key: "tooManyToFollow" });
   const progress = { waiting: 0, delivered: 0, failed: 0 };
   for (let i = 0; i < webhookEventIds.length; i += CHUNK) {
     const groups = await db().webhookEvent.groupBy({

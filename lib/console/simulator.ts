@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db";
 import { acceptEvents, eventSpecSchema, type AcceptedEvents } from "../delivery/ingest";
-import { InputError, NotFoundError, parseInput } from "../errors";
+import { InputError, NotFoundError, parseInput, type ErrorKey } from "../errors";
 import { keepSimulatedContent } from "../messaging/content";
 import type { Source, WebhookEvent } from "../webhook/payload";
 import type { ChannelAccess } from "./access";
@@ -20,7 +20,11 @@ export async function listSimulatedUsers(access: ChannelAccess): Promise<Simulat
   });
 }
 
-const displayName = z.string().trim().min(1, "Enter a display name.").max(20, "A display name has at most 20 characters.");
+const displayName = z
+  .string()
+  .trim()
+  .min(1, "enterDisplayName" satisfies ErrorKey)
+  .max(20, "displayNameTooLong" satisfies ErrorKey);
 
 /** Makes up a LINE user for the channel, with a fresh user ID (any member, Testers included). */
 export async function createSimulatedUser(access: ChannelAccess, name: string): Promise<SimulatedUserView> {
@@ -50,19 +54,25 @@ function groupView(row: { id: string; kind: string; name: string; members: { use
   return { id: row.id, kind: row.kind === "room" ? "room" : "group", name: row.name, memberIds: row.members.map((m) => m.userId) };
 }
 
-const memberIds = z.array(z.string(), { error: "Choose the members." }).max(100, "A chat has at most 100 simulated members.");
+const memberIds = z
+  .array(z.string(), { error: "chooseMembers" satisfies ErrorKey })
+  .max(100, "tooManyMembers" satisfies ErrorKey);
 const newGroupSchema = z.discriminatedUnion(
   "kind",
   [
     z.object({
       kind: z.literal("group"),
-      name: z.string().trim().min(1, "Enter the group's name.").max(50, "A group name has at most 50 characters."),
-      userIds: memberIds.min(1, "A group needs at least one member."),
+      name: z
+        .string()
+        .trim()
+        .min(1, "enterGroupName" satisfies ErrorKey)
+        .max(50, "groupNameTooLong" satisfies ErrorKey),
+      userIds: memberIds.min(1, "groupNeedsMember" satisfies ErrorKey),
     }),
     // LINE's rooms have no name, and are made by inviting at least two friends.
-    z.object({ kind: z.literal("room"), userIds: memberIds.min(2, "A room needs at least two members.") }),
+    z.object({ kind: z.literal("room"), userIds: memberIds.min(2, "roomNeedsMembers" satisfies ErrorKey) }),
   ],
-  { error: "Choose a group or a room." },
+  { error: "chooseGroupOrRoom" satisfies ErrorKey },
 );
 
 /**
@@ -88,7 +98,7 @@ export async function createSimulatedGroup(access: ChannelAccess, input: unknown
 
 async function requireSimulatedUsers(access: ChannelAccess, userIds: readonly string[]): Promise<void> {
   const found = await db().simulatedUser.count({ where: { channelId: access.channel.id, id: { in: [...userIds] } } });
-  if (found !== userIds.length) throw new NotFoundError("This simulated user does not exist.");
+  if (found !== userIds.length) throw new NotFoundError({ key: "simulatedUserNotFound" });
 }
 
 /**
@@ -109,14 +119,16 @@ export async function sendSimulatedEvent(access: ChannelAccess, input: unknown):
       where: { id: chatId, channelId: access.channel.id, kind },
       select: { members: { select: { userId: true } } },
     });
-    if (!chat) throw new NotFoundError(`This simulated ${kind} does not exist.`);
+    const isGroup = kind === "group";
+    if (!chat) throw new NotFoundError({ key: isGroup ? "simulatedGroupNotFound" : "simulatedRoomNotFound" });
     const members = new Set(chat.members.map((m) => m.userId));
-    if (actor.some((id) => !members.has(id))) throw new InputError(`This user is not in the ${kind}.`);
+    const notIn: ErrorKey = isGroup ? "userNotInGroup" : "userNotInRoom";
+    if (actor.some((id) => !members.has(id))) throw new InputError({ key: notIn });
     if (spec.type === "memberJoined" && joining.some((id) => members.has(id))) {
-      throw new InputError(`This user is in the ${kind} already.`);
+      throw new InputError({ key: isGroup ? "userInGroupAlready" : "userInRoomAlready" });
     }
     if (spec.type === "memberLeft" && joining.some((id) => !members.has(id))) {
-      throw new InputError(`This user is not in the ${kind}.`);
+      throw new InputError({ key: notIn });
     }
   }
 

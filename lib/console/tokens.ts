@@ -48,7 +48,7 @@ export async function revokeAccessToken(access: ChannelAccess, tokenId: string):
     where: { id: tokenId, channelId: access.channel.id, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (count === 0) throw new NotFoundError("This token does not exist.");
+  if (count === 0) throw new NotFoundError({ key: "tokenNotFound" });
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { MessagePort, Worker } from "node:worker_threads";
-import { storageFailure, StorageUnavailableError } from "../errors";
+import { storageFailure, StorageUnavailableError, type UserText } from "../errors";
 
 /** Either end of a thread's messages: a Worker, or a MessagePort such as a thread's parentPort. */
 type Port = MessagePort | Worker;
 
 type Call<A> = { call: number; args: A };
-type Answer<R> = { call: number; result?: R; failure?: { message: string; status?: 503 | 507 } };
+type Answer<R> = { call: number; result?: R; failure?: { message: string; storage?: { status: 503 | 507; text: UserText } } };
 
 /**
  * Calls answered on a port's other end by `answerCalls`. A failure comes back with its message,
@@ -22,7 +22,8 @@ export class PortCaller<A, R> {
       if (!waiter) return;
       this.waiting.delete(call);
       if (!failure) waiter.resolve(result as R);
-      else waiter.reject(failure.status ? new StorageUnavailableError(failure.status, failure.message) : new Error(failure.message));
+      else if (failure.storage) waiter.reject(new StorageUnavailableError(failure.storage.status, failure.storage.text));
+      else waiter.reject(new Error(failure.message));
     });
   }
 
@@ -48,8 +49,9 @@ export function answerCalls<A, R>(port: Port, work: (args: A) => Promise<R>): vo
     work(args).then(
       (result) => port.postMessage({ call, result } satisfies Answer<R>),
       (error: unknown) => {
-        const status = storageFailure(error)?.status;
-        port.postMessage({ call, failure: { message: String(error instanceof Error ? error.message : error), status } } satisfies Answer<R>);
+        const storage = storageFailure(error);
+        const message = String(error instanceof Error ? error.message : error);
+        port.postMessage({ call, failure: { message, storage: storage ? { status: storage.status, text: storage.text } : undefined } } satisfies Answer<R>);
       },
     );
   });

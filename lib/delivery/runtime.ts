@@ -214,7 +214,7 @@ class EventWriterThread {
       this.caller = undefined;
       // A batch may have been written just before the thread died: the client cannot know.
       caller.failWaiting(
-        new StorageUnavailableError(503, "The console's event writer stopped before it answered, so the events may or may not be stored. Try again with the same X-Line-Retry-Key to store them once."),
+        new StorageUnavailableError(503, { key: "eventWriterStopped" }),
       );
       logger().error({ component: "event writer thread", code }, "the thread exited; starting it again in 1 s");
       setTimeout(() => this.start(), 1000).unref();

@@ -1,17 +1,9 @@
-/** How an outbox message is doing, in words the Outbox page shows. Pure, shared by the notifier and the pages. */
+/** How an outbox message is doing, as the Outbox page shows it. Pure, shared by the notifier and the pages. */
 
 /** SMTP sends of one message before the notifier gives up on it (its last error is kept). */
 export const MAX_SEND_ATTEMPTS = 10;
 
 export type OutboxStatus = "in_outbox" | "queued" | "sent" | "retrying" | "failed";
-
-export const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = {
-  in_outbox: "In outbox",
-  queued: "Waiting to send",
-  sent: "Sent",
-  retrying: "Retrying",
-  failed: "Not sent",
-};
 
 /**
  * A message's status from its columns. Without SMTP a message is "sent" to the local outbox with

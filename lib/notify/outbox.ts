@@ -53,7 +53,7 @@ export async function getOutboxMessageOrThrow(access: ChannelAccess, messageId: 
         select: { ...rowSelect, text: true, html: true },
       })
     : null;
-  if (!row) throw new NotFoundError("This email does not exist.");
+  if (!row) throw new NotFoundError({ key: "emailNotFound" });
   return { ...row, status: outboxStatus(row) };
 }
 

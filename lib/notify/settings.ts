@@ -8,7 +8,7 @@ import { InputError } from "../errors";
  * are dropped, not emailed, once it is off: the notifier checks the switch when their time comes.
  */
 export async function setErrorNotification(access: ChannelAccess, value: boolean): Promise<void> {
-  if (typeof value !== "boolean") throw new InputError("Error notification must be on or off.");
+  if (typeof value !== "boolean") throw new InputError({ key: "errorNotificationOnOff" });
   assertCan(access, "manage");
   await db().channel.update({ where: { id: access.channel.id }, data: { errorNotification: value } });
 }

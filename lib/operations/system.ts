@@ -85,7 +85,7 @@ async function countRows(): Promise<TableRows[]> {
 
 /** Everything the System page shows, for an Admin of any channel; anyone else gets a NotFoundError. */
 export async function getSystemReport(user: SessionUser, now: number = Date.now()): Promise<SystemReport> {
-  if (!(await canSeeSystem(user))) throw new NotFoundError("This page does not exist.");
+  if (!(await canSeeSystem(user))) throw new NotFoundError({ key: "pageNotFound" });
   const [sizeBytes, tables, dispatchers, delivery, emails] = await Promise.all([
     databaseSize(),
     countRows(),

@@ -5,10 +5,10 @@ import { DAY_MS, formatUtc9Input, MINUTE_MS, parseUtc9Input } from "./utc9";
 
 /** The ranges one click away; each has the bucket size that suits it. */
 export const RANGE_PRESETS = {
-  "24h": { label: "Last 24 hours", spanMs: DAY_MS, unit: "hour" },
-  "7d": { label: "Last 7 days", spanMs: 7 * DAY_MS, unit: "hour" },
-  "30d": { label: "Last 30 days", spanMs: 30 * DAY_MS, unit: "day" },
-} as const satisfies Record<string, { label: string; spanMs: number; unit: BucketUnit }>;
+  "24h": { spanMs: DAY_MS, unit: "hour" },
+  "7d": { spanMs: 7 * DAY_MS, unit: "hour" },
+  "30d": { spanMs: 30 * DAY_MS, unit: "day" },
+} as const satisfies Record<string, { spanMs: number; unit: BucketUnit }>;
 
 export type RangePreset = keyof typeof RANGE_PRESETS;
 

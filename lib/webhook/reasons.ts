@@ -2,6 +2,8 @@
  * LINE's words for failed webhook sends (docs/line-behaviour.md#classification). The strings are LINE's, exact, case
  * included; the UI, the TSV, the emails and the Messaging API all read them from here.
  */
+import { DEFAULT_LOCALE, type Locale } from "../i18n/locales";
+import { translator } from "../i18n/messages";
 
 export const REASONS = {
   could_not_connect: {
@@ -111,12 +113,14 @@ export function apiReason(reason: Reason | null): ApiReason {
   return reason === null ? "OK" : REASONS[reason].apiName;
 }
 
-/** Words for a user: what the reason and detail mean, for the UI and the notification email. */
-export function explainFailure(failure: { reason: Reason; detail: string }): string {
-  if (failure.reason === "error_status_code") {
-    return `The bot server answered with HTTP status code ${failure.detail}, not 2xx.`;
-  }
-  return isFixedDetail(failure.detail) ? DETAILS[failure.detail].explanation : REASONS[failure.reason].explanation;
+/**
+ * Words for a user: what the reason and detail mean, for the UI and the notification email, in
+ * `locale`. The tables above hold the English; the catalogue holds every language's.
+ */
+export function explainFailure(failure: { reason: Reason; detail: string }, locale: Locale = DEFAULT_LOCALE): string {
+  const t = translator(locale, "reasons");
+  if (failure.reason === "error_status_code") return t("statusCode", { code: failure.detail });
+  return isFixedDetail(failure.detail) ? t(`details.${failure.detail}`) : t(`reasons.${failure.reason}`);
 }
 
 /** Whether a string is one of LINE's fixed details (as opposed to a status code or something unknown). */

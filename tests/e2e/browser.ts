@@ -16,6 +16,8 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // The console follows Accept-Language: the journeys read its English unless they ask for Japanese.
+      "--lang=en-US",
     ],
   });
 }

@@ -201,3 +201,52 @@ describe("the Simulator as a chat with a bot built with @line/bot-sdk", () => {
     expect(alice.displayName).toBe("Alice");
   });
 });
+
+describe("the Simulator in Japanese", () => {
+  test("with the account's language set to Japanese, the controls and the chat read in Japanese; event types and LINE's reasons stay as LINE writes them", async () => {
+    // The account's choice, not the browser's (which asks for English), picks the language.
+    await setup.db().user.update({ where: { id: setup.adminId }, data: { locale: "ja" } });
+    try {
+      await visit(page, `/channels/${channel.id}/simulator`);
+      expect(await page.title()).toContain("シミュレーター");
+      expect(await page.getByLabel("トーク", { exact: true }).locator("option").allTextContents()).toEqual(["ボットとの1対1のトーク", "グループ Team(Alice)"]);
+      for (const name of ["ユーザーを追加", "ポストバックを送信", "友だち追加", "ブロック", "イベントを送信", "グループを作成"]) {
+        expect(await page.getByRole("button", { name, exact: true }).count()).toBe(1);
+      }
+      expect(await page.getByRole("columnheader").allTextContents()).toEqual(["日時(UTC+9)", "送信元", "イベント", "結果"]);
+
+      await page.getByLabel("メッセージのテキスト").fill("こんにちは");
+      await page.getByRole("button", { name: "メッセージを送信" }).click();
+      await expect.poll(async () => (await chatLines()).slice(-3), { timeout: 15_000 }).toEqual([
+        "user: こんにちは",
+        "bot: echo: こんにちは",
+        "refused: 応答メッセージの送信が拒否されました: 400 Invalid reply token",
+      ]);
+      const sent = entries().nth(-3);
+      await expect.poll(() => sent.getByTestId("chat-outcome").textContent(), { timeout: 10_000 }).toMatch(/^配信済み · 200 · \d+ ms$/);
+      expect(await sent.getByRole("link", { name: "送信の詳細" }).count()).toBe(1);
+
+      await page.getByLabel("イベント", { exact: true }).selectOption({ label: "スタンプ" });
+      await page.getByRole("button", { name: "イベントを送信" }).click();
+      await expect.poll(async () => (await chatLines()).slice(-3, -1), { timeout: 15_000 }).toEqual(["user: スタンプ 446/1988", "bot: スタンプ 446/1989"]);
+      // The recent webhooks name each event by LINE's type, in either language.
+      await expect.poll(() => page.getByTestId("simulator-event").first().textContent(), { timeout: 10_000 }).toContain("message");
+
+      // A bot server that cannot be reached: LINE's reason and detail, as LINE writes them, after the Japanese word.
+      await setup.db().channel.update({ where: { id: channel.id }, data: { webhookUrl: "http://127.0.0.1:9/callback" } });
+      await page.getByRole("button", { name: "友だち追加", exact: true }).click();
+      const follow = entries().last();
+      await expect.poll(() => follow.getAttribute("data-type"), { timeout: 10_000 }).toBe("follow");
+      await expect.poll(() => follow.getByTestId("chat-outcome").textContent(), { timeout: 15_000 }).toMatch(/^失敗 · could_not_connect · Connection failed/);
+      expect(await follow.locator(".chat-bubble").textContent()).toContain("follow");
+
+      // A form's validation message is Japanese too.
+      await page.getByLabel("グループまたは複数人トーク", { exact: true }).selectOption("room");
+      await page.getByRole("checkbox", { name: "Alice" }).check();
+      await page.getByRole("button", { name: "複数人トークを作成" }).click();
+      await expect.poll(() => page.locator(`p[role="alert"]`).textContent(), { timeout: 10_000 }).toBe("複数人トークにはメンバーが2人以上必要です。");
+    } finally {
+      await setup.db().user.update({ where: { id: setup.adminId }, data: { locale: null } });
+    }
+  });
+});

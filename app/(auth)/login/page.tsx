@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { getSessionUser } from "@/lib/auth/session";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.signIn"))("title") };
+}
 
 /** Where to go after signing in: a path of this console only, never another site. */
 function nextPath(value: string | string[] | undefined): string {
@@ -16,8 +19,9 @@ function nextPath(value: string | string[] | undefined): string {
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = nextPath((await searchParams).next);
   if (await getSessionUser()) redirect(next);
+  const t = await getTranslations("auth.signIn");
   return (
-    <AuthCard title="Sign in">
+    <AuthCard title={t("title")}>
       <LoginForm next={next} />
     </AuthCard>
   );

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { acceptInvitationAction } from "./actions";
 import { AcceptInvitationButton } from "@/components/auth/accept-invitation-button";
 import { ChangePasswordForm, SignOutEverywhereButton } from "@/components/auth/account-forms";
+import { LocaleSwitch } from "@/components/i18n/locale-switch";
 import { RoleBadge } from "@/components/ui/role-badge";
 import { channelsOf } from "@/lib/auth/account";
 import { invitationsFor } from "@/lib/auth/invitations";
@@ -10,28 +12,30 @@ import { requireUser } from "@/lib/auth/session";
 import { isRole } from "@/lib/console/roles";
 import { formatUtc9 } from "@/lib/time";
 
-export const metadata: Metadata = { title: "Account" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("account"))("title") };
+}
 
 /** The signed-in user's own account: their channels, invitations waiting for them, password and sessions. */
 export default async function AccountPage() {
   const user = await requireUser();
-  const [channels, invitations] = await Promise.all([channelsOf(user), invitationsFor(user)]);
+  const [channels, invitations, t, locale] = await Promise.all([channelsOf(user), invitationsFor(user), getTranslations(), getLocale()]);
   return (
     <div className="stack">
-      <h1>Account</h1>
+      <h1>{t("account.title")}</h1>
       <section className="card">
         <h2>{user.email}</h2>
         {invitations.length > 0 && (
           <>
-            <h3>Invitations waiting for you</h3>
+            <h3>{t("account.invitations")}</h3>
             <table data-testid="my-invitations">
               <thead>
                 <tr>
-                  <th>Channel</th>
-                  <th>Role</th>
-                  <th>Invited by</th>
-                  <th>Until (UTC+9)</th>
-                  <th aria-label="Actions" />
+                  <th>{t("account.channel")}</th>
+                  <th>{t("account.role")}</th>
+                  <th>{t("account.invitedBy")}</th>
+                  <th>{t("account.until")}</th>
+                  <th aria-label={t("common.actions")} />
                 </tr>
               </thead>
               <tbody>
@@ -40,12 +44,12 @@ export default async function AccountPage() {
                     <td>{invitation.channel.name}</td>
                     <td>{isRole(invitation.role) && <RoleBadge role={invitation.role} />}</td>
                     <td>{invitation.invitedBy}</td>
-                    <td>{formatUtc9(invitation.expiresAt)}</td>
+                    <td>{formatUtc9(invitation.expiresAt, locale)}</td>
                     <td style={{ textAlign: "right" }}>
                       <AcceptInvitationButton
                         accept={acceptInvitationAction.bind(null, invitation.id)}
-                        label="Accept"
-                        ariaLabel={`Accept the invitation to ${invitation.channel.name}`}
+                        label={t("account.accept")}
+                        ariaLabel={t("account.acceptAria", { channel: invitation.channel.name })}
                       />
                     </td>
                   </tr>
@@ -54,16 +58,16 @@ export default async function AccountPage() {
             </table>
           </>
         )}
-        <h3>Your channels</h3>
+        <h3>{t("account.yourChannels")}</h3>
         {channels.length === 0 ? (
-          <p className="muted">You belong to no channel yet. An Admin of a channel can invite you, or you can create a provider.</p>
+          <p className="muted">{t("account.noChannels")}</p>
         ) : (
           <table data-testid="my-channels">
             <thead>
               <tr>
-                <th>Provider</th>
-                <th>Channel</th>
-                <th>Role</th>
+                <th>{t("account.provider")}</th>
+                <th>{t("account.channel")}</th>
+                <th>{t("account.role")}</th>
               </tr>
             </thead>
             <tbody>
@@ -83,14 +87,19 @@ export default async function AccountPage() {
         )}
       </section>
       <section className="card">
-        <h2>Password</h2>
+        <h2>{t("locale.label")}</h2>
+        <p className="muted">{t("locale.accountHint")}</p>
+        <div>
+          <LocaleSwitch />
+        </div>
+      </section>
+      <section className="card">
+        <h2>{t("account.password")}</h2>
         <ChangePasswordForm email={user.email} />
       </section>
       <section className="card">
-        <h2>Sessions</h2>
-        <p className="muted">
-          Signed in on another computer, or on one you no longer use? End every session of this account but this one.
-        </p>
+        <h2>{t("account.sessions")}</h2>
+        <p className="muted">{t("account.sessionsHint")}</p>
         <SignOutEverywhereButton />
       </section>
     </div>

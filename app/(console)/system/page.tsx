@@ -6,8 +6,11 @@ import { requireUser } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import { getSystemReport, type SystemReport } from "@/lib/operations/system";
 import { formatUtc9 } from "@/lib/time";
+import { getLocale, getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "System" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("system") };
+}
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -16,11 +19,12 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
 
-function formatAge(ms: number): string {
+/** An age as a number and its unit: seconds up to two minutes, minutes up to two hours, then hours. */
+function ageParts(ms: number): { n: string; unit: "s" | "min" | "h" } {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 120) return { n: String(seconds), unit: "s" };
+  if (seconds < 7200) return { n: String(Math.round(seconds / 60)), unit: "min" };
+  return { n: (seconds / 3600).toFixed(1), unit: "h" };
 }
 
 async function loadReport(): Promise<SystemReport> {
@@ -47,82 +51,88 @@ function Setting({ label, children, testId }: { label: string; children: React.R
 export default async function SystemPage() {
   const report = await loadReport();
   const { at, database, delivery, emails, retention, lastPrune } = report;
+  const [t, pages, locale] = await Promise.all([getTranslations("system"), getTranslations("pages"), getLocale()]);
+  const age = (ms: number) => {
+    const { n, unit } = ageParts(ms);
+    return t(`age.${unit}`, { n });
+  };
+  const number = new Intl.NumberFormat(locale);
   return (
     <>
       <div className="page-head">
         <div>
-          <h1>System</h1>
-          <p className="subtitle">How this console is doing: its database, what it keeps, and whether it delivers.</p>
+          <h1>{pages("system")}</h1>
+          <p className="subtitle">{t("subtitle")}</p>
         </div>
       </div>
-      <section className="card" aria-label="Delivery">
-        <h2>Delivery</h2>
-        <Setting label="Dispatchers alive" testId="dispatchers-alive">
+      <section className="card" aria-label={t("delivery")}>
+        <h2>{t("delivery")}</h2>
+        <Setting label={t("dispatchersAlive")} testId="dispatchers-alive">
           {delivery.dispatchersAlive === 0 ? (
             <StatusLabel tone="danger" isStrong>
-              None: events are not being sent
+              {t("noDispatcher")}
             </StatusLabel>
           ) : (
             <StatusLabel tone="success">{delivery.dispatchersAlive}</StatusLabel>
           )}
         </Setting>
-        <Setting label="Backlog" testId="backlog">
-          {delivery.backlog.toLocaleString("en-US")} events waiting
-          {delivery.oldestPendingAt && ` · the oldest accepted ${formatAge(at - delivery.oldestPendingAt.getTime())} ago`}
+        <Setting label={t("backlog")} testId="backlog">
+          {t("eventsWaiting", { n: delivery.backlog })}
+          {delivery.oldestPendingAt && ` · ${t("oldest", { age: age(at - delivery.oldestPendingAt.getTime()) })}`}
         </Setting>
-        <Setting label="Redelivery queue">{delivery.redeliveries.toLocaleString("en-US")} events</Setting>
-        <Setting label="Email queue" testId="email-queue">
-          {emails.queued} to send · {emails.failed} failed
+        <Setting label={t("redeliveryQueue")}>{t("events", { n: delivery.redeliveries })}</Setting>
+        <Setting label={t("emailQueue")} testId="email-queue">
+          {t("emailQueueValue", { queued: emails.queued, failed: emails.failed })}
         </Setting>
         <DataTable
-          headers={["Dispatcher", "Last heartbeat (UTC+9)", "State"]}
+          headers={[t("dispatcher"), t("heartbeat"), t("state")]}
           rows={report.dispatchers}
           rowKey={(d) => d.id}
           rowTestId="dispatcher"
-          empty="No dispatcher has run lately."
+          empty={t("noDispatchers")}
         >
           {(d) => (
             <>
               <td className="mono">{d.id}</td>
-              <td>{formatUtc9(d.seenAt)}</td>
-              <td>{d.isAlive ? <StatusLabel tone="success">Alive</StatusLabel> : <StatusLabel tone="muted">Not seen lately</StatusLabel>}</td>
+              <td>{formatUtc9(d.seenAt, locale)}</td>
+              <td>{d.isAlive ? <StatusLabel tone="success">{t("alive")}</StatusLabel> : <StatusLabel tone="muted">{t("notSeen")}</StatusLabel>}</td>
             </>
           )}
         </DataTable>
       </section>
-      <section className="card" aria-label="Retention">
-        <h2>Retention</h2>
-        <Setting label="Finished events and their sends" testId="retention-events">
-          {retention.eventsDays} days
+      <section className="card" aria-label={t("retention")}>
+        <h2>{t("retention")}</h2>
+        <Setting label={t("retentionEvents")} testId="retention-events">
+          {t("days", { n: retention.eventsDays })}
         </Setting>
-        <Setting label="Error statistics" testId="retention-error-statistics">
-          {retention.errorStatisticsDays} days
+        <Setting label={t("retentionErrors")} testId="retention-error-statistics">
+          {t("days", { n: retention.errorStatisticsDays })}
         </Setting>
-        <Setting label="Emails" testId="retention-emails">
-          {retention.emailsDays} days
+        <Setting label={t("retentionEmails")} testId="retention-emails">
+          {t("days", { n: retention.emailsDays })}
         </Setting>
-        <Setting label="Last pruning">
+        <Setting label={t("lastPrune")}>
           {lastPrune === undefined
-            ? "Not run by this process yet"
+            ? t("notRun")
             : "error" in lastPrune
-              ? `Failed at ${formatUtc9(new Date(lastPrune.startedAt))}: ${lastPrune.error}`
-              : `${formatUtc9(new Date(lastPrune.finishedAt))}: ${Object.values(lastPrune.counts).reduce((a, b) => a + b, 0)} rows deleted`}
+              ? t("pruneFailed", { at: formatUtc9(new Date(lastPrune.startedAt), locale), error: lastPrune.error })
+              : t("pruned", { at: formatUtc9(new Date(lastPrune.finishedAt), locale), n: Object.values(lastPrune.counts).reduce((a, b) => a + b, 0) })}
         </Setting>
-        <p className="muted small">Events still waiting to be sent or redelivered are kept whatever their age.</p>
+        <p className="muted small">{t("keptWaiting")}</p>
       </section>
-      <section className="card" aria-label="Database">
-        <h2>Database</h2>
-        <Setting label="Kind" testId="database-kind">
+      <section className="card" aria-label={t("database")}>
+        <h2>{t("database")}</h2>
+        <Setting label={t("kind")} testId="database-kind">
           {database.kind === "postgres" ? "PostgreSQL" : "SQLite"}
         </Setting>
-        <Setting label="Size">{database.sizeBytes === null ? "Unknown" : formatBytes(database.sizeBytes)}</Setting>
-        <DataTable headers={["Table", "Rows"]} rows={report.tables} rowKey={(t) => t.table} rowTestId="table-rows" empty="No tables.">
-          {(t) => (
+        <Setting label={t("size")}>{database.sizeBytes === null ? t("unknown") : formatBytes(database.sizeBytes)}</Setting>
+        <DataTable headers={[t("table"), t("rows")]} rows={report.tables} rowKey={(row) => row.table} rowTestId="table-rows" empty={t("noTables")}>
+          {(row) => (
             <>
-              <td className="mono">{t.table}</td>
+              <td className="mono">{row.table}</td>
               <td>
-                {t.isEstimate && "about "}
-                {t.rows.toLocaleString("en-US")}
+                {row.isEstimate && `${t("about")} `}
+                {number.format(row.rows)}
               </td>
             </>
           )}

@@ -1,66 +1,80 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInvitationButton } from "@/components/auth/accept-invitation-button";
 import { ChoosePasswordForm } from "@/components/auth/choose-password-form";
 import { acceptSignedInAction, acceptWithPasswordAction } from "@/app/(auth)/actions";
 import { describeInvitation, USED_OR_EXPIRED } from "@/lib/auth/invitations";
 import { getSessionUser } from "@/lib/auth/session";
-import { ROLE_LABELS } from "@/lib/console/roles";
 import { formatUtc9 } from "@/lib/time";
 
-export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.invite"))("title"), referrer: "no-referrer" };
+}
 
 /** An invitation's single-use link: choose a password, or accept as the account already signed in. */
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const invitation = await describeInvitation(token);
+  const [invitation, t, common, errors, signIn, locale] = await Promise.all([
+    describeInvitation(token),
+    getTranslations("auth.invite"),
+    getTranslations("common"),
+    getTranslations("errors"),
+    getTranslations("auth.signIn"),
+    getLocale(),
+  ]);
   if (!invitation) {
     return (
-      <AuthCard title="Invitation">
+      <AuthCard title={t("title")}>
         <p className="error" role="alert">
-          {USED_OR_EXPIRED}
+          {errors(USED_OR_EXPIRED.key)}
         </p>
-        <Link href="/login">Sign in</Link>
+        <Link href="/login">{signIn("title")}</Link>
       </AuthCard>
     );
   }
   const user = await getSessionUser();
   const summary = (
     <p>
-      {invitation.invitedBy} invited <strong>{invitation.email}</strong> to the channel{" "}
-      <strong>{invitation.channelName}</strong> as {ROLE_LABELS[invitation.role]}. The link works once, until{" "}
-      {formatUtc9(invitation.expiresAt)} (UTC+9).
+      {t.rich("summary", {
+        invitedBy: invitation.invitedBy,
+        email: invitation.email,
+        channel: invitation.channelName,
+        role: common(`roles.${invitation.role}`),
+        until: formatUtc9(invitation.expiresAt, locale),
+        strong: (chunks) => <strong>{chunks}</strong>,
+      })}
     </p>
   );
   if (!invitation.accountExists) {
     const accept = acceptWithPasswordAction.bind(null, token);
     return (
-      <AuthCard title="Choose your password">
+      <AuthCard title={t("choosePassword")}>
         {summary}
-        <ChoosePasswordForm email={invitation.email} submitLabel="Create account and join" submit={accept} then="/providers" />
+        <ChoosePasswordForm email={invitation.email} submitLabel={t("createAndJoin")} submit={accept} then="/providers" />
       </AuthCard>
     );
   }
   if (user && user.email === invitation.email) {
     return (
-      <AuthCard title="Join the channel">
+      <AuthCard title={t("join")}>
         {summary}
         <AcceptInvitationButton accept={acceptSignedInAction.bind(null, token)} />
       </AuthCard>
     );
   }
   return (
-    <AuthCard title="Join the channel">
+    <AuthCard title={t("join")}>
       {summary}
       <p>
         {user
-          ? `You are signed in as ${user.email}. Sign out, then sign in as ${invitation.email} and open this link again.`
-          : `${invitation.email} has an account: sign in with it, then open this link again, or accept the invitation on your Account page.`}
+          ? t("signedInAsOther", { email: user.email, invited: invitation.email })
+          : t("hasAccount", { invited: invitation.email })}
       </p>
       {!user && (
         <Link className="button primary" href={`/login?next=${encodeURIComponent(`/invite/${token}`)}`}>
-          Sign in
+          {signIn("title")}
         </Link>
       )}
     </AuthCard>

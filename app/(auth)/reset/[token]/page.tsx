@@ -1,31 +1,37 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { ChoosePasswordForm } from "@/components/auth/choose-password-form";
 import { resetPasswordAction } from "@/app/(auth)/actions";
 import { describePasswordReset, USED_OR_EXPIRED } from "@/lib/auth/password-resets";
 
-export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth.reset"))("title"), referrer: "no-referrer" };
+}
 
 /** A reset link made by the operator: its account's owner chooses a new password, once. */
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const reset = await describePasswordReset(token);
+  const [reset, t, errors, signIn] = await Promise.all([
+    describePasswordReset(token),
+    getTranslations("auth.reset"),
+    getTranslations("errors"),
+    getTranslations("auth.signIn"),
+  ]);
   return (
-    <AuthCard title="Choose a new password">
+    <AuthCard title={t("title")}>
         {reset ? (
           <>
-            <p>
-              For <strong>{reset.email}</strong>. Every session of this account ends when the new password is saved.
-            </p>
-            <ChoosePasswordForm email={reset.email} submitLabel="Save and sign in" submit={resetPasswordAction.bind(null, token)} then="/providers" />
+            <p>{t.rich("for", { email: reset.email, strong: (chunks) => <strong>{chunks}</strong> })}</p>
+            <ChoosePasswordForm email={reset.email} submitLabel={t("submit")} submit={resetPasswordAction.bind(null, token)} then="/providers" />
           </>
         ) : (
           <>
             <p className="error" role="alert">
-              {USED_OR_EXPIRED}
+              {errors(USED_OR_EXPIRED.key)}
             </p>
-            <Link href="/login">Sign in</Link>
+            <Link href="/login">{signIn("title")}</Link>
           </>
         )}
     </AuthCard>

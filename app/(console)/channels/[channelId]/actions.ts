@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { getLocale } from "next-intl/server";
 import {
   reissueChannelSecret,
   setWebhookSetting,
@@ -44,7 +45,7 @@ export async function setWebhookSettingAction(channelId: string, setting: string
   return channelAction(
     channelId,
     async (access) => {
-      if (!isWebhookSetting(setting) || typeof value !== "boolean") throw new InputError("Unknown setting.");
+      if (!isWebhookSetting(setting) || typeof value !== "boolean") throw new InputError({ key: "unknownSetting" });
       await setWebhookSetting(access, setting, value);
       return null;
     },
@@ -56,8 +57,8 @@ export async function inviteMemberAction(channelId: string, input: { email: stri
   return channelAction(
     channelId,
     async (access) => {
-      const invitation = await inviteMember(access, input);
-      return { email: invitation.email, url: invitation.url, expiresAt: `${formatUtc9(invitation.expiresAt)} (UTC+9)` };
+      const [invitation, locale] = await Promise.all([inviteMember(access, input), getLocale()]);
+      return { email: invitation.email, url: invitation.url, expiresAt: `${formatUtc9(invitation.expiresAt, locale)} (UTC+9)` };
     },
     refresh(channelId),
   );
@@ -123,7 +124,7 @@ export async function issueAccessTokenAction(channelId: string, label: string) {
   return channelAction(
     channelId,
     async (access) => {
-      if (typeof label !== "string") throw new InputError("The label must be text.");
+      if (typeof label !== "string") throw new InputError({ key: "labelMustBeText" });
       return issueAccessToken(access, label);
     },
     refreshPage(channelId, "messaging-api"),
@@ -134,7 +135,7 @@ export async function revokeAccessTokenAction(channelId: string, tokenId: string
   return channelAction(
     channelId,
     async (access) => {
-      if (typeof tokenId !== "string") throw new InputError("Unknown token.");
+      if (typeof tokenId !== "string") throw new InputError({ key: "unknownToken" });
       await revokeAccessToken(access, tokenId);
       return null;
     },

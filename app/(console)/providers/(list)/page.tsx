@@ -4,34 +4,37 @@ import { ChannelTile } from "@/components/providers/channel-tile";
 import { CreateProviderForm } from "@/components/providers/create-provider-form";
 import { listProviders } from "@/lib/console/providers";
 import { requireUser } from "@/lib/auth/session";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Providers" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("providers") };
+}
 
 export default async function ProvidersPage() {
   const user = await requireUser();
-  const providers = await listProviders(user.id);
+  const [providers, t, pages] = await Promise.all([listProviders(user.id), getTranslations("providers"), getTranslations("pages")]);
   return (
     <>
       <div className="page-head">
         <div>
-          <h1>Providers</h1>
-          <p className="subtitle">A provider holds your channels. Open a channel to set up its webhook.</p>
+          <h1>{pages("providers")}</h1>
+          <p className="subtitle">{t("subtitle")}</p>
         </div>
       </div>
-      {providers.length === 0 && <div className="card empty">You have no providers yet. Create one below.</div>}
+      {providers.length === 0 && <div className="card empty">{t("none")}</div>}
       {providers.map((provider) => (
         <section key={provider.id} className="card list-card">
           <h2>
             <Link href={`/providers/${provider.id}`}>{provider.name}</Link>
           </h2>
-          {provider.channels.length === 0 && <p className="muted">No channels yet.</p>}
+          {provider.channels.length === 0 && <p className="muted">{t("noChannels")}</p>}
           {provider.channels.map((channel) => (
             <ChannelTile key={channel.id} channel={channel} />
           ))}
         </section>
       ))}
       <section className="card">
-        <h2>Create a provider</h2>
+        <h2>{t("create")}</h2>
         <CreateProviderForm />
       </section>
     </>

@@ -5,33 +5,40 @@ import { CreateChannelForm } from "@/components/providers/create-channel-form";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { getProviderOrThrow } from "@/lib/console/providers";
 import { requireUser } from "@/lib/auth/session";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Provider" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("provider") };
+}
 
 export default async function ProviderPage({ params }: { params: Promise<{ providerId: string }> }) {
   const { providerId } = await params;
   const user = await requireUser();
-  const provider = await orNotFound(getProviderOrThrow(user.id, providerId));
+  const [provider, t, pages] = await Promise.all([
+    orNotFound(getProviderOrThrow(user.id, providerId)),
+    getTranslations("providers"),
+    getTranslations("pages"),
+  ]);
   return (
     <>
       <div className="breadcrumb">
-        <Link href="/providers">Providers</Link> /
+        <Link href="/providers">{pages("providers")}</Link> /
       </div>
       <div className="page-head">
         <div>
           <h1>{provider.name}</h1>
-          <p className="subtitle">Messaging API channels</p>
+          <p className="subtitle">{t("channels")}</p>
         </div>
       </div>
       <section className="card list-card">
-        {provider.channels.length === 0 && <p className="muted">No channels yet.</p>}
+        {provider.channels.length === 0 && <p className="muted">{t("noChannels")}</p>}
         {provider.channels.map((channel) => (
           <ChannelTile key={channel.id} channel={channel} />
         ))}
       </section>
       {provider.canCreateChannels && (
         <section className="card">
-          <h2>Create a Messaging API channel</h2>
+          <h2>{t("createChannel")}</h2>
           <CreateChannelForm providerId={provider.id} />
         </section>
       )}

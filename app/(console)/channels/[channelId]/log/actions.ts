@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { getLocale } from "next-intl/server";
 import { parseDeliveryLogSearch } from "@/lib/console/delivery-log-search";
 import { bulkRedeliveryProgress, previewBulkRedelivery, sendAsCurl, sendEditedEvent, startBulkRedelivery } from "@/lib/console/replay";
 import { channelAction } from "@/lib/console/request";
@@ -10,7 +11,7 @@ const refreshLog = (channelId: string) => () => revalidatePath(`/channels/${chan
 const nothing = () => {};
 
 function readIds(ids: unknown): string[] {
-  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === "string")) throw new InputError("Unknown events.");
+  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === "string")) throw new InputError({ key: "unknownEvents" });
   return ids;
 }
 
@@ -18,7 +19,7 @@ export async function sendAsCurlAction(channelId: string, attemptId: number) {
   return channelAction(
     channelId,
     async (access) => {
-      if (!Number.isSafeInteger(attemptId)) throw new InputError("Unknown request.");
+      if (!Number.isSafeInteger(attemptId)) throw new InputError({ key: "unknownRequest" });
       return sendAsCurl(access, attemptId);
     },
     nothing,
@@ -29,8 +30,8 @@ export async function sendEditedEventAction(channelId: string, text: string) {
   return channelAction(
     channelId,
     async (access) => {
-      if (typeof text !== "string") throw new InputError("The event must be JSON text.");
-      return sendEditedEvent(access, text);
+      if (typeof text !== "string") throw new InputError({ key: "eventMustBeJson" });
+      return sendEditedEvent(access, text, Date.now(), await getLocale());
     },
     refreshLog(channelId),
   );
@@ -42,7 +43,7 @@ export async function previewBulkRedeliveryAction(channelId: string, search: str
     async (access) => {
       const parsed = parseDeliveryLogSearch(new URLSearchParams(typeof search === "string" ? search : ""));
       if (!parsed.ok || !parsed.query) throw new InputError(parsed.problems.join(" "));
-      const preview = await previewBulkRedelivery(access, parsed.query.filter);
+      const preview = await previewBulkRedelivery(access, parsed.query.filter, Date.now(), await getLocale());
       return { ...preview, firstAt: preview.firstAt?.toISOString() ?? null, lastAt: preview.lastAt?.toISOString() ?? null };
     },
     nothing,

@@ -1,8 +1,10 @@
 "use client";
 
 import type { ErrorInfo } from "next/error";
+import { useTranslations } from "next-intl";
 import { PageError } from "@/components/ui/page-error";
 
 export default function DeliveryLogError({ error, retry }: ErrorInfo) {
-  return <PageError title="Delivery log" error={error} retry={retry} />;
+  const t = useTranslations("pages");
+  return <PageError title={t("deliveryLog")} error={error} retry={retry} />;
 }

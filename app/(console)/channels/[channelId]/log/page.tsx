@@ -20,15 +20,17 @@ import { loadChannelPage } from "@/lib/console/request";
 import { attemptKindLabel, formatMs } from "@/lib/console/labels";
 import type { SearchParamsInput } from "@/lib/statistics/search-params";
 import { REASON_ORDER } from "@/lib/statistics/reason-colors";
+import type { Locale } from "@/lib/i18n/locales";
 import { formatUtc9 } from "@/lib/time";
 import { DETAILS } from "@/lib/webhook/reasons";
+import { getLocale, getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Delivery log" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("deliveryLog") };
+}
 
 /** Sends shown per page. */
 const PAGE_SIZE = 50;
-
-const NUMBER = new Intl.NumberFormat("en-US");
 
 /** The URL's raw values, for the form to show back what was asked, a mistake included. */
 function rawValues(search: SearchParamsInput): LogFilterValues {
@@ -86,13 +88,11 @@ export default async function DeliveryLogPage({
   const filter = query?.filter ?? null;
   const filtered = filter !== null && isFiltered(filter);
   const isNewest = query !== null && query.page === null;
+  const [t, pages, locale] = await Promise.all([getTranslations("log"), getTranslations("pages"), getLocale()]);
   return (
-    <section className="card" aria-label="Delivery log">
-      <h2>Delivery log</h2>
-      <p className="muted small">
-        Every request sent to the bot server, newest first. Times are UTC+9. Verify and API tests are listed but never
-        counted in error statistics. Keys: <kbd>j</kbd> next, <kbd>k</kbd> previous, <kbd>Enter</kbd> opens.
-      </p>
+    <section className="card" aria-label={pages("deliveryLog")}>
+      <h2>{pages("deliveryLog")}</h2>
+      <p className="muted small">{t.rich("intro", { kbd: (chunks) => <kbd>{chunks}</kbd> })}</p>
       <LogFilters
         // A new view starts a new form: its fields show that view's filters, not the last ones typed.
         key={filter ? deliveryLogSearch(filter) : "invalid"}
@@ -118,27 +118,26 @@ export default async function DeliveryLogPage({
             <p className="muted" data-testid="log-empty">
               {filtered
                 ? result.searched
-                  ? `No send among the ${NUMBER.format(result.searched.scanned)} read so far matches these filters.`
-                  : "No send matches these filters."
-                : "No requests sent yet."}
+                  ? t("emptyScanned", { count: result.searched.scanned })
+                  : t("emptyFiltered")
+                : t("empty")}
             </p>
           ) : (
-            <AttemptTable attempts={result.attempts} channelId={channel.id} />
+            <AttemptTable attempts={result.attempts} channelId={channel.id} locale={locale} />
           )}
-          <nav className="we-pager" aria-label="Pages of requests">
-            {!isNewest && <Link href={`${basePath}${deliveryLogSearch(query.filter)}`}>Newest</Link>}
+          <nav className="we-pager" aria-label={t("pagesAria")}>
+            {!isNewest && <Link href={`${basePath}${deliveryLogSearch(query.filter)}`}>{t("newest")}</Link>}
             {result.newer !== null && (
-              <Link href={`${basePath}${deliveryLogSearch(query.filter, { direction: "newer", id: result.newer })}`}>← Newer requests</Link>
+              <Link href={`${basePath}${deliveryLogSearch(query.filter, { direction: "newer", id: result.newer })}`}>{t("newer")}</Link>
             )}
             {result.older !== null && (
-              <Link href={`${basePath}${deliveryLogSearch(query.filter, { direction: "older", id: result.older })}`}>Older requests →</Link>
+              <Link href={`${basePath}${deliveryLogSearch(query.filter, { direction: "older", id: result.older })}`}>{t("older")}</Link>
             )}
             {result.searched && (
               <span className="small muted" data-testid="log-searched">
-                The payload filter read {NUMBER.format(result.searched.scanned)} sends back to {formatUtc9(result.searched.startedAt)}{" "}
-                (at most {NUMBER.format(PAYLOAD_SCAN_LIMIT)} a page).{" "}
+                {t("searched", { count: result.searched.scanned, since: formatUtc9(result.searched.startedAt, locale), limit: PAYLOAD_SCAN_LIMIT })}{" "}
                 <Link href={`${basePath}${deliveryLogSearch(query.filter, { direction: "older", id: result.searched.older })}`}>
-                  Search older sends →
+                  {t("searchOlder")}
                 </Link>
               </span>
             )}
@@ -149,30 +148,31 @@ export default async function DeliveryLogPage({
   );
 }
 
-function AttemptTable({ attempts, channelId }: { attempts: DeliveryLogResult["attempts"]; channelId: string }) {
+async function AttemptTable({ attempts, channelId, locale }: { attempts: DeliveryLogResult["attempts"]; channelId: string; locale: Locale }) {
+  const t = await getTranslations("log");
   return (
     <table className="log-rows">
       <thead>
         <tr>
-          <th>Time (UTC+9)</th>
-          <th>Kind</th>
-          <th>Outcome</th>
-          <th>Duration</th>
-          <th>Phases</th>
+          <th>{t("time")}</th>
+          <th>{t("kind")}</th>
+          <th>{t("outcome")}</th>
+          <th>{t("duration")}</th>
+          <th>{t("phases")}</th>
         </tr>
       </thead>
       <tbody>
         {attempts.map((a) => {
           const href = `/channels/${channelId}/log/${a.id}`;
           return (
-            <tr key={a.id} data-testid="attempt" data-href={href} tabIndex={0} aria-label={`Request ${a.id}`}>
+            <tr key={a.id} data-testid="attempt" data-href={href} tabIndex={0} aria-label={t("requestAria", { id: a.id })}>
               <td className="mono">
-                <Link href={href}>{formatUtc9(a.startedAt)}</Link>
+                <Link href={href}>{formatUtc9(a.startedAt, locale)}</Link>
               </td>
               <td>
-                {attemptKindLabel(a.kind)}
-                {a.isRedelivery && <span className="badge">redelivery</span>}
-                {a.isEdited && <span className="badge">edited</span>}
+                {attemptKindLabel(a.kind, locale)}
+                {a.isRedelivery && <span className="badge">{t("redeliveryBadge")}</span>}
+                {a.isEdited && <span className="badge">{t("editedBadge")}</span>}
                 {a.webhookEventId && (
                   <div className="mono small">
                     <Link href={`/channels/${channelId}/events/${a.webhookEventId}`}>{a.webhookEventId}</Link>
@@ -182,18 +182,18 @@ function AttemptTable({ attempts, channelId }: { attempts: DeliveryLogResult["at
               <td>
                 <AttemptOutcome attempt={a} />
                 <details>
-                  <summary className="small muted">Request and response</summary>
+                  <summary className="small muted">{t("requestAndResponse")}</summary>
                   <div className="small">
                     POST {a.url}
                     {a.httpVersion ? ` (HTTP/${a.httpVersion})` : ""}
                   </div>
                   <pre className="mono small excerpt">{a.requestExcerpt}</pre>
-                  {a.responseExcerpt !== null && <pre className="mono small excerpt">{a.responseExcerpt || "(empty response body)"}</pre>}
+                  {a.responseExcerpt !== null && <pre className="mono small excerpt">{a.responseExcerpt || t("emptyBody")}</pre>}
                 </details>
               </td>
               <td className="mono">{formatMs(a.durationMs)}</td>
               <td className="small muted">
-                DNS {formatMs(a.dnsMs)} · connect {formatMs(a.connectMs)} · TLS {formatMs(a.tlsMs)} · first byte {formatMs(a.firstByteMs)}
+                {t("phaseLine", { dns: formatMs(a.dnsMs), connect: formatMs(a.connectMs), tls: formatMs(a.tlsMs), firstByte: formatMs(a.firstByteMs) })}
               </td>
             </tr>
           );

@@ -7,11 +7,14 @@ import { listAggregationPeriods } from "@/lib/console/channels";
 import { can } from "@/lib/console/access";
 import { canManageChannel, canReadSettings } from "@/lib/console/roles";
 import { env } from "@/lib/env";
-import { formatDelay, formatUtc9 } from "@/lib/time";
+import { delayParts, formatUtc9 } from "@/lib/time";
 import { listAccessTokens } from "@/lib/console/tokens";
 import { findUrlRefusal } from "@/lib/console/attempts";
+import { getLocale, getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Messaging API" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("messagingApi") };
+}
 
 export default async function MessagingApiPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
@@ -19,17 +22,23 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
   const { channel } = access;
   // Testers see nothing of the channel access tokens, not even that there are any.
   const canSeeTokens = can(access, "read");
-  const [periods, tokens, urlRefusal] = await Promise.all([
+  const [periods, tokens, urlRefusal, t, locale] = await Promise.all([
     listAggregationPeriods(access),
     canSeeTokens ? listAccessTokens(access) : [],
     canSeeTokens ? findUrlRefusal(access) : null,
+    getTranslations("messagingApi"),
+    getLocale(),
   ]);
+  const delay = (ms: number) => {
+    const { n, unit } = delayParts(ms);
+    return t(`delay.${unit}`, { n });
+  };
   return (
     <>
       <section className="card">
-        <h2>Bot information</h2>
+        <h2>{t("botInfo")}</h2>
         <div className="setting">
-          <div className="setting-label">Bot user ID</div>
+          <div className="setting-label">{t("botUserId")}</div>
           <div className="setting-value mono">{channel.botUserId}</div>
         </div>
       </section>
@@ -37,7 +46,7 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
         channelId={channel.id}
         canEdit={canManageChannel(channel.role)}
         canVerify={canReadSettings(channel.role)}
-        redeliverySchedule={env().webhookRedeliverySchedule.map(formatDelay)}
+        redeliverySchedule={env().webhookRedeliverySchedule.map(delay)}
         urlRefusal={urlRefusal}
         settings={{
           webhookUrl: channel.webhookUrl,
@@ -46,20 +55,20 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
           errorStatisticsAggregation: channel.errorStatisticsAggregation,
         }}
       />
-      <section className="card" aria-label="Aggregation history">
-        <h2>Error statistics aggregation history</h2>
-        <p className="muted small">Errors are counted only during these periods. Times are UTC+9.</p>
+      <section className="card" aria-label={t("aggregationHistoryAria")}>
+        <h2>{t("aggregationHistory")}</h2>
+        <p className="muted small">{t("aggregationHint")}</p>
         <DataTable
-          headers={["Turned on", "Turned off"]}
+          headers={[t("turnedOn"), t("turnedOff")]}
           rows={periods}
           rowKey={(period) => period.startedAt.toISOString()}
           rowTestId="aggregation-period"
-          empty="Error statistics aggregation has never been on."
+          empty={t("neverOn")}
         >
           {(period) => (
             <>
-              <td className="mono">{formatUtc9(period.startedAt)}</td>
-              <td className="mono">{period.endedAt ? formatUtc9(period.endedAt) : <strong>Still on</strong>}</td>
+              <td className="mono">{formatUtc9(period.startedAt, locale)}</td>
+              <td className="mono">{period.endedAt ? formatUtc9(period.endedAt, locale) : <strong>{t("stillOn")}</strong>}</td>
             </>
           )}
         </DataTable>
@@ -71,8 +80,8 @@ export default async function MessagingApiPage({ params }: { params: Promise<{ c
           tokens={tokens.map((token) => ({
             id: token.id,
             label: token.label,
-            issuedAt: formatUtc9(token.createdAt),
-            expiresAt: token.expiresAt ? formatUtc9(token.expiresAt) : null,
+            issuedAt: formatUtc9(token.createdAt, locale),
+            expiresAt: token.expiresAt ? formatUtc9(token.expiresAt, locale) : null,
           }))}
         />
       )}

@@ -4,8 +4,11 @@ import { loadChannelPage } from "@/lib/console/request";
 import { listInvitations, listMembers } from "@/lib/console/members";
 import { formatUtc9 } from "@/lib/time";
 import { canManageChannel } from "@/lib/console/roles";
+import { getLocale, getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Roles" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("roles") };
+}
 
 export default async function RolesPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
@@ -13,13 +16,11 @@ export default async function RolesPage({ params }: { params: Promise<{ channelI
   const { user, channel } = access;
   const members = await listMembers(access);
   const invitations = canManageChannel(channel.role) ? await listInvitations(access) : [];
+  const [t, pages, locale] = await Promise.all([getTranslations("roles"), getTranslations("pages"), getLocale()]);
   return (
     <section className="card">
-      <h2>Roles</h2>
-      <p className="muted">
-        Admins change settings and roles. Members see the settings and the Webhook errors tab. Testers use the bot but
-        see no secret and no webhook errors.
-      </p>
+      <h2>{pages("roles")}</h2>
+      <p className="muted">{t("intro")}</p>
       <RolesTable
         channelId={channel.id}
         canEdit={canManageChannel(channel.role)}
@@ -30,7 +31,7 @@ export default async function RolesPage({ params }: { params: Promise<{ channelI
           email,
           role,
           invitedBy,
-          expiresAt: formatUtc9(expiresAt),
+          expiresAt: formatUtc9(expiresAt, locale),
         }))}
       />
     </section>

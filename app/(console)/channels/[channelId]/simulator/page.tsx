@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { SimulatorOutcome } from "@/components/simulator/simulator-outcome";
 import { describeChat } from "@/components/simulator/event-kinds";
 import { SimulatorPanel } from "@/components/simulator/simulator-panel";
@@ -13,21 +14,26 @@ import { getConversationsStamp, listConversations } from "@/lib/console/conversa
 import { listRecentSimulatorEvents, listSimulatedGroups, listSimulatedUsers } from "@/lib/console/simulator";
 import { formatUtc9 } from "@/lib/time";
 
-export const metadata: Metadata = { title: "Simulator" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("simulator"))("title") };
+}
 
 export default async function SimulatorPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  const [users, groups, recent, conversations, stamp] = await Promise.all([
+  const [users, groups, recent, conversations, stamp, t, locale] = await Promise.all([
     listSimulatedUsers(access),
     listSimulatedGroups(access),
     listRecentSimulatorEvents(access),
     listConversations(access),
     getConversationsStamp(access),
+    getTranslations("simulator"),
+    getLocale(),
   ]);
   const names = new Map(users.map((u) => [u.id, u.displayName]));
-  const chats = new Map(groups.map((g) => [g.id, describeChat(g, names)]));
+  const chats = new Map(groups.map((g) => [g.id, describeChat(g, names, t)]));
+  const chatName = (id: string) => chats.get(id) ?? id;
   const sentMessages = recent.events.flatMap((e) =>
     e.messageId ? [{ messageId: e.messageId, summary: e.summary, userId: e.userId, chatId: e.chatId }] : [],
   );
@@ -36,8 +42,7 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
     <>
       {!channel.useWebhook && (
         <p className="notice">
-          Use webhook is off, so events are recorded but not sent. Turn it on in{" "}
-          <Link href={`/channels/${channel.id}/messaging-api`}>Messaging API</Link>.
+          {t.rich("webhookOff", { link: (chunks) => <Link href={`/channels/${channel.id}/messaging-api`}>{chunks}</Link> })}
         </p>
       )}
       {/* The bot's replies and pushes come in without a reload. */}
@@ -50,22 +55,27 @@ export default async function SimulatorPage({ params }: { params: Promise<{ chan
         conversations={conversations}
         showDetail={showDetail}
       />
-      <section className="card" aria-label="Recent webhooks">
-        <h2>Recent webhooks</h2>
+      <section className="card" aria-label={t("recent.title")}>
+        <h2>{t("recent.title")}</h2>
         <AutoRefresh active={recent.events.some((e) => isAwaitingFirstOutcome(e.status))} />
         <DataTable
-          headers={["Time (UTC+9)", "From", "Event", "Outcome"]}
+          headers={[t("recent.time"), t("recent.from"), t("recent.event"), t("recent.outcome")]}
           rows={recent.events}
           rowKey={(event) => event.webhookEventId}
           rowTestId="simulator-event"
-          empty="Nothing sent yet."
+          empty={t("recent.empty")}
         >
           {(event) => (
             <>
-              <td className="mono">{formatUtc9(event.createdAt)}</td>
+              <td className="mono">{formatUtc9(event.createdAt, locale)}</td>
               <td>
                 {event.userId && (names.get(event.userId) ?? event.userId)}
-                {event.chatId && <span className="muted"> {event.userId ? "in " : ""}{chats.get(event.chatId) ?? event.chatId}</span>}
+                {event.chatId && (
+                  <span className="muted">
+                    {" "}
+                    {event.userId ? t("recent.inChat", { chat: chatName(event.chatId) }) : chatName(event.chatId)}
+                  </span>
+                )}
               </td>
               <td>
                 <strong>{event.type}</strong> {event.summary && <span className="muted">{event.summary}</span>}

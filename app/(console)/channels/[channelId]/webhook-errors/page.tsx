@@ -16,14 +16,16 @@ import { REASON_ORDER } from "@/lib/statistics/reason-colors";
 import {
   parseWebhookErrorsSearch,
   RANGE_PRESETS,
+  type RangePreset,
   tsvSearch,
   type SearchParamsInput,
 } from "@/lib/statistics/search-params";
 import { formatUtc9Input, MINUTE_MS } from "@/lib/statistics/utc9";
+import { getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Webhook errors" };
-
-const PRESETS = Object.entries(RANGE_PRESETS).map(([value, { label }]) => ({ value, label }));
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("webhookErrors") };
+}
 
 export default async function WebhookErrorsPage({
   params,
@@ -47,30 +49,31 @@ export default async function WebhookErrorsPage({
   // A live range ends at the time of this render; the live check looks a little further back, so
   // that nothing written meanwhile is missed.
   const since = query.range.chartEnd - 2 * MINUTE_MS;
-  const [chart, rows, stamp, health] = await Promise.all([
+  const [chart, rows, stamp, health, t, pages] = await Promise.all([
     getErrorChart(access, query),
     listErrorRows(access, query),
     query.range.isLive ? getRecentErrorsStamp(access, since) : Promise.resolve(null),
     getEndpointHealth(access, query.range.from, query.range.to),
+    getTranslations("we"),
+    getTranslations("pages"),
   ]);
+  const presets = (Object.keys(RANGE_PRESETS) as RangePreset[]).map((value) => ({ value, label: t(`presets.${value}`) }));
 
   return (
     <>
-      <section className="card" aria-label="Webhook errors">
+      <section className="card" aria-label={pages("webhookErrors")}>
         <div className="we-head">
           <div>
-            <h2>Webhook errors</h2>
-            <p className="muted small we-zone-note">
-              <strong>All times are UTC+9.</strong> Errors are counted only while Error statistics aggregation is on.
-            </p>
+            <h2>{pages("webhookErrors")}</h2>
+            <p className="muted small we-zone-note">{t.rich("zoneNote", { strong: (chunks) => <strong>{chunks}</strong> })}</p>
           </div>
           <a className="button primary" href={`/api/channels/${channel.id}/webhook-errors/tsv${tsvSearch(query)}`} download>
-            Download TSV file
+            {t("downloadTsv")}
           </a>
         </div>
         <ErrorFilters
           action={basePath}
-          presets={PRESETS}
+          presets={presets}
           preset={query.range.preset}
           from={formatUtc9Input(query.range.from)}
           to={formatUtc9Input(query.range.to)}
@@ -80,7 +83,7 @@ export default async function WebhookErrorsPage({
           details={chart.detailsSeen}
         />
       </section>
-      <section className="card" aria-label="Errors over time">
+      <section className="card" aria-label={t("overTimeAria")}>
         <RangeSummary chart={chart} isLive={query.range.isLive} />
         <ErrorLegend chart={chart} reason={query.reason} />
         {chart.totalErrors === 0 ? (

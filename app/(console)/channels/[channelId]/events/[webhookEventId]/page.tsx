@@ -7,11 +7,14 @@ import { DataTable } from "@/components/ui/data-table";
 import { loadChannelPage } from "@/lib/console/request";
 import { formatMs, sendLabel } from "@/lib/console/labels";
 import { orNotFound } from "@/lib/console/or-not-found";
-import { EVENT_STATUS_LABELS, EventStatus, isUnfinished } from "@/lib/delivery/lifecycle";
+import { EventStatus, isUnfinished } from "@/lib/delivery/lifecycle";
 import { getEventHistory } from "@/lib/console/events";
 import { formatUtc9 } from "@/lib/time";
+import { getLocale, getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Webhook event" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("webhookEvent") };
+}
 
 export default async function EventPage({
   params,
@@ -23,36 +26,37 @@ export default async function EventPage({
   const { channel } = access;
   const history = await orNotFound(getEventHistory(access, webhookEventId));
   const inProgress = isUnfinished(history.status);
+  const [t, pages, locale] = await Promise.all([getTranslations("events"), getTranslations("pages"), getLocale()]);
   return (
     <>
       <div className="breadcrumb">
-        <Link href={`/channels/${channel.id}/log`}>Delivery log</Link> /
+        <Link href={`/channels/${channel.id}/log`}>{pages("deliveryLog")}</Link> /
       </div>
-      <section className="card" aria-label="Webhook event">
+      <section className="card" aria-label={pages("webhookEvent")}>
         <AutoRefresh active={inProgress} intervalMs={1500} />
         <h2>
-          {history.type} event <span className="mono muted">{history.webhookEventId}</span>
+          {t("title", { type: history.type })} <span className="mono muted">{history.webhookEventId}</span>
         </h2>
         <div className="setting">
-          <div className="setting-label">Status</div>
+          <div className="setting-label">{t("status")}</div>
           <div className="setting-value" data-testid="event-status">
-            {EVENT_STATUS_LABELS[history.status]}
+            {t(`statuses.${history.status}`)}
             {history.status === EventStatus.retrying && history.nextAttemptAt && (
-              <span className="muted"> · next try {formatUtc9(history.nextAttemptAt)} (UTC+9)</span>
+              <span className="muted"> · {t("nextTry", { at: formatUtc9(history.nextAttemptAt, locale) })}</span>
             )}
           </div>
         </div>
         <div className="setting">
-          <div className="setting-label">Accepted</div>
+          <div className="setting-label">{t("accepted")}</div>
           <div className="setting-value mono">
-            {formatUtc9(history.createdAt)} (UTC+9) · from {history.origin}
+            {t("acceptedValue", { at: formatUtc9(history.createdAt, locale), origin: history.origin })}
           </div>
         </div>
         {history.canRedeliver && (
           <div className="setting">
             <div>
-              <div className="setting-label">Redeliver</div>
-              <div className="setting-help">Sends the same event again now, marked isRedelivery: true.</div>
+              <div className="setting-label">{t("redeliver")}</div>
+              <div className="setting-help">{t("redeliverHelp")}</div>
             </div>
             <div className="setting-value">
               <RedeliverButton channelId={channel.id} webhookEventId={history.webhookEventId} />
@@ -60,19 +64,19 @@ export default async function EventPage({
           </div>
         )}
       </section>
-      <section className="card" aria-label="Sends">
-        <h2>Sends</h2>
+      <section className="card" aria-label={t("sends")}>
+        <h2>{t("sends")}</h2>
         <DataTable
-          headers={["Time (UTC+9)", "Send", "Outcome", "Duration"]}
+          headers={[t("time"), t("send"), t("outcome"), t("duration")]}
           rows={history.attempts}
           rowKey={(a) => a.id}
           rowTestId="event-attempt"
-          empty="Not sent yet."
+          empty={t("notSent")}
         >
           {(a, i) => (
             <>
-              <td className="mono">{formatUtc9(a.startedAt)}</td>
-              <td>{sendLabel(i, a.isRedelivery)}</td>
+              <td className="mono">{formatUtc9(a.startedAt, locale)}</td>
+              <td>{sendLabel(i, a.isRedelivery, locale)}</td>
               <td>
                 <AttemptOutcome attempt={a} />
               </td>
@@ -82,7 +86,7 @@ export default async function EventPage({
         </DataTable>
       </section>
       <section className="card">
-        <h2>Event</h2>
+        <h2>{t("event")}</h2>
         <pre className="mono small pre-wrap">
           {history.json}
         </pre>

@@ -5,33 +5,33 @@ import { DataTable } from "@/components/ui/data-table";
 import { loadChannelPage } from "@/lib/console/request";
 import { isSmtpConfigured, listOutbox } from "@/lib/notify/outbox";
 import { formatUtc9 } from "@/lib/time";
+import { getLocale, getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Outbox" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("outbox") };
+}
 
 export default async function OutboxPage({ params }: { params: Promise<{ channelId: string }> }) {
   const { channelId } = await params;
   const access = await loadChannelPage(channelId);
   const { channel } = access;
-  const messages = await listOutbox(access);
+  const [messages, t, pages, locale] = await Promise.all([listOutbox(access), getTranslations("outbox"), getTranslations("pages"), getLocale()]);
   return (
-    <section className="card" aria-label="Outbox">
-      <h2>Outbox</h2>
+    <section className="card" aria-label={pages("outbox")}>
+      <h2>{pages("outbox")}</h2>
       <p className="muted small">
-        The emails this channel sent, newest first. Times are UTC+9.{" "}
-        {isSmtpConfigured()
-          ? "They are delivered through the configured SMTP server; failed sends are retried."
-          : "No SMTP server is configured (SMTP_URL), so emails stay here, in the local outbox."}
+        {t("intro")} {isSmtpConfigured() ? t("smtp") : t("noSmtp")}
       </p>
       <DataTable
-        headers={["Time (UTC+9)", "To", "Subject", "Status"]}
+        headers={[t("time"), t("to"), t("subject"), t("status")]}
         rows={messages}
         rowKey={(m) => m.id}
         rowTestId="outbox-row"
-        empty="No emails yet. Turn on Error notification in Basic settings to get them."
+        empty={t("empty")}
       >
         {(m) => (
           <>
-            <td className="mono">{formatUtc9(m.createdAt)}</td>
+            <td className="mono">{formatUtc9(m.createdAt, locale)}</td>
             <td className="small">{m.to}</td>
             <td>
               <Link href={`/channels/${channel.id}/outbox/${m.id}`}>{m.subject}</Link>

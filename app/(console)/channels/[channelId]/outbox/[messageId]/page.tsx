@@ -6,8 +6,11 @@ import { loadChannelPage } from "@/lib/console/request";
 import { orNotFound } from "@/lib/console/or-not-found";
 import { getOutboxMessageOrThrow } from "@/lib/notify/outbox";
 import { formatUtc9 } from "@/lib/time";
+import { getLocale, getTranslations } from "next-intl/server";
 
-export const metadata: Metadata = { title: "Email" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("email") };
+}
 
 export default async function OutboxMessagePage({
   params,
@@ -19,18 +22,23 @@ export default async function OutboxMessagePage({
   const { channel } = access;
   // Who may see the Outbox is checked by its layout.
   if (!/^\d{1,15}$/.test(messageId)) notFound();
-  const message = await orNotFound(getOutboxMessageOrThrow(access, Number(messageId)));
+  const [message, t, pages, locale] = await Promise.all([
+    orNotFound(getOutboxMessageOrThrow(access, Number(messageId))),
+    getTranslations("outbox"),
+    getTranslations("pages"),
+    getLocale(),
+  ]);
   const headers: [string, string][] = [
-    ["Subject", message.subject],
-    ["To", message.to],
-    ["Date", `${formatUtc9(message.createdAt)} (UTC+9)`],
+    [t("subject"), message.subject],
+    [t("to"), message.to],
+    [t("date"), `${formatUtc9(message.createdAt, locale)} (UTC+9)`],
   ];
   return (
     <>
       <p>
-        <Link href={`/channels/${channel.id}/outbox`}>← Outbox</Link>
+        <Link href={`/channels/${channel.id}/outbox`}>{t("back")}</Link>
       </p>
-      <section className="card" aria-label="Email">
+      <section className="card" aria-label={pages("email")}>
         <h2>{message.subject}</h2>
         {headers.map(([label, value]) => (
           <div className="setting" key={label}>
@@ -39,26 +47,26 @@ export default async function OutboxMessagePage({
           </div>
         ))}
         <div className="setting">
-          <div className="setting-label">Status</div>
+          <div className="setting-label">{t("status")}</div>
           <div className="setting-value">
             <OutboxStatusBadge status={message.status} lastError={message.lastError} />
-            {message.attempts > 0 && <div className="small muted">SMTP attempts: {message.attempts}</div>}
+            {message.attempts > 0 && <div className="small muted">{t("smtpAttempts", { n: message.attempts })}</div>}
             {message.nextAttemptAt && !message.sentAt && (
-              <div className="small muted">Next attempt: {formatUtc9(message.nextAttemptAt)} (UTC+9)</div>
+              <div className="small muted">{t("nextAttempt", { at: formatUtc9(message.nextAttemptAt, locale) })}</div>
             )}
           </div>
         </div>
       </section>
-      <section className="card" aria-label="Text version">
-        <h2>Text</h2>
+      <section className="card" aria-label={t("textAria")}>
+        <h2>{t("text")}</h2>
         <pre className="mono small pre-wrap" data-testid="email-text">
           {message.text}
         </pre>
       </section>
-      <section className="card" aria-label="HTML version">
-        <h2>HTML</h2>
+      <section className="card" aria-label={t("htmlAria")}>
+        <h2>{t("html")}</h2>
         {/* No scripts, no same origin: the email's markup can do nothing to the console. */}
-        <iframe title="HTML version of the email" sandbox="" srcDoc={message.html} className="email-frame" />
+        <iframe title={t("htmlFrame")} sandbox="" srcDoc={message.html} className="email-frame" />
       </section>
     </>
   );
