@@ -42,7 +42,7 @@ export class NotFoundError extends Error {
 
 /**
  * The input was wrong; the message says how, in words a user understands: a sentence of the
- * catalogue, or, for the Simulator and LINE's own validation, English text as it is.
+ * catalogue, or, for LINE's own validation (event specs, message objects), English text as it is.
  */
 export class InputError extends Error {
   readonly #text: UserText | readonly UserText[] | null;
