@@ -5,7 +5,7 @@ import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from
 import { env } from "../env";
 import { snapshotThreadMetrics } from "../operations/metrics";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
-import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, startDispatcher } from "./runtime";
+import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, openDeliveryStore, startDispatcher } from "./runtime";
 import { logger } from "../log";
 
 type ThreadData = { role: "writer"; port: MessagePort } | undefined;
@@ -13,7 +13,8 @@ type ThreadData = { role: "writer"; port: MessagePort } | undefined;
 if (!parentPort) throw new Error("lib/delivery/thread.ts runs only as the app's dispatcher thread");
 const data = workerData as ThreadData;
 if (data?.role === "writer") {
-  serveOutcomeWrites(data.port, deliveryStore());
+  // The dispatcher thread's store checkpoints the file for both.
+  serveOutcomeWrites(data.port, openDeliveryStore(undefined, { checkpoints: "elsewhere" }));
 } else {
   startDispatcher(deliveryStore(), env().databaseKind === "sqlite" ? outcomeWriter() : undefined);
   const port = parentPort;
@@ -26,12 +27,16 @@ if (data?.role === "writer") {
   });
 }
 
+const WRITER_YOUNG_GENERATION_MB = 8;
+
 /** Outcome batches written on a writer thread. */
 function outcomeWriter(): OutcomeWriterClient {
   const { port1, port2 } = new MessageChannel();
   const writer = new Worker(dispatcherThreadEntry(), {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
     transferList: [port2],
+    // What it allocates is a batch at a time, written and dropped: a small nursery holds it.
+    resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
   });
   writer.on("error", (error) => logger().error({ component: "outcome writer thread", err: error }, "the thread failed"));
   // Without its writer the dispatcher would hold every outcome: this thread ends too, and the
