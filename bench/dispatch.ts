@@ -604,6 +604,27 @@ async function main() {
       cpuRow("raw undici loop (3 runs)", rawCpu, rawSeconds),
       ...measurements.map(({ label, m }) => cpuRow(label, m.cpu, m.seconds)),
     ]);
+    // What a deployment is sized with: each role's CPU per event, and how many events a second a
+    // dispatcher (the app's, or the workers together) delivers per second of its CPU.
+    const rawRequests = 3 * RAW_REQUESTS;
+    const rawClientUs = ((rawCpu.get("bench") ?? 0) / rawRequests) * 1e6;
+    console.log(`
+CPU per event, in µs (the raw loop's client: ${rawClientUs.toFixed(0)} µs per request, its bot ${(((rawCpu.get("bot") ?? 0) / rawRequests) * 1e6).toFixed(0)})`);
+    const perEvent = (cpu: Map<string, number>, role: string, events: number) => (cpu.has(role) ? ((cpu.get(role)! / events) * 1e6).toFixed(0) : "-");
+    table([
+      ["run", ...roles.filter((r) => r !== "bench"), "app + workers", "× raw client", "events/s per dispatcher CPU-second"],
+      ...measurements.map(({ label, m }) => {
+        const product = (m.cpu.get("app") ?? 0) + (m.cpu.get("workers") ?? 0);
+        const dispatching = m.cpu.get(m.workerRssMb.length > 0 ? "workers" : "app") ?? 0;
+        return [
+          label,
+          ...roles.filter((r) => r !== "bench").map((r) => perEvent(m.cpu, r, m.events)),
+          ((product / m.events) * 1e6).toFixed(0),
+          `${((product / m.events) * 1e6 / rawClientUs).toFixed(2)}×`,
+          dispatching > 0 ? (m.events / dispatching).toFixed(0) : "-",
+        ];
+      }),
+    ]);
     console.log("\nIsolation (10 channels, 9 healthy)");
     line("nine healthy, tenth healthy", `${allHealthy.rate.toFixed(0)} events/s`);
     line("nine healthy, tenth hangs", `${withHang.rate.toFixed(0)} events/s`);
