@@ -390,10 +390,14 @@ async function main() {
     function watchSplits(): () => string {
       const seen = new Map<string, number>();
       const timer = setInterval(() => {
-        void bench!.channelSplit(Date.now()).then((split) => {
-          const text = split.join("+") || "none";
-          seen.set(text, (seen.get(text) ?? 0) + 1);
-        });
+        void bench!.channelSplit(Date.now()).then(
+          (split) => {
+            const text = split.join("+") || "none";
+            seen.set(text, (seen.get(text) ?? 0) + 1);
+          },
+          // A sample is only a sample: one that fails (the database busy, or closed) is left out.
+          () => {},
+        );
       }, 250);
       return () => {
         clearInterval(timer);
@@ -419,18 +423,29 @@ async function main() {
             seconds: (performance.now() - started) / 1000,
           }))
         : undefined;
-      await step();
-      const stepSeconds = (performance.now() - started) / 1000;
-      const seconds = await timeUntilDone(targets, perChannel * CHANNELS, started);
-      stopPruning.abort();
+      let stepSeconds: number;
+      let seconds: number;
+      let split: string;
+      let cpu: Map<string, number>;
+      try {
+        await step();
+        stepSeconds = (performance.now() - started) / 1000;
+        seconds = await timeUntilDone(targets, perChannel * CHANNELS, started);
+      } finally {
+        // Also when the run fails: a timer left running would query a database closed meanwhile,
+        // and its error would end the bench before the run's own.
+        stopPruning.abort();
+        split = stopWatching();
+        cpu = stopCpu();
+      }
       const pruned = await pruning;
       return {
         pruned,
         events: perChannel * CHANNELS,
         seconds,
         stepSeconds,
-        split: stopWatching(),
-        cpu: stopCpu(),
+        split,
+        cpu,
         counts: await bench!.countDeliveries(targets.map((t) => t.id)),
         bot: await bots.stats(true),
         appRssMb: peakRssMb(running.app.pid!),
