@@ -10,6 +10,9 @@ import { logger } from "../log";
 
 type ThreadData = { role: "writer"; port: MessagePort } | undefined;
 
+/** The writer thread's young generation: it allocates a batch at a time, written and dropped. */
+const WRITER_YOUNG_GENERATION_MB = 8;
+
 if (!parentPort) throw new Error("lib/delivery/thread.ts runs only as the app's dispatcher thread");
 const data = workerData as ThreadData;
 if (data?.role === "writer") {
@@ -27,15 +30,12 @@ if (data?.role === "writer") {
   });
 }
 
-const WRITER_YOUNG_GENERATION_MB = 8;
-
 /** Outcome batches written on a writer thread. */
 function outcomeWriter(): OutcomeWriterClient {
   const { port1, port2 } = new MessageChannel();
   const writer = new Worker(dispatcherThreadEntry(), {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
     transferList: [port2],
-    // What it allocates is a batch at a time, written and dropped: a small nursery holds it.
     resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
   });
   writer.on("error", (error) => logger().error({ component: "outcome writer thread", err: error }, "the thread failed"));
