@@ -390,10 +390,14 @@ async function main() {
     function watchSplits(): () => string {
       const seen = new Map<string, number>();
       const timer = setInterval(() => {
-        void bench!.channelSplit(Date.now()).then((split) => {
-          const text = split.join("+") || "none";
-          seen.set(text, (seen.get(text) ?? 0) + 1);
-        });
+        void bench!.channelSplit(Date.now()).then(
+          (split) => {
+            const text = split.join("+") || "none";
+            seen.set(text, (seen.get(text) ?? 0) + 1);
+          },
+          // A sample is only a sample: one that fails (the database busy, or closed) is left out.
+          () => {},
+        );
       }, 250);
       return () => {
         clearInterval(timer);
@@ -419,18 +423,29 @@ async function main() {
             seconds: (performance.now() - started) / 1000,
           }))
         : undefined;
-      await step();
-      const stepSeconds = (performance.now() - started) / 1000;
-      const seconds = await timeUntilDone(targets, perChannel * CHANNELS, started);
-      stopPruning.abort();
+      let stepSeconds: number;
+      let seconds: number;
+      let split: string;
+      let cpu: Map<string, number>;
+      try {
+        await step();
+        stepSeconds = (performance.now() - started) / 1000;
+        seconds = await timeUntilDone(targets, perChannel * CHANNELS, started);
+      } finally {
+        // Also when the run fails: a timer left running would query a database closed meanwhile,
+        // and its error would end the bench before the run's own.
+        stopPruning.abort();
+        split = stopWatching();
+        cpu = stopCpu();
+      }
       const pruned = await pruning;
       return {
         pruned,
         events: perChannel * CHANNELS,
         seconds,
         stepSeconds,
-        split: stopWatching(),
-        cpu: stopCpu(),
+        split,
+        cpu,
         counts: await bench!.countDeliveries(targets.map((t) => t.id)),
         bot: await bots.stats(true),
         appRssMb: peakRssMb(running.app.pid!),
@@ -603,6 +618,27 @@ async function main() {
       ["run", "seconds", ...roles, "total", "cores busy"],
       cpuRow("raw undici loop (3 runs)", rawCpu, rawSeconds),
       ...measurements.map(({ label, m }) => cpuRow(label, m.cpu, m.seconds)),
+    ]);
+    // What a deployment is sized with: each role's CPU per event, and how many events a second a
+    // dispatcher (the app's, or the workers together) delivers per second of its CPU.
+    const rawRequests = 3 * RAW_REQUESTS;
+    const rawClientUs = ((rawCpu.get("bench") ?? 0) / rawRequests) * 1e6;
+    console.log(`
+CPU per event, in µs (the raw loop's client: ${rawClientUs.toFixed(0)} µs per request, its bot ${(((rawCpu.get("bot") ?? 0) / rawRequests) * 1e6).toFixed(0)})`);
+    const perEvent = (cpu: Map<string, number>, role: string, events: number) => (cpu.has(role) ? ((cpu.get(role)! / events) * 1e6).toFixed(0) : "-");
+    table([
+      ["run", ...roles.filter((r) => r !== "bench"), "app + workers", "× raw client", "events/s per dispatcher CPU-second"],
+      ...measurements.map(({ label, m }) => {
+        const product = (m.cpu.get("app") ?? 0) + (m.cpu.get("workers") ?? 0);
+        const dispatching = m.cpu.get(m.workerRssMb.length > 0 ? "workers" : "app") ?? 0;
+        return [
+          label,
+          ...roles.filter((r) => r !== "bench").map((r) => perEvent(m.cpu, r, m.events)),
+          ((product / m.events) * 1e6).toFixed(0),
+          `${((product / m.events) * 1e6 / rawClientUs).toFixed(2)}×`,
+          dispatching > 0 ? (m.events / dispatching).toFixed(0) : "-",
+        ];
+      }),
     ]);
     console.log("\nIsolation (10 channels, 9 healthy)");
     line("nine healthy, tenth healthy", `${allHealthy.rate.toFixed(0)} events/s`);

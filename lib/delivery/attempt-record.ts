@@ -20,7 +20,7 @@ export function attemptFromResult(
     },
 ): AttemptRecord {
   const { timings } = result;
-  return {
+  const attempt: AttemptRecord = {
     channelId: base.channelId,
     webhookEventId: base.webhookEventId,
     kind: base.kind,
@@ -35,19 +35,21 @@ export function attemptFromResult(
     httpVersion: result.httpVersion,
     statusCode: result.statusCode,
     failure: result.ok || result.refusal !== undefined ? null : { reason: result.reason, detail: result.detail },
-    ...(!result.ok && result.refusal !== undefined ? { refusal: result.refusal } : {}),
     requestExcerpt: base.body === undefined ? "" : base.body.slice(0, REQUEST_EXCERPT_LENGTH),
     responseExcerpt:
       result.responseExcerpt === undefined || result.responseExcerpt.length <= RESPONSE_EXCERPT_LENGTH
         ? result.responseExcerpt
         : result.responseExcerpt.slice(0, RESPONSE_EXCERPT_LENGTH),
-    ...(result.requestHeaders !== undefined ? { requestHeaders: JSON.stringify(result.requestHeaders) } : {}),
-    ...(result.responseHeaders !== undefined ? { responseHeaders: JSON.stringify(result.responseHeaders) } : {}),
-    ...(result.responseBytes !== undefined ? { responseBytes: result.responseBytes } : {}),
-    ...(result.remoteAddress !== undefined ? { remoteAddress: result.remoteAddress } : {}),
-    ...(base.isEdited ? { isEdited: true } : {}),
-    ...(base.eventType !== undefined ? { eventType: base.eventType } : {}),
-    ...(base.sourceUserId !== undefined ? { sourceUserId: base.sourceUserId } : {}),
-    ...(base.sourceGroupId !== undefined ? { sourceGroupId: base.sourceGroupId } : {}),
   };
+  // Set one by one rather than spread in: every send makes one of these.
+  if (!result.ok && result.refusal !== undefined) attempt.refusal = result.refusal;
+  if (result.requestHeaders !== undefined) attempt.requestHeaders = JSON.stringify(result.requestHeaders);
+  if (result.responseHeaders !== undefined) attempt.responseHeaders = JSON.stringify(result.responseHeaders);
+  if (result.responseBytes !== undefined) attempt.responseBytes = result.responseBytes;
+  if (result.remoteAddress !== undefined) attempt.remoteAddress = result.remoteAddress;
+  if (base.isEdited) attempt.isEdited = true;
+  if (base.eventType !== undefined) attempt.eventType = base.eventType;
+  if (base.sourceUserId !== undefined) attempt.sourceUserId = base.sourceUserId;
+  if (base.sourceGroupId !== undefined) attempt.sourceGroupId = base.sourceGroupId;
+  return attempt;
 }

@@ -5,7 +5,7 @@ import type { MetricsSnapshot } from "../operations/metrics";
 import type { SendWebhookOptions } from "../webhook/sender";
 import { DEFAULT_CHANNEL_LEASE_MS, Dispatcher } from "./dispatcher";
 import { PgDeliveryStore } from "./pg-store";
-import { SqliteDeliveryStore } from "./sqlite-store";
+import { SqliteDeliveryStore, type SqliteStoreOptions } from "./sqlite-store";
 import type { AcceptedBatch, DeliveryStore, NewEvent, OutcomeRecorder, RetryKey } from "./store";
 import { logger } from "../log";
 import { StorageUnavailableError } from "../errors";
@@ -22,13 +22,16 @@ const runtime = globalThis as unknown as {
 
 /**
  * A new delivery store on the configured database (SQLite file or PostgreSQL); the caller closes
- * it. `redeliverySchedule` defaults to WEBHOOK_REDELIVERY_SCHEDULE.
+ * it. `redeliverySchedule` defaults to WEBHOOK_REDELIVERY_SCHEDULE; `sqlite` applies on SQLite only.
  */
-export function openDeliveryStore(redeliverySchedule: readonly number[] = env().webhookRedeliverySchedule): DeliveryStore {
+export function openDeliveryStore(
+  redeliverySchedule: readonly number[] = env().webhookRedeliverySchedule,
+  sqlite: SqliteStoreOptions = {},
+): DeliveryStore {
   const { databaseUrl, databaseKind, sqlitePath } = env();
   return databaseKind === "postgres"
     ? new PgDeliveryStore(databaseUrl, redeliverySchedule)
-    : new SqliteDeliveryStore(sqlitePath, redeliverySchedule);
+    : new SqliteDeliveryStore(sqlitePath, redeliverySchedule, sqlite);
 }
 
 /** The process's delivery store, opened on first use. */
@@ -130,9 +133,10 @@ export async function collectThreadMetrics(): Promise<MetricsSnapshot[]> {
 
 /**
  * The dispatcher thread's young generation. Nearly all it allocates (request bodies, undici's
- * requests, outcomes) dies within milliseconds; a larger nursery collects it less often.
+ * requests, outcomes) dies within milliseconds, so a nursery of this size already lets little
+ * of it live on; a larger one collects less often but is held as resident memory all along.
  */
-const DISPATCHER_YOUNG_GENERATION_MB = 64;
+const DISPATCHER_YOUNG_GENERATION_MB = 16;
 
 /** The entry of the dispatcher thread and of its outcome writer (see lib/delivery/thread.ts). */
 export function dispatcherThreadEntry(): string {

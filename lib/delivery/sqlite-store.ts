@@ -45,10 +45,19 @@ function sqliteCode(error: unknown): string | undefined {
   return error instanceof Database.SqliteError ? error.code : undefined;
 }
 
+export type SqliteStoreOptions = {
+  /**
+   * "elsewhere": another store of this process on the same file runs the checkpoint thread, and
+   * this one needs none of its own (each thread is a JavaScript heap more). Its commits still
+   * never checkpoint: should that thread die, the other store's connection checkpoints again.
+   */
+  checkpoints?: "thread" | "elsewhere";
+};
+
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly db: Database.Database;
   private readonly statements;
-  private readonly checkpoints: CheckpointThread;
+  private readonly checkpoints: CheckpointThread | undefined;
 
   /**
    * `redeliverySchedule`: the delays before each redelivery of a failed event, while the
@@ -57,15 +66,19 @@ export class SqliteDeliveryStore implements DeliveryStore {
   constructor(
     file: string,
     private readonly redeliverySchedule: readonly number[] = [],
+    options: SqliteStoreOptions = {},
   ) {
     this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma("journal_mode = WAL");
     // Commits here never copy the WAL back into the database file: a thread does it.
     this.db.pragma("wal_autocheckpoint = 0");
-    this.checkpoints = new CheckpointThread(file, (error) => {
-      logger().warn({ component: "delivery store", err: error }, "checkpoints are back on the store's own thread");
-      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
-    });
+    this.checkpoints =
+      options.checkpoints === "elsewhere"
+        ? undefined
+        : new CheckpointThread(file, (error) => {
+            logger().warn({ component: "delivery store", err: error }, "checkpoints are back on the store's own thread");
+            if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+          });
     this.statements = {
       insertEvent: this.db.prepare(
         `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
@@ -441,7 +454,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async close(): Promise<void> {
-    await this.checkpoints.stop();
+    await this.checkpoints?.stop();
     this.db.close();
   }
 }

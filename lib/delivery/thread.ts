@@ -8,17 +8,22 @@ import { snapshotThreadMetrics } from "../operations/metrics";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
 import { answerCalls } from "./port-calls";
 import type { NewEvent, RetryKey } from "./store";
-import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, startDispatcher } from "./runtime";
+import { deliveryStore, dispatcherThreadEntry, notifyDispatcher, openDeliveryStore, startDispatcher } from "./runtime";
 import { logger } from "../log";
 
 type ThreadData = { role: "writer"; port: MessagePort } | { role: "events" } | undefined;
 
+/** The writer thread's young generation: it allocates a batch at a time, written and dropped. */
+const WRITER_YOUNG_GENERATION_MB = 8;
+
 if (!parentPort) throw new Error("lib/delivery/thread.ts runs only as the app's dispatcher thread");
 const data = workerData as ThreadData;
 if (data?.role === "writer") {
-  serveOutcomeWrites(data.port, deliveryStore());
+  // The dispatcher thread's store checkpoints the file for both.
+  serveOutcomeWrites(data.port, openDeliveryStore(undefined, { checkpoints: "elsewhere" }));
 } else if (data?.role === "events") {
-  const store = deliveryStore();
+  // The app thread's own store, which reads the channel of every batch first, checkpoints the file.
+  const store = openDeliveryStore(undefined, { checkpoints: "elsewhere" });
   answerCalls(parentPort, ({ events, retryKey }: { events: readonly NewEvent[]; retryKey?: RetryKey }) => store.insertEvents(events, retryKey));
 } else {
   startDispatcher(deliveryStore(), env().databaseKind === "sqlite" ? outcomeWriter() : undefined);
@@ -38,6 +43,7 @@ function outcomeWriter(): OutcomeWriterClient {
   const writer = new Worker(dispatcherThreadEntry(), {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
     transferList: [port2],
+    resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
   });
   writer.on("error", (error) => logger().error({ component: "outcome writer thread", err: error }, "the thread failed"));
   // Without its writer the dispatcher would hold every outcome: this thread ends too, and the

@@ -7,11 +7,28 @@
  */
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+const HEX = "0123456789abcdef";
+
 /** The reply token that goes with the event `webhookEventId`. */
 export function replyTokenFor(webhookEventId: string): string {
-  let value = 0n;
-  for (const char of webhookEventId) value = (value << 5n) | BigInt(CROCKFORD.indexOf(char));
-  return value.toString(16).padStart(32, "0");
+  // Five bits in, four out, in small numbers: every accepted event makes one, and BigInt
+  // arithmetic would allocate a number per character. A ULID's 26 characters hold 130 bits: 2
+  // for a first hex digit, which is 0 (a ULID starts with 0 to 7) and dropped, and 4 for each other.
+  let out = "";
+  let buffer = 0;
+  let bits = 0;
+  let need = 2;
+  for (let i = 0; i < webhookEventId.length; i++) {
+    buffer = (buffer << 5) | CROCKFORD.indexOf(webhookEventId[i]);
+    bits += 5;
+    while (bits >= need) {
+      bits -= need;
+      out += HEX[(buffer >> bits) & 15];
+      buffer &= (1 << bits) - 1;
+      need = 4;
+    }
+  }
+  return out[0] === "0" ? out.slice(1) : out;
 }
 
 /** The `webhookEventId` a reply token was made for, or null for a string no event could have. */

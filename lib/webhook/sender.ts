@@ -362,9 +362,14 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return; // 1xx interim responses come before the real one
     this.statusCode = statusCode;
     this.firstByte = this.elapsed();
-    this.responseHeaders = Object.entries(headers).flatMap(([name, value]) =>
-      value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v): HeaderLine => [name, v]),
-    );
+    // A loop, not entries and flatMap: every send's response headers go through it.
+    const lines: HeaderLine[] = [];
+    for (const name in headers) {
+      const value = headers[name];
+      if (typeof value === "string") lines.push([name, value]);
+      else if (value !== undefined) for (const v of value) lines.push([name, v]);
+    }
+    this.responseHeaders = lines;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {

@@ -72,6 +72,27 @@ describe.skipIf(isPostgresRun())("SQLite checkpoints", () => {
     }
   });
 
+  test("a store whose file another store checkpoints never checkpoints, and that store's thread copies its commits too", async () => {
+    const file = path.join(dir, "shared.db");
+    migrateSqlite(file);
+    const writer = new SqliteDeliveryStore(file, [], { checkpoints: "elsewhere" });
+    try {
+      for (let i = 0; i < 10; i++) await writer.insertEvents(events(1000, i * 1000));
+      // Past SQLite's own threshold, and still not in the file: its commits leave the WAL alone…
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(eventsInFileAlone(file)).toBe(0);
+      // …until a store with the thread is open on the file.
+      const owner = new SqliteDeliveryStore(file);
+      try {
+        await waitUntil(() => eventsInFileAlone(file) === 10_000, 10_000);
+      } finally {
+        await owner.close();
+      }
+    } finally {
+      await writer.close();
+    }
+  });
+
   test("a thread that cannot checkpoint says so, so that its store checkpoints for itself again", async () => {
     const failure = await new Promise<unknown>((resolve) => new CheckpointThread(path.join(dir, "missing", "console.db"), resolve));
     expect(String(failure)).toMatch(/directory does not exist|unable to open/i);
