@@ -54,7 +54,7 @@ export async function changePassword(
   try {
     checked = await guardedSignIn(user.email, input.current, null);
   } catch (error) {
-    if (error instanceof SignInRefusedError) throw new InputError(error.message);
+    if (error instanceof SignInRefusedError) throw new InputError(error.text);
     throw error;
   }
   if (!checked || checked.id !== user.id) throw new InputError({ key: "currentPasswordWrong" });
