@@ -102,7 +102,7 @@ describe.each(LANGUAGES)("the Webhook errors journey in $name", (words) => {
     await page.getByLabel(words.password).fill(password);
     await page.getByRole("button", { name: words.signIn }).click();
     await page.waitForURL(/\/providers$/);
-    await page.getByRole("heading", { name: words.providers }).waitFor();
+    await page.getByRole("heading", { name: words.providers, exact: true }).waitFor();
   });
 
   test(`turns on 「${words.useWebhook}」 and 「${words.aggregation}」`, async () => {
@@ -179,12 +179,12 @@ describe("the header's language switch", () => {
     const first = await signInEnglish();
     await first.getByRole("heading", { name: "Providers" }).waitFor();
     await first.getByRole("combobox", { name: "Language" }).selectOption("ja");
-    await first.getByRole("heading", { name: "プロバイダー" }).waitFor();
+    await first.getByRole("heading", { name: "プロバイダー", exact: true }).waitFor();
     expect(await first.locator("html").getAttribute("lang")).toBe("ja");
 
     // An English browser, signed in afresh: the account's choice wins over Accept-Language.
     const second = await signInEnglish();
-    await second.getByRole("heading", { name: "プロバイダー" }).waitFor();
+    await second.getByRole("heading", { name: "プロバイダー", exact: true }).waitFor();
     expect(await setup.db().user.findUniqueOrThrow({ where: { email }, select: { locale: true } })).toEqual({ locale: "ja" });
     await second.context().close();
     await first.context().close();
