@@ -64,20 +64,12 @@ export class InputError extends Error {
  * SQLite's write lock for longer than a request waits, 507 when the disk is full.
  */
 export class StorageUnavailableError extends Error {
-  readonly #text: UserText | null;
-
   constructor(
     readonly status: 503 | 507,
-    message: string | UserText,
+    readonly text: UserText,
   ) {
-    super(typeof message === "string" ? message : formatUserText(message, DEFAULT_LOCALE));
+    super(formatUserText(text, DEFAULT_LOCALE));
     this.name = "StorageUnavailableError";
-    this.#text = typeof message === "string" ? null : message;
-  }
-
-  /** The sentence to translate, or null when the message is English text as it is. */
-  get text(): UserText | null {
-    return this.#text;
   }
 }
 
@@ -132,8 +124,7 @@ export function userMessage(error: unknown, locale: Locale = DEFAULT_LOCALE): st
     return error.text ? formatUserText(error.text, locale) : error.message;
   }
   const storage = storageFailure(error);
-  if (!storage) return null;
-  return storage.text ? formatUserText(storage.text, locale) : storage.message;
+  return storage ? formatUserText(storage.text, locale) : null;
 }
 
 // PostgreSQL's codes for a server shutting down or a connection lost, and Node's for one refused;
