@@ -1,7 +1,7 @@
 "use server";
 
 import { cookies } from "next/headers";
-import { chooseLocale } from "@/lib/auth/account";
+import { saveLocale } from "@/lib/auth/account";
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { isLocale, LOCALE_COOKIE } from "@/lib/i18n/locales";
@@ -17,5 +17,5 @@ export async function chooseLocaleAction(locale: string): Promise<void> {
   const jar = await cookies();
   jar.set(LOCALE_COOKIE, locale, { path: "/", sameSite: "lax", httpOnly: true, secure: env().secureCookies, maxAge: ONE_YEAR_S });
   const user = await getSessionUser();
-  if (user) await chooseLocale(user, locale);
+  if (user) await saveLocale(user, locale);
 }

@@ -54,7 +54,7 @@ export async function changePassword(
   try {
     checked = await guardedSignIn(user.email, input.current, null);
   } catch (error) {
-    if (error instanceof SignInRefusedError) throw new InputError(error.message);
+    if (error instanceof SignInRefusedError) throw new InputError(error.text);
     throw error;
   }
   if (!checked || checked.id !== user.id) throw new InputError({ key: "currentPasswordWrong" });
@@ -67,6 +67,6 @@ export async function signOutEverywhereElse(user: SessionUser): Promise<void> {
 }
 
 /** Keeps `locale` as the language of the user's console and of the emails sent to them. */
-export async function chooseLocale(user: SessionUser, locale: Locale): Promise<void> {
+export async function saveLocale(user: SessionUser, locale: Locale): Promise<void> {
   await db().user.update({ where: { id: user.id }, data: { locale } });
 }

@@ -2,7 +2,9 @@ import "server-only";
 import { db, transaction } from "../db";
 import { env } from "../env";
 import { InputError, type UserText } from "../errors";
-import { ROLE_LABELS, isRole, type Role } from "../console/roles";
+import { isRole, type Role } from "../console/roles";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "../i18n/locales";
+import { translator } from "../i18n/messages";
 import { composeInvitationEmail } from "../notify/invitation-email";
 import { hashLinkSecret, isLinkSecret, newLinkSecret } from "./link-secrets";
 import { hashPassword } from "./passwords";
@@ -46,7 +48,9 @@ export async function createInvitation(
   const secret = newLinkSecret();
   const url = invitationUrl(secret);
   const expiresAt = new Date(now.getTime() + env().invitationTtlMs);
-  const message = composeInvitationEmail({ channelName: channel.name, roleLabel: ROLE_LABELS[role], invitedBy, url, expiresAt });
+  const locale = await invitationLocale(email, invitedBy);
+  const roleLabel = translator(locale, "common")(`roles.${role}`);
+  const message = composeInvitationEmail({ channelName: channel.name, roleLabel, invitedBy, url, expiresAt, locale });
   await transaction(async (tx) => {
     await tx.invitation.deleteMany({ where: { channelId: channel.id, email, acceptedAt: null } });
     await tx.invitation.create({
@@ -57,6 +61,17 @@ export async function createInvitation(
     });
   });
   return { email, url, expiresAt };
+}
+
+/**
+ * The language of an invitation email: the invitee's, when their address has an account that
+ * chose one, else the inviting Admin's, whose colleague the invitee most likely is.
+ */
+async function invitationLocale(email: string, invitedBy: string): Promise<Locale> {
+  const users = await db().user.findMany({ where: { email: { in: [email, invitedBy] } }, select: { email: true, locale: true } });
+  const chosen = (address: string) => users.find((u) => u.email === address)?.locale;
+  const locale = chosen(email) ?? chosen(invitedBy);
+  return isLocale(locale) ? locale : DEFAULT_LOCALE;
 }
 
 async function findUsable(secret: string, now: Date) {

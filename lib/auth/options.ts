@@ -3,7 +3,9 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "../env";
 import { clientAddress } from "./client-address";
-import { guardedSignIn } from "./sign-in-guard";
+import { localeOfHeaders } from "../i18n/locales";
+import { formatUserText } from "../errors";
+import { guardedSignIn, SignInRefusedError } from "./sign-in-guard";
 
 /** How long a session lasts, in seconds. */
 export const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
@@ -26,8 +28,15 @@ export function authOptions(): NextAuthOptions {
         },
         async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
-          // A refusal's message reaches the sign-in form, which shows it as it is.
-          return guardedSignIn(credentials.email, credentials.password, clientAddress(req.headers ?? {}, env().trustedProxyHops));
+          const headers = req.headers ?? {};
+          try {
+            return await guardedSignIn(credentials.email, credentials.password, clientAddress(headers, env().trustedProxyHops));
+          } catch (error) {
+            // A refusal's message reaches the sign-in form, which shows it as it is: in the
+            // language of the page it was typed in, as nobody is signed in yet.
+            if (error instanceof SignInRefusedError) throw new Error(formatUserText(error.text, localeOfHeaders(headers)));
+            throw error;
+          }
         },
       }),
     ],

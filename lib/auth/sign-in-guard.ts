@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "../db";
+import { formatUserText, type UserText } from "../errors";
+import { DEFAULT_LOCALE } from "../i18n/locales";
 import { HashBusyError } from "./passwords";
 import { authenticate, normalizeEmail, type SessionUser } from "./users";
 
@@ -25,10 +27,10 @@ export function waitAfter(rule: ThrottleRule, failures: number): number {
   return Math.min(1000 * 2 ** (failures - rule.free), rule.maxWaitMs);
 }
 
-/** A sign-in that was not checked at all, with the sentence the sign-in form shows. */
+/** A sign-in that was not checked at all, with the sentence the sign-in form shows (in English as its message). */
 export class SignInRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly text: UserText) {
+    super(formatUserText(text, DEFAULT_LOCALE));
     this.name = "SignInRefusedError";
   }
 }
@@ -80,22 +82,18 @@ async function releaseTry(key: string, rule: ThrottleRule): Promise<void> {
   }
 }
 
-function inWords(ms: number): string {
-  if (ms < MINUTE_MS) {
-    const seconds = Math.max(1, Math.ceil(ms / 1000));
-    return seconds === 1 ? "1 second" : `${seconds} seconds`;
-  }
-  const minutes = Math.ceil(ms / MINUTE_MS);
-  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+/** A wait in whole seconds under a minute, else in whole minutes, rounded up, for a sentence to word. */
+function waitValues(ms: number): { wait: number; waitUnit: "second" | "minute" } {
+  if (ms < MINUTE_MS) return { wait: Math.max(1, Math.ceil(ms / 1000)), waitUnit: "second" };
+  return { wait: Math.ceil(ms / MINUTE_MS), waitUnit: "minute" };
 }
 
-function refusal(of: "account" | "address", rule: ThrottleRule, claim: { failures: number; retryAt: number }, now: number): string {
-  const wait = inWords(claim.retryAt - now);
-  const whose = of === "account" ? "this account" : "your network address";
+function refusal(of: "account" | "address", rule: ThrottleRule, claim: { failures: number; retryAt: number }, now: number): UserText {
+  const values = { whose: of, ...waitValues(claim.retryAt - now) };
   if (claim.failures >= rule.lockAt) {
-    return `After ${claim.failures} failed sign-ins, ${whose} is locked for ${inWords(rule.lockMs)}. Try again in ${wait}.`;
+    return { key: "signInLocked", values: { ...values, failures: claim.failures, lock: Math.ceil(rule.lockMs / MINUTE_MS) } };
   }
-  return `Too many failed sign-ins for ${whose}. Wait ${wait}, then try again.`;
+  return { key: "signInWait", values };
 }
 
 /** The key under which an email's tries are counted, whether or not an account uses it. */
@@ -139,7 +137,7 @@ export async function guardedSignIn(
     if (!(error instanceof HashBusyError)) throw error;
     await releaseTry(account, ACCOUNT_RULE);
     await releaseAddress();
-    throw new SignInRefusedError(error.message);
+    throw new SignInRefusedError({ key: "hashBusy" });
   }
   if (user) {
     await forgetFailedSignIns(email);

@@ -9,7 +9,7 @@ import { newBotUserId, newChannelId, newChannelSecret } from "../ids";
 import { assertCan, can, type ChannelAccess } from "./access";
 import { isRole, type Role } from "./roles";
 import { checkWebhookEndpoint, type CheckResult } from "../delivery/check";
-import { checkWebhookUrl } from "../webhook/url";
+import { checkWebhookUrlText } from "../webhook/url";
 import { hitRateLimit } from "../http/rate-limit";
 import type { WebhookSetting } from "./webhook-settings";
 
@@ -130,8 +130,8 @@ export async function reissueChannelSecret(access: ChannelAccess): Promise<strin
 /** Saves the Webhook URL after checking it; nothing is saved when it is refused (Admins). */
 export async function updateWebhookUrl(access: ChannelAccess, input: string): Promise<string> {
   assertCan(access, "manage");
-  const check = checkWebhookUrl(input, env().webhookUrlPolicy);
-  if (!check.ok) throw new InputError(check.error);
+  const check = checkWebhookUrlText(input, env().webhookUrlPolicy);
+  if (!check.ok) throw new InputError(check.text);
   await db().channel.update({ where: { id: access.channel.id }, data: { webhookUrl: check.url } });
   return check.url;
 }

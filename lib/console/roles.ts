@@ -2,12 +2,6 @@
 export const ROLES = ["ADMIN", "MEMBER", "TESTER"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ROLE_LABELS: Record<Role, string> = {
-  ADMIN: "Admin",
-  MEMBER: "Member",
-  TESTER: "Tester",
-};
-
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }

@@ -35,6 +35,16 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
   return best?.locale ?? null;
 }
 
+/** The language a request asks for by its headers alone: this browser's cookie, else `Accept-Language`, else English. */
+export function localeOfHeaders(headers: Record<string, string | string[] | undefined>): Locale {
+  const header = (name: string) => [headers[name] ?? []].flat().join(", ");
+  const cookie = header("cookie")
+    .split(";")
+    .map((part) => part.trim().split("="))
+    .find(([name]) => name === LOCALE_COOKIE)?.[1];
+  return chooseLocale({ cookie, acceptLanguage: header("accept-language") });
+}
+
 /** The language to show: the user's choice, else this browser's cookie, else its `Accept-Language`, else English. */
 export function chooseLocale(sources: { chosen?: string | null; cookie?: string | null; acceptLanguage?: string | null }): Locale {
   if (isLocale(sources.chosen)) return sources.chosen;

@@ -2,6 +2,8 @@
  * The error notification email (docs/line-behaviour.md#notifications), built from one notification group. Pure: the worker
  * imports it through plain Node, and the unit tests check every line without a database.
  */
+import { DEFAULT_LOCALE, isLocale, type Locale } from "../i18n/locales";
+import { translator } from "../i18n/messages";
 import { formatUtc9 } from "../time";
 import { NOTIFICATION_GROUP_MINUTES, type NotificationKind } from "./notice-groups";
 
@@ -24,6 +26,8 @@ export type NotificationEmailInput = {
   consoleUrl: string;
   /** One of the failed sends, to find in the Delivery log: ours, after LINE's seven fields. */
   sample?: { webhookEventId: string; eventType: string | null };
+  /** The recipients' language; LINE's English when not given. */
+  locale?: Locale;
 };
 
 export type ComposedEmail = {
@@ -34,11 +38,12 @@ export type ComposedEmail = {
   html: string;
 };
 
-/** LINE's subject line for each kind of notification, exactly. */
-export function notificationSubject(kind: NotificationKind, channelName: string): string {
-  return kind === "error"
-    ? `Messaging API: Your bot server returned no response or an error - ${channelName}`
-    : `Messaging API: Webhook redelivery stopped - ${channelName}`;
+/**
+ * The subject line for each kind of notification: LINE's, exactly, in English; in Japanese, one of
+ * the console's own, worded as LINE words its Japanese console.
+ */
+export function notificationSubject(kind: NotificationKind, channelName: string, locale: Locale = DEFAULT_LOCALE): string {
+  return translator(locale, "email")(`subject.${kind}`, { channel: channelName });
 }
 
 /** Where the email sends the reader: the channel's Webhook errors tab. */
@@ -46,16 +51,21 @@ export function webhookErrorsUrl(consoleUrl: string, channelId: string): string 
   return `${consoleUrl.replace(/\/$/, "")}/channels/${channelId}/webhook-errors`;
 }
 
-/** The seven fields of LINE's email, in LINE's order; the time is UTC+9 as everywhere in LINE. */
+/**
+ * The seven fields of LINE's email, in LINE's order; the time is UTC+9 as everywhere in LINE. The
+ * reason and detail are LINE's own strings in every language.
+ */
 export function notificationFields(input: NotificationEmailInput): [string, string][] {
+  const locale = input.locale ?? DEFAULT_LOCALE;
+  const t = translator(locale, "email");
   return [
-    ["Channel ID", input.channelId],
-    ["Channel name", input.channelName],
-    ["Reason for error", input.reason],
-    ["Detail for error", input.detail],
-    ["Error count", String(input.count)],
-    ["Time detected", `${formatUtc9(input.detectedAt)} (UTC+9)`],
-    ["URL", webhookErrorsUrl(input.consoleUrl, input.channelId)],
+    [t("fields.channelId"), input.channelId],
+    [t("fields.channelName"), input.channelName],
+    [t("fields.reason"), input.reason],
+    [t("fields.detail"), input.detail],
+    [t("fields.count"), String(input.count)],
+    [t("fields.detected"), `${formatUtc9(input.detectedAt, locale)} (UTC+9)`],
+    [t("fields.url"), webhookErrorsUrl(input.consoleUrl, input.channelId)],
   ];
 }
 
@@ -66,25 +76,21 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-function introduction(kind: NotificationKind): string {
-  return kind === "error"
-    ? "Your bot server returned no response or an error to webhooks of this channel."
-    : "Webhook redelivery gave up on events of this channel: they were not delivered to your bot server.";
-}
-
 /** The lines the console adds after LINE's fields: the event type and ID of one failed send. */
 function sampleFields(input: NotificationEmailInput): [string, string][] {
   if (!input.sample) return [];
+  const t = translator(input.locale ?? DEFAULT_LOCALE, "email");
   return [
-    ["Event type", input.sample.eventType ?? "(none)"],
-    ["Sample webhookEventId", input.sample.webhookEventId],
+    [t("fields.eventType"), input.sample.eventType ?? t("none")],
+    [t("fields.sample"), input.sample.webhookEventId],
   ];
 }
 
-function htmlRows(fields: readonly [string, string][]): string {
+/** The fields as table rows; the one whose value is `url` links to it. */
+function htmlRows(fields: readonly [string, string][], url: string): string {
   return fields
     .map(([label, value]) => {
-      const shown = label === "URL" ? `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>` : escapeHtml(value);
+      const shown = value === url ? `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>` : escapeHtml(value);
       return `<tr><th style="text-align:left;padding:4px 12px 4px 0">${escapeHtml(label)}</th><td style="padding:4px 0">${shown}</td></tr>`;
     })
     .join("\n");
@@ -92,25 +98,22 @@ function htmlRows(fields: readonly [string, string][]): string {
 
 /** The whole email for one notification group, as plain text and as simple, escaped HTML. */
 export function composeNotificationEmail(input: NotificationEmailInput): ComposedEmail {
-  const subject = notificationSubject(input.kind, input.channelName);
+  const locale = input.locale ?? DEFAULT_LOCALE;
+  const t = translator(locale, "email");
+  const subject = notificationSubject(input.kind, input.channelName, locale);
   const fields = notificationFields(input);
   const shown = [...fields, ...sampleFields(input)];
-  const text = [
-    introduction(input.kind),
-    "",
-    ...shown.map(([label, value]) => `${label}: ${value}`),
-    "",
-    `Errors with the same reason and detail within ${NOTIFICATION_GROUP_MINUTES} minutes are counted in one email.`,
-    "",
-  ].join("\n");
-  const rows = htmlRows(shown);
+  const introduction = t(`intro.${input.kind}`);
+  const grouping = t("grouping", { minutes: NOTIFICATION_GROUP_MINUTES });
+  const text = [introduction, "", ...shown.map(([label, value]) => `${label}: ${value}`), "", grouping, ""].join("\n");
+  const rows = htmlRows(shown, webhookErrorsUrl(input.consoleUrl, input.channelId));
   const html = [
     "<!doctype html>",
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    `<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family:sans-serif;font-size:14px">',
-    `<p>${escapeHtml(introduction(input.kind))}</p>`,
+    `<p>${escapeHtml(introduction)}</p>`,
     `<table>\n${rows}\n</table>`,
-    `<p>Errors with the same reason and detail within ${NOTIFICATION_GROUP_MINUTES} minutes are counted in one email.</p>`,
+    `<p>${escapeHtml(grouping)}</p>`,
     "</body></html>",
     "",
   ].join("\n");
@@ -126,35 +129,57 @@ export type RecoveredEmailInput = {
   /** The first successful send after the failures. */
   worksSince: Date;
   consoleUrl: string;
+  /** The recipients' language; English when not given. */
+  locale?: Locale;
 };
 
 /** The subject of the "recovered" email. */
-export function recoveredSubject(channelName: string): string {
-  return `Messaging API: Your bot server is answering again - ${channelName}`;
+export function recoveredSubject(channelName: string, locale: Locale = DEFAULT_LOCALE): string {
+  return translator(locale, "email")("subject.recovered", { channel: channelName });
 }
 
 /** The short email saying since when the bot server answers again. */
 export function composeRecoveredEmail(input: RecoveredEmailInput): ComposedEmail {
-  const subject = recoveredSubject(input.channelName);
+  const locale = input.locale ?? DEFAULT_LOCALE;
+  const t = translator(locale, "email");
+  const subject = recoveredSubject(input.channelName, locale);
+  const url = webhookErrorsUrl(input.consoleUrl, input.channelId);
   const fields: [string, string][] = [
-    ["Channel ID", input.channelId],
-    ["Channel name", input.channelName],
-    ...input.recovered.map((r): [string, string] => ["Recovered", `${r.reason} · ${r.detail} (failing since ${formatUtc9(r.failingSince)} UTC+9)`]),
-    ["Working again since", `${formatUtc9(input.worksSince)} (UTC+9)`],
-    ["URL", webhookErrorsUrl(input.consoleUrl, input.channelId)],
+    [t("fields.channelId"), input.channelId],
+    [t("fields.channelName"), input.channelName],
+    ...input.recovered.map((r): [string, string] => [
+      t("fields.recovered"),
+      t("recoveredLine", { reason: r.reason, detail: r.detail, since: formatUtc9(r.failingSince, locale) }),
+    ]),
+    [t("fields.worksSince"), `${formatUtc9(input.worksSince, locale)} (UTC+9)`],
+    [t("fields.url"), url],
   ];
-  const intro = "Your bot server is answering webhooks of this channel again, after the errors we emailed you about.";
+  const intro = t("recoveredIntro");
   const text = [intro, "", ...fields.map(([label, value]) => `${label}: ${value}`), ""].join("\n");
   const html = [
     "<!doctype html>",
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    `<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family:sans-serif;font-size:14px">',
     `<p>${escapeHtml(intro)}</p>`,
-    `<table>\n${htmlRows(fields)}\n</table>`,
+    `<table>\n${htmlRows(fields, url)}\n</table>`,
     "</body></html>",
     "",
   ].join("\n");
   return { subject, fields, text, html };
+}
+
+/**
+ * The recipients by language, each in the language their account chose (`chosen`, by address),
+ * else English: an address without an account never chose one. In the order the recipients come.
+ */
+export function recipientsByLocale(to: readonly string[], chosen: ReadonlyMap<string, string | null>): [Locale, string[]][] {
+  const groups = new Map<Locale, string[]>();
+  for (const address of to) {
+    const choice = chosen.get(address);
+    const locale = isLocale(choice) ? choice : DEFAULT_LOCALE;
+    groups.set(locale, [...(groups.get(locale) ?? []), address]);
+  }
+  return [...groups];
 }
 
 /**

@@ -1,12 +1,17 @@
+import { DEFAULT_LOCALE, type Locale } from "../i18n/locales";
+import { translator } from "../i18n/messages";
 import { formatUtc9 } from "../time";
 import { escapeHtml } from "./compose";
 
 export type InvitationEmailInput = {
   channelName: string;
+  /** The role the link gives, as the catalogue names it in `locale`. */
   roleLabel: string;
   invitedBy: string;
   url: string;
   expiresAt: Date;
+  /** The invitee's language; English when not given. */
+  locale?: Locale;
 };
 
 /**
@@ -14,16 +19,18 @@ export type InvitationEmailInput = {
  * account already: the channel's Admins can read it in the Outbox, and it must not tell them.
  */
 export function composeInvitationEmail(input: InvitationEmailInput): { subject: string; text: string; html: string } {
-  const subject = `You are invited to the channel "${input.channelName}"`;
+  const locale = input.locale ?? DEFAULT_LOCALE;
+  const t = translator(locale, "email");
+  const subject = t("subject.invitation", { channel: input.channelName });
   const lines = [
-    `${input.invitedBy} invited you to the LINE Webhook Console channel "${input.channelName}" as ${input.roleLabel}.`,
-    "Open this link to accept. If you have no account yet, you choose your password there; if you have one, you sign in.",
-    `The link works once, until ${formatUtc9(input.expiresAt)} (UTC+9).`,
+    t("invitation.invited", { invitedBy: input.invitedBy, channel: input.channelName, role: input.roleLabel }),
+    t("invitation.open"),
+    t("invitation.until", { until: formatUtc9(input.expiresAt, locale) }),
   ];
   const text = [lines[0], "", lines[1], "", input.url, "", lines[2], ""].join("\n");
   const html = [
     "<!doctype html>",
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    `<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family:sans-serif;font-size:14px">',
     `<p>${escapeHtml(lines[0])}</p>`,
     `<p>${escapeHtml(lines[1])}</p>`,

@@ -5,11 +5,18 @@
  */
 import { createTransport } from "nodemailer";
 import { db, transaction } from "../db";
+import type { Prisma } from "../generated/prisma/client";
 import { closedGroupsOpenedBy } from "./notice-groups";
 import { env } from "../env";
-import { composeNotificationEmail, composeRecoveredEmail, isNotificationKind, notificationRecipients } from "./compose";
+import { composeNotificationEmail, composeRecoveredEmail, isNotificationKind, notificationRecipients, recipientsByLocale } from "./compose";
 import { MAX_SEND_ATTEMPTS, sendBackoffMs } from "./outbox-status";
 import { logger } from "../log";
+
+/** The recipients by language: each gets the email in the language their account chose. */
+async function splitByLocale(tx: Prisma.TransactionClient, to: string[]) {
+  const users = await tx.user.findMany({ where: { email: { in: to } }, select: { email: true, locale: true } });
+  return recipientsByLocale(to, new Map(users.map((u) => [u.email, u.locale])));
+}
 
 /** What the notifier needs of a mail transport; a nodemailer transporter is one. */
 export type MailTransport = {
@@ -46,7 +53,7 @@ export async function processDueNotifications(now: number): Promise<number> {
         where: { id, emailedAt: null },
         data: { emailedAt: new Date(now) },
       });
-      if (claimed.count === 0) return false;
+      if (claimed.count === 0) return 0;
       const group = await tx.notificationGroup.findUniqueOrThrow({ where: { id } });
       const channel = await tx.channel.findUnique({
         where: { id: group.channelId },
@@ -58,12 +65,12 @@ export async function processDueNotifications(now: number): Promise<number> {
           members: { where: { role: "ADMIN" }, select: { user: { select: { email: true } } } },
         },
       });
-      if (!channel?.errorNotification || !isNotificationKind(group.kind)) return false;
+      if (!channel?.errorNotification || !isNotificationKind(group.kind)) return 0;
       const to = notificationRecipients(
         channel.email,
         channel.members.map((m) => m.user.email),
       );
-      if (to.length === 0) return false;
+      if (to.length === 0) return 0;
       const sample = await tx.deliveryAttempt.findFirst({
         where: {
           channelId: channel.id,
@@ -78,30 +85,34 @@ export async function processDueNotifications(now: number): Promise<number> {
         orderBy: { id: "desc" },
         select: { webhookEventId: true, eventType: true },
       });
-      const email = composeNotificationEmail({
-        kind: group.kind,
-        channelId: channel.id,
-        channelName: channel.name,
-        reason: group.reason,
-        detail: group.detail,
-        count: group.count,
-        detectedAt: group.openedAt,
-        consoleUrl,
-        ...(sample?.webhookEventId ? { sample: { webhookEventId: sample.webhookEventId, eventType: sample.eventType } } : {}),
-      });
-      await tx.emailMessage.create({
-        data: {
+      const byLocale = await splitByLocale(tx, to);
+      for (const [locale, addresses] of byLocale) {
+        const email = composeNotificationEmail({
+          kind: group.kind,
           channelId: channel.id,
-          to: to.join(", "),
-          subject: email.subject,
-          text: email.text,
-          html: email.html,
-          createdAt: new Date(now),
-        },
-      });
-      return true;
+          channelName: channel.name,
+          reason: group.reason,
+          detail: group.detail,
+          count: group.count,
+          detectedAt: group.openedAt,
+          consoleUrl,
+          locale,
+          ...(sample?.webhookEventId ? { sample: { webhookEventId: sample.webhookEventId, eventType: sample.eventType } } : {}),
+        });
+        await tx.emailMessage.create({
+          data: {
+            channelId: channel.id,
+            to: addresses.join(", "),
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+            createdAt: new Date(now),
+          },
+        });
+      }
+      return byLocale.length;
     });
-    if (made) created += 1;
+    created += made;
   }
   return created;
 }
@@ -148,25 +159,28 @@ export async function processRecoveries(now: number): Promise<number> {
         if (success) recovered.push({ ...group, failingSince: group.openedAt, worksSince: success.startedAt });
       }
       const ids = [...superseded, ...recovered.map((r) => r.id)];
-      if (ids.length === 0) return false;
+      if (ids.length === 0) return 0;
       // Claim first, as for error emails: a second notifier finds them recovered already.
       const claimed = await tx.notificationGroup.updateMany({ where: { id: { in: ids }, recoveredAt: null }, data: { recoveredAt: new Date(now) } });
-      if (claimed.count !== ids.length || recovered.length === 0) return false;
+      if (claimed.count !== ids.length || recovered.length === 0) return 0;
       const channel = await tx.channel.findUnique({
         where: { id: channelId },
         select: { id: true, name: true, email: true, errorNotification: true, members: { where: { role: "ADMIN" }, select: { user: { select: { email: true } } } } },
       });
-      if (!channel?.errorNotification) return false;
+      if (!channel?.errorNotification) return 0;
       const to = notificationRecipients(channel.email, channel.members.map((m) => m.user.email));
-      if (to.length === 0) return false;
+      if (to.length === 0) return 0;
       const worksSince = new Date(Math.max(...recovered.map((r) => r.worksSince.getTime())));
-      const email = composeRecoveredEmail({ channelId, channelName: channel.name, recovered, worksSince, consoleUrl });
-      await tx.emailMessage.create({
-        data: { channelId, to: to.join(", "), subject: email.subject, text: email.text, html: email.html, createdAt: new Date(now) },
-      });
-      return true;
+      const byLocale = await splitByLocale(tx, to);
+      for (const [locale, addresses] of byLocale) {
+        const email = composeRecoveredEmail({ channelId, channelName: channel.name, recovered, worksSince, consoleUrl, locale });
+        await tx.emailMessage.create({
+          data: { channelId, to: addresses.join(", "), subject: email.subject, text: email.text, html: email.html, createdAt: new Date(now) },
+        });
+      }
+      return byLocale.length;
     });
-    if (made) created += 1;
+    created += made;
   }
   return created;
 }

@@ -1,10 +1,24 @@
 import { isIP } from "node:net";
+import { formatUserText, type UserText } from "../errors";
+import { DEFAULT_LOCALE } from "../i18n/locales";
 
 export const WEBHOOK_URL_MAX_LENGTH = 500;
 
 export type UrlPolicy = "local" | "line";
 
 export type UrlCheck = { ok: true; url: string } | { ok: false; error: string };
+
+/** A URL's check with the reason for a refusal as a sentence of the catalogue, for the console's users. */
+export type UrlCheckText = { ok: true; url: string } | { ok: false; text: UserText };
+
+/** A refusal in English, as LINE's API words it. */
+function inEnglish(refusal: { ok: false; text: UserText }): { ok: false; error: string } {
+  return { ok: false, error: formatUserText(refusal.text, DEFAULT_LOCALE) };
+}
+
+function refuse(text: UserText): { ok: false; text: UserText } {
+  return { ok: false, text };
+}
 
 /** Where a request goes, as undici takes it: the origin, and the path with its query. */
 export type WebhookTarget = { origin: string; path: string };
@@ -13,24 +27,25 @@ export type WebhookTarget = { origin: string; path: string };
 export type WebhookTargetCheck = { ok: true; target: WebhookTarget } | { ok: false; error: string };
 
 /** The Webhook URL parsed, or why it cannot be used. */
-type ParsedWebhookUrl = { ok: true; value: string; url: URL } | { ok: false; error: string };
+type ParsedWebhookUrl = { ok: true; value: string; url: URL } | { ok: false; text: UserText };
 
 /**
  * Checks a Webhook URL before it is saved. Under the "line" policy it also applies LINE's rules
  * for a shared deployment: https only, and no loopback, private or link-local hosts.
  */
 export function checkWebhookUrl(input: string, policy: UrlPolicy): UrlCheck {
+  const check = checkWebhookUrlText(input, policy);
+  return check.ok ? check : inEnglish(check);
+}
+
+/** `checkWebhookUrl`, with the reason for a refusal as a sentence each user reads in their language. */
+export function checkWebhookUrlText(input: string, policy: UrlPolicy): UrlCheckText {
   const parsed = parseWebhookUrl(input);
   if (!parsed.ok) return parsed;
   const { value, url } = parsed;
   if (policy === "line") {
-    if (url.protocol !== "https:") return { ok: false, error: "The Webhook URL must use https://." };
-    if (isPrivateHost(url.hostname)) {
-      return {
-        ok: false,
-        error: "The Webhook URL must point at a public host, not a loopback or private address.",
-      };
-    }
+    if (url.protocol !== "https:") return refuse({ key: "urlHttps" });
+    if (isPrivateHost(url.hostname)) return refuse({ key: "urlPublic" });
   }
   return { ok: true, url: value };
 }
@@ -42,7 +57,7 @@ export function checkWebhookUrl(input: string, policy: UrlPolicy): UrlCheck {
  */
 export function webhookTargetOf(input: string): WebhookTargetCheck {
   const parsed = parseWebhookUrl(input);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return inEnglish(parsed);
   // The fragment stays with the client, as in any HTTP request.
   return { ok: true, target: { origin: parsed.url.origin, path: `${parsed.url.pathname}${parsed.url.search}` } };
 }
@@ -50,27 +65,18 @@ export function webhookTargetOf(input: string): WebhookTargetCheck {
 /** The rules every Webhook URL meets under any policy: http or https, a host, no spaces or credentials. */
 function parseWebhookUrl(input: string): ParsedWebhookUrl {
   const value = input.trim();
-  if (value === "") return { ok: false, error: "Enter a Webhook URL." };
-  if (value.length > WEBHOOK_URL_MAX_LENGTH) {
-    return {
-      ok: false,
-      error: `The Webhook URL must be at most ${WEBHOOK_URL_MAX_LENGTH} characters (it has ${value.length}).`,
-    };
-  }
-  if (/\s/.test(value)) return { ok: false, error: "The Webhook URL must not contain spaces." };
+  if (value === "") return refuse({ key: "urlEmpty" });
+  if (value.length > WEBHOOK_URL_MAX_LENGTH) return refuse({ key: "urlTooLong", values: { max: WEBHOOK_URL_MAX_LENGTH, length: value.length } });
+  if (/\s/.test(value)) return refuse({ key: "urlSpaces" });
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { ok: false, error: "The Webhook URL is not a valid URL. It should look like https://example.com/callback." };
+    return refuse({ key: "urlInvalid" });
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return { ok: false, error: "The Webhook URL must start with https:// or http://." };
-  }
-  if (url.hostname === "") return { ok: false, error: "The Webhook URL has no host." };
-  if (url.username || url.password) {
-    return { ok: false, error: "The Webhook URL must not contain a user name or password." };
-  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return refuse({ key: "urlScheme" });
+  if (url.hostname === "") return refuse({ key: "urlNoHost" });
+  if (url.username || url.password) return refuse({ key: "urlCredentials" });
   return { ok: true, value, url };
 }
 

@@ -135,6 +135,38 @@ describe("notification emails over SMTP", () => {
     expect(row.sentAt?.getTime()).toBe(T0 + 5 * MIN);
   });
 
+  test("a Japanese-language Admin receives the email in Japanese, subject included; the others get it in English", async () => {
+    const channelId = await notifiedChannel("日本語ボット", "ops@example.com");
+    const { user } = await createUser("ja-admin@example.com", "pw");
+    await db().user.update({ where: { id: user.id }, data: { locale: "ja" } });
+    await db().channelMember.create({ data: { channelId, userId: user.id, role: "ADMIN" } });
+    const before = smtp.received.length;
+    await recordFailure(channelId, T0, 2);
+    expect(await processDueNotifications(T0 + 5 * MIN)).toBe(2);
+    expect(await deliverOutbox(T0 + 5 * MIN, transportFromEnv())).toBe(2);
+
+    const mails = smtp.received.slice(before);
+    const japanese = mails.find((m) => m.envelopeTo.includes("ja-admin@example.com"));
+    const english = mails.find((m) => m.envelopeTo.includes("ops@example.com"));
+    expect(japanese?.envelopeTo).toEqual(["ja-admin@example.com"]);
+    expect(english?.envelopeTo.sort()).toEqual(["ops@example.com", "smtp-admin@example.com"]);
+
+    expect(japanese?.mail.subject).toBe("Messaging API:ボットサーバーから応答がないか、エラーが返されました - 日本語ボット");
+    const body = japanese?.mail.text ?? "";
+    expect(body).toContain("このチャネルのWebhookに対して、ボットサーバーから応答がないか、エラーが返されました。");
+    expect(body).toContain(`チャネルID: ${channelId}`);
+    expect(body).toContain("チャネル名: 日本語ボット");
+    // LINE's reason and detail read the same in every language.
+    expect(body).toContain("エラーの原因: request_timeout");
+    expect(body).toContain("エラーの詳細: Request timeout");
+    expect(body).toContain("エラー数: 2");
+    expect(body).toContain("検出日時: 2025/07/01 08:30:00 (UTC+9)");
+    expect(japanese?.mail.html || "").toContain('<html lang="ja">');
+
+    expect(english?.mail.subject).toBe("Messaging API: Your bot server returned no response or an error - 日本語ボット");
+    expect(english?.mail.text).toContain("Reason for error: request_timeout");
+  });
+
   test("while SMTP is down the email waits with its error, and goes out once the server is up", async () => {
     const port = await freePort();
     const transport = createTransport(`smtp://127.0.0.1:${port}`);
