@@ -33,16 +33,6 @@ export const EventStatus = {
   skipped: "skipped",
 } as const satisfies { [S in EventStatus]: S };
 
-/** What a user reads for each status. */
-export const EVENT_STATUS_LABELS = {
-  pending: "Waiting to be sent",
-  sending: "Sending",
-  retrying: "Failed; redelivery scheduled",
-  delivered: "Delivered",
-  failed: "Failed",
-  skipped: "Not sent (Use webhook was off)",
-} as const satisfies Record<EventStatus, string>;
-
 /** Statuses a dispatcher still has work for; the partial status indexes hold exactly these. */
 export const UNFINISHED_STATUSES = ["pending", "sending", "retrying"] as const satisfies readonly EventStatus[];
 
