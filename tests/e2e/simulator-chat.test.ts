@@ -237,7 +237,7 @@ describe("the Simulator in Japanese", () => {
       await page.getByRole("button", { name: "友だち追加", exact: true }).click();
       const follow = entries().last();
       await expect.poll(() => follow.getAttribute("data-type"), { timeout: 10_000 }).toBe("follow");
-      await expect.poll(() => follow.getByTestId("chat-outcome").textContent(), { timeout: 15_000 }).toMatch(/^失敗 · could_not_connect · Connection failed/);
+      await expect.poll(() => follow.getByTestId("chat-outcome").textContent(), { timeout: 30_000 }).toMatch(/^失敗 · could_not_connect · Connection failed/);
       expect(await follow.locator(".chat-bubble").textContent()).toContain("follow");
 
       // A form's validation message is Japanese too.
