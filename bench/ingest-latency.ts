@@ -3,11 +3,11 @@
 // run). The app is the built console (`next start`) with its dispatcher delivering every event to
 // a bot of its own process.
 //   npm run bench:ingest-latency -- [--rate 5000] [--seconds 20] [--batch 500] [--db sqlite|postgres]
-//                                   [--dispatcher app|off] [--no-build]
+//                                   [--dispatcher app|off] [--nice N] [--no-build]
 // Events go to two channels in turn through the script endpoint, `--batch` per request, paced to
 // `--rate` events a second; pages are loaded one after another, ten a second, signed in. With
 // --dispatcher off the events are only stored: the figure is then ingest's alone, without the
-// CPU that delivering them takes on the same machine.
+// CPU that delivering them takes on the same machine. --nice sets WEBHOOK_DISPATCH_NICE.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     batch: { type: "string", default: "500" },
     db: { type: "string", default: "sqlite" },
     dispatcher: { type: "string", default: "app" },
+    nice: { type: "string", default: "0" },
     "no-build": { type: "boolean", default: false },
   },
 });
@@ -52,11 +53,18 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
-async function startBot(): Promise<string> {
+/** The bench bot's URL, and how many webhooks it has had. */
+type Bot = { url: string; received: () => Promise<number> };
+
+async function startBot(): Promise<Bot> {
   const bot = spawn(process.execPath, [path.join(root, "bench/bot.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
   children.push(bot);
   const first = await new Promise<string>((resolve) => createInterface({ input: bot.stdout! }).once("line", resolve));
-  return `http://127.0.0.1:${first.split(" ")[1]}/callback`;
+  const port = first.split(" ")[1];
+  return {
+    url: `http://127.0.0.1:${port}/callback`,
+    received: async () => ((await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as { received: number }).received,
+  };
 }
 
 async function startApp(env: NodeJS.ProcessEnv): Promise<string> {
@@ -174,8 +182,8 @@ async function main() {
   try {
     scratch = values.db === "postgres" ? await createScratchDatabase("bench_ingest") : undefined;
     const databaseUrl = scratch?.url ?? `file:${path.join(dataDir, "console.db")}`;
-    const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
-    const [botUrl, base] = await Promise.all([startBot(), startApp(env)]);
+    const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, WEBHOOK_DISPATCH_NICE: values.nice };
+    const [bot, base] = await Promise.all([startBot(), startApp(env)]);
     process.env.DATA_DIR = dataDir;
     process.env.DATABASE_URL = databaseUrl;
     const channels = await import("../lib/console/channels");
@@ -186,7 +194,7 @@ async function main() {
     for (const name of ["Ingest A", "Ingest B"]) {
       const { id } = await channels.createChannel(admin.id, provider.id, { name, description: "", email: "" });
       const access = await channels.getChannelAccess(admin, id);
-      await channels.updateWebhookUrl(access, botUrl);
+      await channels.updateWebhookUrl(access, bot.url);
       await channels.setWebhookSetting(access, "useWebhook", true);
       await channels.setWebhookSetting(access, "errorStatisticsAggregation", true);
       const { channelSecret } = await db().channel.findUniqueOrThrow({ where: { id } });
@@ -201,12 +209,13 @@ async function main() {
     const cookie = await signIn(base);
     const pages = [`/channels/${made[0]!.id}/messaging-api`, `/channels/${made[0]!.id}/log`, "/providers"];
 
-    console.log(`ingest-latency: ${values.db}, dispatcher ${values.dispatcher}, ${RATE} events/s in batches of ${BATCH} for ${SECONDS} s, pages ${pages.join(", ")}`);
+    console.log(`ingest-latency: ${values.db}, dispatcher ${values.dispatcher} (nice ${values.nice}), ${RATE} events/s in batches of ${BATCH} for ${SECONDS} s, pages ${pages.join(", ")}`);
     // Warm every page up (compilation caches, first queries) before either phase.
     await loadPages(base, cookie, pages, Date.now() + 2_000);
     const idle = await loadPages(base, cookie, pages, Date.now() + SECONDS * 1000);
     const until = Date.now() + SECONDS * 1000;
     const [busy, result] = await Promise.all([loadPages(base, cookie, pages, until), ingest(base, made, until)]);
+    const delivered = await bot.received();
 
     console.log("");
     table([
@@ -220,6 +229,9 @@ async function main() {
       `  ingest: ${result.accepted} events accepted in ${result.seconds.toFixed(1)} s = ${(result.accepted / result.seconds).toFixed(0)} events/s ` +
         `(asked ${RATE}); ${result.refused} requests refused; a request's p50 ${percentile(result.postMs, 50).toFixed(1)} ms, p99 ${percentile(result.postMs, 99).toFixed(1)} ms`,
     );
+    if (values.dispatcher === "app") {
+      console.log(`  delivered while ingest ran: ${delivered} of ${result.accepted} (${(delivered / result.seconds).toFixed(0)} events/s)`);
+    }
     const p99 = percentile([...busy.values()].flat(), 99);
     console.log(`  page p99 during ingest: ${p99.toFixed(1)} ms (target < 300 ms): ${p99 < 300 ? "met" : "NOT met"}`);
   } finally {

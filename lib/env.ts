@@ -28,6 +28,8 @@ export type Env = {
   dispatcher: "thread" | "main" | "off";
   /** How many dispatcher threads the app runs (DISPATCHER=app). */
   webhookDispatchThreads: number;
+  /** The nice value of the dispatcher threads and their writers (0: as the app's own thread). */
+  webhookDispatchNice: number;
   webhookConnectTimeoutMs: number;
   webhookDnsTimeoutMs: number;
   /** DNS servers for Webhook URLs' hosts; the system's resolver when empty. */
@@ -135,6 +137,7 @@ function readEnv(): Env {
     authSecret: e.NEXTAUTH_SECRET || readOrCreateSecret(dataDir),
     dispatcher: dispatcher === "app" ? "thread" : dispatcher,
     webhookDispatchThreads: intSetting("WEBHOOK_DISPATCH_THREADS", 1, 1, 64),
+    webhookDispatchNice: intSetting("WEBHOOK_DISPATCH_NICE", 0, 0, 19),
     webhookConnectTimeoutMs: intSetting("WEBHOOK_CONNECT_TIMEOUT_MS", 3000, 1, 60_000),
     webhookDnsTimeoutMs: intSetting("WEBHOOK_DNS_TIMEOUT_MS", 3000, 1, 60_000),
     webhookDnsServers: (e.WEBHOOK_DNS_SERVERS ?? "")

@@ -2,6 +2,7 @@
 // connection, woken by the app's thread when a channel gets new events. On SQLite it starts a
 // second thread, from the same entry with the role "writer", that writes its outcomes. The same
 // entry with the role "events" is the app's event writer (see startEventWriterThread).
+import { setPriority } from "node:os";
 import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from "node:worker_threads";
 import { env } from "../env";
 import { snapshotThreadMetrics } from "../operations/metrics";
@@ -16,8 +17,25 @@ type ThreadData = { role: "writer"; port: MessagePort } | { role: "events" } | u
 /** The writer thread's young generation: it allocates a batch at a time, written and dropped. */
 const WRITER_YOUNG_GENERATION_MB = 8;
 
+/**
+ * Lowers this thread's scheduling priority to WEBHOOK_DISPATCH_NICE, so that when the machine's
+ * cores are all busy the thread that serves pages and accepts events goes first. Linux keeps a
+ * nice value per thread, and `setPriority(0, …)` changes the calling thread's alone; elsewhere it
+ * would change the whole process's, so there it is left as it is.
+ */
+function yieldToPages(): void {
+  const nice = env().webhookDispatchNice;
+  if (process.platform !== "linux" || nice === 0) return;
+  try {
+    setPriority(0, nice);
+  } catch (error) {
+    logger().warn({ component: "dispatcher thread", err: error }, "cannot lower the thread's priority");
+  }
+}
+
 if (!parentPort) throw new Error("lib/delivery/thread.ts runs only as the app's dispatcher thread");
 const data = workerData as ThreadData;
+if (data?.role !== "events") yieldToPages();
 if (data?.role === "writer") {
   // The dispatcher thread's store checkpoints the file for both.
   serveOutcomeWrites(data.port, openDeliveryStore(undefined, { checkpoints: "elsewhere" }));
