@@ -6,11 +6,11 @@ import { retentionCutoffs, retentionSettings } from "../retention/settings";
 import type { Prisma } from "../generated/prisma/client";
 import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
 import { PgErrorStatReader } from "./pg-reader";
-import { storedRowCells, type ErrorRow } from "./rows";
+import type { ErrorRow } from "./rows";
 import type { RowCursor, WebhookErrorsQuery } from "./search-params";
 import type { ErrorStatSource } from "./source";
 import { SqliteErrorStatReader } from "./sqlite-reader";
-import { createTsvStream, tsvFilename } from "./tsv";
+import { createTsvStream, storedTsvLine, tsvFilename } from "./tsv";
 import { HOUR_MS } from "./utc9";
 
 // One reader per process and database, shared by Next's separately bundled server parts as
@@ -195,5 +195,5 @@ export async function openErrorTsv(
     reason: query.reason,
     detail: query.detail,
   });
-  return { filename: tsvFilename(channelId, from, to), stream: createTsvStream(rows, storedRowCells, close) };
+  return { filename: tsvFilename(channelId, from, to), stream: createTsvStream(rows, storedTsvLine, close) };
 }

@@ -54,50 +54,41 @@ export function errorRowCells(row: ErrorRow): ErrorRowCells {
 }
 
 /** Whether a stored time has the store's exact form, so that its fields can be read by position. */
-function isStoreForm(iso: string): boolean {
+export function isStoreForm(iso: string): boolean {
   return iso.length === 29 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(23) === 43 /* + */ && iso.endsWith("+00:00");
 }
 
-/** The UTC hour of a time in the store's form, plus nine. */
-function shiftedHour(iso: string): number {
-  return (iso.charCodeAt(11) - 48) * 10 + (iso.charCodeAt(12) - 48) + 9;
-}
+/** `00` to `23` for the UTC hours 0 to 23 plus nine, so that no row pads a number. */
+const UTC9_HOURS = Array.from({ length: 33 }, (_, h) => String(h % 24).padStart(2, "0"));
 
 /** `HH:mm:ss` in UTC+9 of a time in the store's form: the hour moves by nine, minutes and seconds stay. */
-function storedTimeUtc9(iso: string): string {
-  const h = shiftedHour(iso) % 24;
-  return `${h < 10 ? "0" : ""}${h}${iso.slice(13, 19)}`;
+export function storedTimeUtc9(iso: string): string {
+  return UTC9_HOURS[(iso.charCodeAt(11) - 48) * 10 + (iso.charCodeAt(12) - 48) + 9] + iso.slice(13, 19);
 }
 
-let lastStoredDay = "";
+// Rows come a window at a time and a day has 1,440 windows: remember the last UTC hour's date.
+let lastStoredHour = "";
 let lastStoredDate = "";
 
-/** The UTC+9 date of a time in the store's form; after 15:00 UTC it is the next calendar day. */
-function storedDateUtc9(iso: string): string {
-  const key = iso.slice(0, 10) + (shiftedHour(iso) >= 24 ? "+" : "");
-  if (key !== lastStoredDay) {
-    lastStoredDay = key;
+/** The UTC+9 date of a time in the store's form; from 15:00 UTC on it is the next calendar day. */
+export function storedDateUtc9(iso: string): string {
+  const hour = iso.slice(0, 13);
+  if (hour !== lastStoredHour) {
+    lastStoredHour = hour;
     lastStoredDate = formatUtc9Date(Date.parse(iso));
   }
   return lastStoredDate;
 }
 
-/**
- * The cells of a stored row, the same as errorRowCells gives for it, read straight from the stored
- * text: a million-row download then parses no dates, which would cost more than reading the rows.
- * Times in any other form take the general path.
- */
-export function storedRowCells(row: StoredErrorRow): ErrorRowCells {
+/** A stored row with its times parsed, whatever their form. */
+export function parseStoredRow(row: StoredErrorRow): ErrorRow {
   const [windowStart, reason, detail, firstAt, lastAt, count] = row;
-  if (isStoreForm(windowStart) && isStoreForm(firstAt) && isStoreForm(lastAt)) {
-    return [storedDateUtc9(windowStart), storedTimeUtc9(firstAt), storedTimeUtc9(lastAt), reason, detail, String(count)];
-  }
-  return errorRowCells({
+  return {
     windowStart: Date.parse(windowStart),
     firstAt: Date.parse(firstAt),
     lastAt: Date.parse(lastAt),
     reason,
     detail,
     errors: count,
-  });
+  };
 }
