@@ -1,12 +1,12 @@
 import Database from "better-sqlite3";
 import { sqliteTime } from "../sqlite-time";
 import type { ErrorCell } from "./chart";
-import type { StoredErrorRow } from "./rows";
+import { joinedTimesSql, type StoredErrorRow } from "./rows";
 import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
 
 // Windows are compared as ISO text, exactly as the store writes them (lib/sqlite-time.ts).
 const ROWS_SQL = `
-  SELECT "windowStart", "reason", "detail", "firstAt", "lastAt", "count" FROM "ErrorStat"
+  SELECT ${joinedTimesSql('"windowStart"', '"firstAt"', '"lastAt"')}, "reason", "detail", "count" FROM "ErrorStat"
   WHERE "channelId" = @channelId AND "windowStart" >= @from AND "windowStart" < @to
     AND (@reason IS NULL OR "reason" = @reason) AND (@detail IS NULL OR "detail" = @detail)
   ORDER BY "windowStart" DESC, "lastAt" DESC, "reason", "detail"`;

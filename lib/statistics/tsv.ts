@@ -1,7 +1,9 @@
 import {
   ERROR_ROW_COLUMNS,
   errorRowCells,
+  FIRST_AT,
   isStoreForm,
+  LAST_AT,
   parseStoredRow,
   storedDateUtc9,
   storedTimeUtc9,
@@ -43,11 +45,9 @@ export function formatTsvLine(cells: ErrorRowCells): string {
  * take the general path.
  */
 export function storedTsvLine(row: StoredErrorRow): string {
-  const windowStart = row[0];
-  const firstAt = row[3];
-  const lastAt = row[4];
-  if (!isStoreForm(windowStart) || !isStoreForm(firstAt) || !isStoreForm(lastAt)) return formatTsvLine(errorRowCells(parseStoredRow(row)));
-  return `${storedDateUtc9(windowStart)}\t${storedTimeUtc9(firstAt)}\t${storedTimeUtc9(lastAt)}\t${escapeTsvValue(row[1])}\t${escapeTsvValue(row[2])}\t${row[5]}\n`;
+  const times = row[0];
+  if (!isStoreForm(times)) return formatTsvLine(errorRowCells(parseStoredRow(row)));
+  return `${storedDateUtc9(times)}\t${storedTimeUtc9(times, FIRST_AT)}\t${storedTimeUtc9(times, LAST_AT)}\t${escapeTsvValue(row[1])}\t${escapeTsvValue(row[2])}\t${row[3]}\n`;
 }
 
 /** `webhook-errors-<channel ID>-<from>-<to>.tsv`, the range in UTC+9 as `YYYYMMDDTHHmm`. */

@@ -12,7 +12,12 @@ const row = (iso: string, firstSecond: number, lastSecond: number, reason: strin
 const rowLine = (r: ErrorRow) => formatTsvLine(errorRowCells(r));
 
 /** A row as the store holds it. */
-const storedOf = (r: ErrorRow): StoredErrorRow => [sqliteTime(r.windowStart), r.reason, r.detail, sqliteTime(r.firstAt), sqliteTime(r.lastAt), r.errors];
+const storedOf = (r: ErrorRow): StoredErrorRow => [
+  `${sqliteTime(r.windowStart)}|${sqliteTime(r.firstAt)}|${sqliteTime(r.lastAt)}`,
+  r.reason,
+  r.detail,
+  r.errors,
+];
 
 describe("TSV cells", () => {
   test.each([
@@ -45,7 +50,7 @@ describe("TSV cells", () => {
   });
 
   test("a stored time in another form is still read right", () => {
-    const stored: StoredErrorRow = ["2026-11-23T15:00:00Z", "request_timeout", "Request timeout", "2026-11-23T15:00:01Z", "2026-11-23T15:00:02.5Z", 2];
+    const stored: StoredErrorRow = ["2026-11-23T15:00:00Z|2026-11-23T15:00:01Z|2026-11-23T15:00:02.5Z", "request_timeout", "Request timeout", 2];
     expect(storedTsvLine(stored)).toBe("2026-11-24\t00:00:01\t00:00:02\trequest_timeout\tRequest timeout\t2\n");
   });
 
