@@ -65,6 +65,18 @@ export class PgErrorStatReader implements ErrorStatSource {
     return rows;
   }
 
+  async dayCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
+    // The UTC+9 day of an hour, as the epoch milliseconds of its midnight.
+    const { rows } = await this.pool.query<ErrorCell>(
+      `SELECT (floor((extract(epoch FROM "hourStart") + 32400) / 86400) * 86400000 - 32400000)::float8 AS "start", "reason", "detail",
+         sum("count")::float8 AS "errors", sum("rows")::float8 AS "rows" FROM "ErrorStatHour"
+       WHERE "channelId" = $1 AND "hourStart" >= $2 AND "hourStart" < $3
+       GROUP BY 1, "reason", "detail"`,
+      [channelId, new Date(from), new Date(to)],
+    );
+    return rows;
+  }
+
   async minuteCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
     // A stored row is already one (minute, reason, detail): minute buckets need no grouping.
     const { rows } = await this.pool.query<ErrorCell>(
