@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { ErrorCell } from "./chart";
-import type { StoredErrorRow } from "./rows";
+import { joinedTimesSql, splitStoredTimes, type StoredErrorRow } from "./rows";
 import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
 
 /**
@@ -18,7 +18,7 @@ const PAGE_ROWS = 5000;
 // Reason and detail in byte order, as SQLite's BINARY collation sorts them, whatever the
 // database's own collation. The keyset pages compare in the same collation as they sort.
 const ROWS_SELECT = `
-  SELECT ${storeText('"windowStart"')}, "reason", "detail", ${storeText('"firstAt"')}, ${storeText('"lastAt"')}, "count"
+  SELECT ${joinedTimesSql(storeText('"windowStart"'), storeText('"firstAt"'), storeText('"lastAt"'))}, "reason", "detail", "count"
   FROM "ErrorStat"
   WHERE "channelId" = $1 AND "windowStart" >= $2 AND "windowStart" < $3
     AND ($4::text IS NULL OR "reason" = $4) AND ($5::text IS NULL OR "detail" = $5)`;
@@ -65,6 +65,18 @@ export class PgErrorStatReader implements ErrorStatSource {
     return rows;
   }
 
+  async dayCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
+    // The UTC+9 day of an hour, as the epoch milliseconds of its midnight.
+    const { rows } = await this.pool.query<ErrorCell>(
+      `SELECT (floor((extract(epoch FROM "hourStart") + 32400) / 86400) * 86400000 - 32400000)::float8 AS "start", "reason", "detail",
+         sum("count")::float8 AS "errors", sum("rows")::float8 AS "rows" FROM "ErrorStatHour"
+       WHERE "channelId" = $1 AND "hourStart" >= $2 AND "hourStart" < $3
+       GROUP BY 1, "reason", "detail"`,
+      [channelId, new Date(from), new Date(to)],
+    );
+    return rows;
+  }
+
   async minuteCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
     // A stored row is already one (minute, reason, detail): minute buckets need no grouping.
     const { rows } = await this.pool.query<ErrorCell>(
@@ -95,11 +107,15 @@ export class PgErrorStatReader implements ErrorStatSource {
     const pool = this.pool;
     const params = [filter.channelId, new Date(filter.from), new Date(filter.to), filter.reason, filter.detail];
     let closed = false;
-    const page = (after: StoredErrorRow | undefined) => {
+    const after = (row: StoredErrorRow) => {
+      const [windowStart, , lastAt] = splitStoredTimes(row[0]);
+      return [...params, windowStart, lastAt, row[1], row[2]];
+    };
+    const page = (last: StoredErrorRow | undefined) => {
       const rows = pool
         .query<StoredErrorRow>({
-          text: after ? NEXT_PAGE_SQL : FIRST_PAGE_SQL,
-          values: after ? [...params, after[0], after[4], after[1], after[2]] : params,
+          text: last ? NEXT_PAGE_SQL : FIRST_PAGE_SQL,
+          values: last ? after(last) : params,
           rowMode: "array",
         })
         .then((result) => result.rows);

@@ -6,12 +6,12 @@ import { retentionCutoffs, retentionSettings } from "../retention/settings";
 import type { Prisma } from "../generated/prisma/client";
 import { buildErrorChart, type ErrorCell, type ErrorChart } from "./chart";
 import { PgErrorStatReader } from "./pg-reader";
-import { storedRowCells, type ErrorRow } from "./rows";
+import type { ErrorRow } from "./rows";
 import type { RowCursor, WebhookErrorsQuery } from "./search-params";
 import type { ErrorStatSource } from "./source";
 import { SqliteErrorStatReader } from "./sqlite-reader";
-import { createTsvStream, tsvFilename } from "./tsv";
-import { HOUR_MS } from "./utc9";
+import { createTsvStream, storedTsvLine, tsvFilename } from "./tsv";
+import { DAY_MS, HOUR_MS, startOfUtc9Day } from "./utc9";
 
 // One reader per process and database, shared by Next's separately bundled server parts as
 // lib/db.ts shares its client; keyed by URL so a process that switches databases (the tests) gets
@@ -48,11 +48,27 @@ async function readHourCells(channelId: string, from: number, to: number): Promi
   return parts.flat();
 }
 
+/**
+ * Errors per (UTC+9 day, reason, detail) over `[from, to)`: whole days summed in SQL from the hourly
+ * sums, the partial days at either end read as hours.
+ */
+async function readDayCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
+  const firstWhole = startOfUtc9Day(from) === from ? from : startOfUtc9Day(from) + DAY_MS;
+  const lastWhole = startOfUtc9Day(to);
+  if (firstWhole >= lastWhole) return readHourCells(channelId, from, to);
+  const parts = await Promise.all([
+    readHourCells(channelId, from, firstWhole),
+    statistics().dayCells(channelId, firstWhole, lastWhole),
+    readHourCells(channelId, lastWhole, to),
+  ]);
+  return parts.flat();
+}
+
 async function partialHour(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
   if (from >= to) return [];
-  const hour = Math.floor(from / HOUR_MS) * HOUR_MS;
   const sums = await statistics().sumsBetween(channelId, from, to);
-  return sums.map((s) => ({ start: hour, reason: s.reason, detail: s.detail, errors: s.errors, rows: s.rows }));
+  // Dated at `from`, in the same bucket as its hour: a range that starts mid-hour still counts them.
+  return sums.map((s) => ({ start: from, reason: s.reason, detail: s.detail, errors: s.errors, rows: s.rows }));
 }
 
 /**
@@ -69,7 +85,11 @@ export async function getErrorChart(access: ChannelAccess, query: WebhookErrorsQ
       orderBy: { startedAt: "asc" },
       select: { startedAt: true, endedAt: true },
     }),
-    unit === "minute" ? statistics().minuteCells(channelId, from, to) : readHourCells(channelId, from, to),
+    unit === "minute"
+      ? statistics().minuteCells(channelId, from, to)
+      : unit === "day"
+        ? readDayCells(channelId, from, to)
+        : readHourCells(channelId, from, to),
   ]);
   return buildErrorChart({
     from,
@@ -195,5 +215,5 @@ export async function openErrorTsv(
     reason: query.reason,
     detail: query.detail,
   });
-  return { filename: tsvFilename(channelId, from, to), stream: createTsvStream(rows, storedRowCells, close) };
+  return { filename: tsvFilename(channelId, from, to), stream: createTsvStream(rows, storedTsvLine, close) };
 }

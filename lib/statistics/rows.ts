@@ -14,10 +14,23 @@ export type ErrorRow = {
 };
 
 /**
- * An error row as SQLite holds it: times as ISO text in the store's exact form,
- * `2026-11-23T18:30:36.139+00:00` (lib/sqlite-time.ts).
+ * An error row as SQLite holds it, its three times (window, first and last detection) joined in
+ * one text by `|`, each as ISO text in the store's exact form `2026-11-23T18:30:36.139+00:00`
+ * (lib/sqlite-time.ts). One text rather than three because every value handed from the database
+ * to JavaScript costs more than joining them in SQL, and a download reads a million rows.
  */
-export type StoredErrorRow = [windowStart: string, reason: string, detail: string, firstAt: string, lastAt: string, count: number];
+export type StoredErrorRow = [times: string, reason: string, detail: string, count: number];
+
+/** SQL that joins three time columns into the first value of a StoredErrorRow. */
+export function joinedTimesSql(windowStart: string, firstAt: string, lastAt: string): string {
+  return `${windowStart} || '|' || ${firstAt} || '|' || ${lastAt}`;
+}
+
+/** The window, first and last detection of a stored row's joined times, whatever their form. */
+export function splitStoredTimes(times: string): [windowStart: string, firstAt: string, lastAt: string] {
+  const [windowStart = "", firstAt = "", lastAt = ""] = times.split("|");
+  return [windowStart, firstAt, lastAt];
+}
 
 /** LINE's columns, in LINE's order, for the table and the TSV file alike. */
 export const ERROR_ROW_COLUMNS = ["Date", "Start", "End", "Reason", "Detail", "Errors"] as const;
@@ -53,51 +66,61 @@ export function errorRowCells(row: ErrorRow): ErrorRowCells {
   ];
 }
 
-/** Whether a stored time has the store's exact form, so that its fields can be read by position. */
-function isStoreForm(iso: string): boolean {
-  return iso.length === 29 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(23) === 43 /* + */ && iso.endsWith("+00:00");
+/** Where a stored row's first and last detection start in its joined times, when all three have the store's form. */
+export const FIRST_AT = 30;
+export const LAST_AT = 60;
+
+function isStoreFormAt(times: string, at: number): boolean {
+  return times.charCodeAt(at + 10) === 84 /* T */ && times.startsWith("+00:00", at + 23);
 }
 
-/** The UTC hour of a time in the store's form, plus nine. */
-function shiftedHour(iso: string): number {
-  return (iso.charCodeAt(11) - 48) * 10 + (iso.charCodeAt(12) - 48) + 9;
+/** Whether all three joined times have the store's exact form, so that their fields can be read by position. */
+export function isStoreForm(times: string): boolean {
+  return (
+    times.length === 89 &&
+    times.charCodeAt(FIRST_AT - 1) === 124 /* | */ &&
+    times.charCodeAt(LAST_AT - 1) === 124 &&
+    isStoreFormAt(times, 0) &&
+    isStoreFormAt(times, FIRST_AT) &&
+    isStoreFormAt(times, LAST_AT)
+  );
 }
 
-/** `HH:mm:ss` in UTC+9 of a time in the store's form: the hour moves by nine, minutes and seconds stay. */
-function storedTimeUtc9(iso: string): string {
-  const h = shiftedHour(iso) % 24;
-  return `${h < 10 ? "0" : ""}${h}${iso.slice(13, 19)}`;
+/** `00` to `23` for the UTC hours 0 to 23 plus nine, so that no row pads a number. */
+const UTC9_HOURS = Array.from({ length: 33 }, (_, h) => String(h % 24).padStart(2, "0"));
+
+/**
+ * `HH:mm:ss` in UTC+9 of the time in the store's form that starts at `at` of the joined times: the
+ * hour moves by nine, minutes and seconds stay.
+ */
+export function storedTimeUtc9(times: string, at: number): string {
+  return UTC9_HOURS[(times.charCodeAt(at + 11) - 48) * 10 + (times.charCodeAt(at + 12) - 48) + 9] + times.slice(at + 13, at + 19);
 }
 
-let lastStoredDay = "";
+// Rows come a window at a time and a day has 1,440 windows: remember the last UTC hour's date.
+let lastStoredHour = "";
 let lastStoredDate = "";
 
-/** The UTC+9 date of a time in the store's form; after 15:00 UTC it is the next calendar day. */
-function storedDateUtc9(iso: string): string {
-  const key = iso.slice(0, 10) + (shiftedHour(iso) >= 24 ? "+" : "");
-  if (key !== lastStoredDay) {
-    lastStoredDay = key;
-    lastStoredDate = formatUtc9Date(Date.parse(iso));
+/** The UTC+9 date of the window of joined times in the store's form; from 15:00 UTC on it is the next calendar day. */
+export function storedDateUtc9(times: string): string {
+  const hour = times.slice(0, 13);
+  if (hour !== lastStoredHour) {
+    lastStoredHour = hour;
+    lastStoredDate = formatUtc9Date(Date.parse(times.slice(0, FIRST_AT - 1)));
   }
   return lastStoredDate;
 }
 
-/**
- * The cells of a stored row, the same as errorRowCells gives for it, read straight from the stored
- * text: a million-row download then parses no dates, which would cost more than reading the rows.
- * Times in any other form take the general path.
- */
-export function storedRowCells(row: StoredErrorRow): ErrorRowCells {
-  const [windowStart, reason, detail, firstAt, lastAt, count] = row;
-  if (isStoreForm(windowStart) && isStoreForm(firstAt) && isStoreForm(lastAt)) {
-    return [storedDateUtc9(windowStart), storedTimeUtc9(firstAt), storedTimeUtc9(lastAt), reason, detail, String(count)];
-  }
-  return errorRowCells({
+/** A stored row with its times parsed, whatever their form. */
+export function parseStoredRow(row: StoredErrorRow): ErrorRow {
+  const [times, reason, detail, count] = row;
+  const [windowStart, firstAt, lastAt] = splitStoredTimes(times);
+  return {
     windowStart: Date.parse(windowStart),
     firstAt: Date.parse(firstAt),
     lastAt: Date.parse(lastAt),
     reason,
     detail,
     errors: count,
-  });
+  };
 }

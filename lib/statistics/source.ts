@@ -27,6 +27,12 @@ export interface ErrorStatSource {
   sumsBetween(channelId: string, from: number, to: number): Promise<HourCell[]>;
   /** The hourly sums of whole hours in `[from, to)` (both on hour boundaries), one cell per (hour, reason, detail). */
   hourCells(channelId: string, from: number, to: number): Promise<ErrorCell[]>;
+  /**
+   * The hourly sums of whole UTC+9 days in `[from, to)` (both on UTC+9 midnights) summed per day, one
+   * cell per (day, reason, detail): a month's chart then hands hundreds of cells to JavaScript, not
+   * tens of thousands.
+   */
+  dayCells(channelId: string, from: number, to: number): Promise<ErrorCell[]>;
   /** Each stored row with a window in `[from, to)` as a one-minute cell. */
   minuteCells(channelId: string, from: number, to: number): Promise<ErrorCell[]>;
   /** A token that changes whenever an error row with a window from `since` on is added or counted up. */

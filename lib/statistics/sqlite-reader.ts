@@ -1,12 +1,12 @@
 import Database from "better-sqlite3";
 import { sqliteTime } from "../sqlite-time";
 import type { ErrorCell } from "./chart";
-import type { StoredErrorRow } from "./rows";
+import { joinedTimesSql, type StoredErrorRow } from "./rows";
 import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
 
 // Windows are compared as ISO text, exactly as the store writes them (lib/sqlite-time.ts).
 const ROWS_SQL = `
-  SELECT "windowStart", "reason", "detail", "firstAt", "lastAt", "count" FROM "ErrorStat"
+  SELECT ${joinedTimesSql('"windowStart"', '"firstAt"', '"lastAt"')}, "reason", "detail", "count" FROM "ErrorStat"
   WHERE "channelId" = @channelId AND "windowStart" >= @from AND "windowStart" < @to
     AND (@reason IS NULL OR "reason" = @reason) AND (@detail IS NULL OR "detail" = @detail)
   ORDER BY "windowStart" DESC, "lastAt" DESC, "reason", "detail"`;
@@ -49,6 +49,14 @@ export class SqliteErrorStatReader implements ErrorStatSource {
            WHERE "channelId" = ? AND "hourStart" >= ? AND "hourStart" < ?`,
         )
         .raw(),
+      // The UTC+9 day of an hour, as the epoch milliseconds of its midnight.
+      dayCells: this.db
+        .prepare(
+          `SELECT ((unixepoch("hourStart") + 32400) / 86400) * 86400000 - 32400000 AS "start", "reason", "detail",
+             sum("count") AS "errors", sum("rows") AS "rows" FROM "ErrorStatHour"
+           WHERE "channelId" = ? AND "hourStart" >= ? AND "hourStart" < ?
+           GROUP BY 1, "reason", "detail"`,
+        ),
       // A stored row is already one (minute, reason, detail): minute buckets need no grouping.
       minuteCells: this.db
         .prepare(
@@ -76,6 +84,10 @@ export class SqliteErrorStatReader implements ErrorStatSource {
       errors: count,
       rows: stored,
     }));
+  }
+
+  async dayCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {
+    return this.statements.dayCells.all(channelId, sqliteTime(from), sqliteTime(to)) as ErrorCell[];
   }
 
   async minuteCells(channelId: string, from: number, to: number): Promise<ErrorCell[]> {

@@ -192,6 +192,23 @@ describe("the chart", () => {
     expect(chart.detailsSeen.map((d) => d.detail)).toEqual(["Connection failed", "Request timeout", "500", "503"]);
   });
 
+  test("a day chart whose first and last days are partial counts the same errors, in the same days", async () => {
+    const chart = await getErrorChart(await accessOf(admin, channelId),
+      view({ range: "custom", from: "2025-06-30T05:30", to: "2025-07-09T12:10", reason: "error_status_code", detail: "500" }),
+    );
+    expect(chart.unit).toBe("day");
+    const days = chart.buckets.filter((b) => b.errors && b.errors.error_status_code > 0);
+    expect(days.map((b) => [new Date(b.start).toISOString(), b.errors?.error_status_code])).toEqual([
+      ["2025-06-29T15:00:00.000Z", 4],
+      ["2025-06-30T15:00:00.000Z", 1],
+    ]);
+    expect(chart.totalErrors).toBe(5);
+    // From 23:59 on the first day only the failures of its last minute are in the range.
+    const late = await getErrorChart(await accessOf(admin, channelId), view({ range: "custom", from: "2025-06-30T23:59", to: "2025-07-09T12:10" }));
+    expect(late.unit).toBe("day");
+    expect(late.buckets[0].errors).toEqual({ could_not_connect: 0, request_timeout: 0, error_status_code: 1, unclassified: 0 });
+  });
+
   test("an empty range says so", async () => {
     const chart = await getErrorChart(await accessOf(admin, channelId), view({ range: "custom", from: "2025-07-02T00:00", to: "2025-07-02T06:00" }));
     expect(chart.totalErrors).toBe(0);

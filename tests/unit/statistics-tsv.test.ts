@@ -1,12 +1,23 @@
 import { describe, expect, test } from "vitest";
 import { sqliteTime } from "@/lib/sqlite-time";
-import { errorRowCells, storedRowCells, type ErrorRow, type StoredErrorRow } from "@/lib/statistics/rows";
-import { createTsvStream, escapeTsvValue, formatTsvLine, TSV_HEADER, tsvFilename } from "@/lib/statistics/tsv";
+import { errorRowCells, type ErrorRow, type StoredErrorRow } from "@/lib/statistics/rows";
+import { createTsvStream, escapeTsvValue, formatTsvLine, storedTsvLine, TSV_HEADER, tsvFilename } from "@/lib/statistics/tsv";
 
 const row = (iso: string, firstSecond: number, lastSecond: number, reason: string, detail: string, errors: number): ErrorRow => {
   const windowStart = Date.parse(iso);
   return { windowStart, firstAt: windowStart + firstSecond * 1000, lastAt: windowStart + lastSecond * 1000, reason, detail, errors };
 };
+
+/** A row's line by the general path: times parsed to instants and formatted by date arithmetic. */
+const rowLine = (r: ErrorRow) => formatTsvLine(errorRowCells(r));
+
+/** A row as the store holds it. */
+const storedOf = (r: ErrorRow): StoredErrorRow => [
+  `${sqliteTime(r.windowStart)}|${sqliteTime(r.firstAt)}|${sqliteTime(r.lastAt)}`,
+  r.reason,
+  r.detail,
+  r.errors,
+];
 
 describe("TSV cells", () => {
   test.each([
@@ -34,22 +45,54 @@ describe("TSV cells", () => {
   ])("a row of the window %s reads %s %s and %s in UTC+9", (iso, first, last, date, start, end) => {
     const r = row(iso, first, last, "error_status_code", "500", 3);
     expect(errorRowCells(r)).toEqual([date, start, end, "error_status_code", "500", "3"]);
-    // As stored in SQLite, read by position for speed: the same cells.
-    const stored: StoredErrorRow = [sqliteTime(r.windowStart), r.reason, r.detail, sqliteTime(r.firstAt), sqliteTime(r.lastAt), r.errors];
-    expect(storedRowCells(stored)).toEqual(errorRowCells(r));
+    // As stored in SQLite, read by position for speed: the same line.
+    expect(storedTsvLine(storedOf(r))).toBe(rowLine(r));
   });
 
   test("a stored time in another form is still read right", () => {
-    const stored: StoredErrorRow = ["2026-11-23T15:00:00Z", "request_timeout", "Request timeout", "2026-11-23T15:00:01Z", "2026-11-23T15:00:02.5Z", 2];
-    expect(storedRowCells(stored)).toEqual(["2026-11-24", "00:00:01", "00:00:02", "request_timeout", "Request timeout", "2"]);
+    const stored: StoredErrorRow = ["2026-11-23T15:00:00Z|2026-11-23T15:00:01Z|2026-11-23T15:00:02.5Z", "request_timeout", "Request timeout", 2];
+    expect(storedTsvLine(stored)).toBe("2026-11-24\t00:00:01\t00:00:02\trequest_timeout\tRequest timeout\t2\n");
   });
 
   test("every 7th minute of two weeks across a year end reads the same by position as by date arithmetic", () => {
     const start = Date.parse("2026-12-25T00:00:00Z");
     for (let t = start; t < start + 14 * 86_400_000; t += 7 * 60_000) {
       const r: ErrorRow = { windowStart: t, firstAt: t + 1234, lastAt: t + 59_999, reason: "unclassified", detail: "x", errors: 1 };
-      expect(storedRowCells([sqliteTime(t), "unclassified", "x", sqliteTime(t + 1234), sqliteTime(t + 59_999), 1])).toEqual(errorRowCells(r));
+      expect(storedTsvLine(storedOf(r))).toBe(rowLine(r));
     }
+  });
+
+  test("random stored rows read the same by position as by date arithmetic, around UTC+9 midnights, month and year ends and leap days", () => {
+    // A fixed seed, so that a failure can be replayed.
+    let seed = 19;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const edges = ["2026-11-30", "2026-12-31", "2027-02-28", "2028-02-28", "2028-02-29", "2028-12-31", "2099-12-31", "2000-02-28", "1999-12-31"].map(
+      (day) => Date.parse(`${day}T15:00:00.000Z`),
+    );
+    const texts = ["500", "Request timeout", "odd\tdetail", "line\nbreak\r", "back\\slash", "日本語", ""];
+    const rows: ErrorRow[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Half of the windows within two hours of a UTC+9 midnight at an edge, half anywhere in 2026-2030.
+      const near = edges[Math.floor(random() * edges.length)] + Math.floor((random() - 0.5) * 4 * 60) * 60_000;
+      const anywhere = Date.parse("2026-01-01T00:00:00Z") + Math.floor(random() * 5 * 365 * 1440) * 60_000;
+      const windowStart = i % 2 === 0 ? near : anywhere;
+      const firstAt = windowStart + Math.floor(random() * 60_000);
+      const r: ErrorRow = {
+        windowStart,
+        firstAt,
+        lastAt: firstAt + Math.floor(random() * (windowStart + 60_000 - firstAt)),
+        reason: texts[Math.floor(random() * texts.length)],
+        detail: texts[Math.floor(random() * texts.length)],
+        errors: Math.floor(random() * 100_000),
+      };
+      rows.push(r);
+    }
+    // In the download's order, newest window first, as a cache of the last day would see them.
+    rows.sort((a, b) => b.windowStart - a.windowStart);
+    for (const r of rows) expect(storedTsvLine(storedOf(r))).toBe(rowLine(r));
   });
 
   test("a line has six tab-separated cells; only tabs and line breaks inside values are escaped", () => {
@@ -77,7 +120,7 @@ describe("the TSV stream", () => {
   test("a header, then one UTF-8 line per row, and the source closed at the end", async () => {
     let closed = 0;
     const rows = [row("2026-11-24T03:31:00.000Z", 1, 2, "error_status_code", "500", 3), row("2026-11-24T03:30:00.000Z", 5, 9, "request_timeout", "Request timeout", 1)];
-    const text = await readAll(createTsvStream(rows.values(), errorRowCells, () => closed++));
+    const text = await readAll(createTsvStream(rows.values(), rowLine, () => closed++));
     expect(text).toBe(
       "Date\tStart\tEnd\tReason\tDetail\tErrors\n" +
         "2026-11-24\t12:31:01\t12:31:02\terror_status_code\t500\t3\n" +
@@ -87,7 +130,7 @@ describe("the TSV stream", () => {
   });
 
   test("no rows is the header alone", async () => {
-    expect(await readAll(createTsvStream([].values(), errorRowCells, () => {}))).toBe(TSV_HEADER);
+    expect(await readAll(createTsvStream([].values(), rowLine, () => {}))).toBe(TSV_HEADER);
   });
 
   test("rows are read only as the reader asks (backpressure), and a cancel closes the source", async () => {
@@ -99,7 +142,7 @@ describe("the TSV stream", () => {
         yield row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", produced);
       }
     }
-    const stream = createTsvStream(endless(), errorRowCells, () => closed++);
+    const stream = createTsvStream(endless(), rowLine, () => closed++);
     const reader = stream.getReader();
     await reader.read();
     await new Promise((r) => setTimeout(r, 20));
@@ -118,19 +161,19 @@ describe("the TSV stream", () => {
       yield row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", 1);
       throw new Error("disk gone");
     }
-    await expect(readAll(createTsvStream(failing(), errorRowCells, () => closed++))).rejects.toThrow("disk gone");
+    await expect(readAll(createTsvStream(failing(), rowLine, () => closed++))).rejects.toThrow("disk gone");
     expect(closed).toBe(1);
   });
 
   test("a paged source gives the same bytes as rows one at a time, however the pages fall", async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", String(400 + (i % 100)), i));
-    const expected = await readAll(createTsvStream(rows.values(), errorRowCells, () => {}));
+    const expected = await readAll(createTsvStream(rows.values(), rowLine, () => {}));
     for (const size of [1, 7, 1000, 5000]) {
       let closed = 0;
       async function* pages(): AsyncGenerator<ErrorRow[]> {
         for (let at = 0; at < rows.length; at += size) yield rows.slice(at, at + size);
       }
-      expect(await readAll(createTsvStream(pages(), errorRowCells, () => closed++))).toBe(expected);
+      expect(await readAll(createTsvStream(pages(), rowLine, () => closed++))).toBe(expected);
       expect(closed).toBe(1);
     }
   });
@@ -150,7 +193,7 @@ describe("the TSV stream", () => {
         ended = true;
       }
     }
-    const reader = createTsvStream(endless(), errorRowCells, () => closed++).getReader();
+    const reader = createTsvStream(endless(), rowLine, () => closed++).getReader();
     await reader.read();
     await new Promise((r) => setTimeout(r, 50));
     // A chunk is about 64 KB, some 1,300 lines: a few dozen pages of 100, not an endless loop.
@@ -170,7 +213,7 @@ describe("the TSV stream", () => {
       yield [row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", 1)];
       throw new Error("connection lost");
     }
-    await expect(readAll(createTsvStream(failing(), errorRowCells, () => closed++))).rejects.toThrow("connection lost");
+    await expect(readAll(createTsvStream(failing(), rowLine, () => closed++))).rejects.toThrow("connection lost");
     expect(closed).toBe(1);
   });
 });
