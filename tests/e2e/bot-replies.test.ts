@@ -96,7 +96,9 @@ beforeAll(async () => {
   await channels.updateWebhookUrl(await access(), bot.url);
   alice = await createSimulatedUser(await access(), "Alice");
   bob = await createSimulatedUser(await access(), "Bob");
+  // One after the other: sent together, their webhooks may go out at once and be answered in either order.
   await sendSimulatedEvent(await access(), { type: "message", userId: alice.id, text: "hello" });
+  await waitUntil(async () => (await chat(alice.id)).length >= 1, 20_000);
   await sendSimulatedEvent(await access(), { type: "postback", userId: alice.id, data: "again" });
   await waitUntil(async () => (await chat(alice.id)).length >= 2, 20_000);
 });
