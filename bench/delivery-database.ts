@@ -37,7 +37,7 @@ const unfinishedSql = (param: string) =>
   `SELECT EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = ${param})
        OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = ${param})
        OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = ${param}) AS "unfinished"`;
-const DELIVERY_TABLES = ["WebhookEvent", "DeliveryAttempt", "ErrorStat", "ErrorStatHour", "NotificationGroup", "ChannelLease", "Dispatcher"];
+const DELIVERY_TABLES = ["SimulatedContent", "WebhookEvent", "DeliveryAttempt", "ErrorStat", "ErrorStatHour", "NotificationGroup", "ChannelLease", "Dispatcher"];
 
 /** The bench's view of a SQLite file; reset only while no app or worker runs on it. */
 export function openSqliteBenchDatabase(file: string): BenchDatabase {

@@ -29,6 +29,7 @@ import { buildTextMessageEvent } from "../lib/webhook/payload";
 import { openPostgresBenchDatabase, openSqliteBenchDatabase, type BenchDatabase, type DeliveryCounts } from "./delivery-database";
 import { watchCpu } from "./cpu";
 import { createScratchDatabase, type ScratchDatabase } from "./scratch-postgres";
+import type { PruneStore } from "../lib/retention/prune-store";
 
 const { values } = parseArgs({
   options: {
@@ -307,7 +308,8 @@ async function main() {
     const { db } = await import("../lib/db");
     const pruner = await import("../lib/retention/pruner");
     const { retentionSettings } = await import("../lib/retention/settings");
-    const pruneStore = PRUNE ? pruner.openPruneStore() : undefined;
+    // Opened at the first measured run: the app makes the database's tables when it starts.
+    let pruneStore: PruneStore | undefined;
 
     async function makeChannel(base: string, name: string, url: string): Promise<Channel> {
       const admin = await db().user.findFirstOrThrow();
@@ -417,8 +419,8 @@ async function main() {
       }));
       const stopPruning = new AbortController();
       const started = performance.now();
-      const pruning = pruneStore
-        ? pruner.pruneOnce(pruneStore, retentionSettings(), Date.now(), { signal: stopPruning.signal }).then((counts) => ({
+      const pruning = PRUNE
+        ? pruner.pruneOnce((pruneStore ??= pruner.openPruneStore()), retentionSettings(), Date.now(), { signal: stopPruning.signal }).then((counts) => ({
             rows: counts.events + counts.attempts,
             seconds: (performance.now() - started) / 1000,
           }))
