@@ -30,7 +30,7 @@ export type PruneOptions = {
 };
 
 const DEFAULT_BATCH_ROWS = 500;
-const DEFAULT_PAUSE_MS = 20;
+const DEFAULT_PAUSE_MS = 80;
 /** How often pruning runs in the background. */
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** The first run comes a little after start, not amid it. */
