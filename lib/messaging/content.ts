@@ -123,7 +123,8 @@ export async function keepContentOf(channelId: string, events: readonly WebhookE
   const rows = events.flatMap((event) =>
     event.type === "message" && hasContent(event.message) ? [{ messageId: event.message.id, channelId, webhookEventId: event.webhookEventId }] : [],
   );
-  for (const row of rows) await db().simulatedContent.upsert({ where: { messageId: row.messageId }, create: row, update: {} });
+  // Message IDs are new with their events: one insert for the batch.
+  if (rows.length > 0) await db().simulatedContent.createMany({ data: rows });
 }
 
 /**
