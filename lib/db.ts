@@ -31,30 +31,87 @@ function createClient(): PrismaClient {
 }
 
 type SqliteConnection = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type SqliteTransaction = Awaited<ReturnType<SqliteConnection["startTransaction"]>>;
 type SqliteQuery = Parameters<SqliteConnection["queryRaw"]>[0];
 
 /**
- * The connection, with its statements outside transactions tried again while SQLite answers that
- * another connection holds the write lock. A statement inside a transaction is not: the whole
- * transaction is, by `transaction`, as its reads may be stale by then.
+ * The connection, made safe to share between the interactive transactions and the single
+ * statements of a whole process, and patient while another connection holds SQLite's write lock.
+ *
+ * The adapter runs everything on one SQLite connection: a statement sent while a transaction is
+ * open would run inside it, see its uncommitted rows, and be undone by its rollback. So a
+ * statement outside transactions first waits for the open one to end.
+ *
+ * A statement refused because another connection holds the write lock is tried again, in or
+ * outside a transaction, as SQLite's own busy wait would, but without sleeping the thread that
+ * serves every page. A transaction's statement refused because its snapshot is stale (another
+ * connection wrote after its first read) cannot succeed however long it waits: it fails at once,
+ * and `transaction` runs the whole transaction again.
  */
 function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
   const queryRaw = connection.queryRaw.bind(connection);
   const executeRaw = connection.executeRaw.bind(connection);
+  const startTransaction = connection.startTransaction.bind(connection);
+  let open: Promise<void> | undefined;
+  const afterOpenTransaction = async () => {
+    while (open) await open;
+  };
   return Object.assign(connection, {
-    queryRaw: (query: SqliteQuery) => whileLocked(() => queryRaw(query)),
-    executeRaw: (query: SqliteQuery) => whileLocked(() => executeRaw(query)),
+    queryRaw: async (query: SqliteQuery) => {
+      await afterOpenTransaction();
+      return whileLocked(() => queryRaw(query));
+    },
+    executeRaw: async (query: SqliteQuery) => {
+      await afterOpenTransaction();
+      return whileLocked(() => executeRaw(query));
+    },
+    startTransaction: async (...level: Parameters<SqliteConnection["startTransaction"]>) => {
+      // The adapter lets one transaction at a time past this point.
+      const transaction = await startTransaction(...level);
+      let ended = () => {};
+      const running = new Promise<void>((resolve) => (ended = resolve));
+      open = running;
+      const end = () => {
+        if (open === running) open = undefined;
+        ended();
+      };
+      return patientTransaction(transaction, end);
+    },
   });
 }
 
-/** Runs `work`, and again after a short pause each time SQLite is busy, for up to SQLITE_LOCK_WAIT_MS. */
-async function whileLocked<T>(work: () => Promise<T>): Promise<T> {
+/** `transaction`, with its statements tried again while another connection holds the write lock, and `end` called once it is over. */
+function patientTransaction(transaction: SqliteTransaction, end: () => void): SqliteTransaction {
+  const queryRaw = transaction.queryRaw.bind(transaction);
+  const executeRaw = transaction.executeRaw.bind(transaction);
+  const commit = transaction.commit.bind(transaction);
+  const rollback = transaction.rollback.bind(transaction);
+  return Object.assign(transaction, {
+    queryRaw: (query: SqliteQuery) => whileLocked(() => queryRaw(query), isWriteLockHeld),
+    executeRaw: (query: SqliteQuery) => whileLocked(() => executeRaw(query), isWriteLockHeld),
+    commit: () => commit().finally(end),
+    rollback: () => rollback().finally(end),
+  });
+}
+
+/**
+ * Whether SQLite refused because another connection holds the write lock right now (plain
+ * SQLITE_BUSY), which passes, rather than because the transaction's snapshot is stale
+ * (SQLITE_BUSY_SNAPSHOT), which does not.
+ */
+function isWriteLockHeld(error: unknown): boolean {
+  const { cause, code } = error as { cause?: { originalCode?: unknown }; code?: unknown };
+  return (cause?.originalCode ?? code) === "SQLITE_BUSY";
+}
+
+/** Runs `work`, and again after a short pause each time it fails as `busy` says, for up to SQLITE_LOCK_WAIT_MS. */
+async function whileLocked<T>(work: () => Promise<T>, busy: (error: unknown) => boolean = isSqliteBusy): Promise<T> {
   const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
+      if (!busy(error) || Date.now() >= deadline) throw error;
       await pause(attempt);
     }
   }

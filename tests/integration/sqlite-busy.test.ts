@@ -42,22 +42,49 @@ describe.skipIf(isPostgresRun())("interactive transactions on SQLite", () => {
     expect(channel).toMatchObject({ name: "Busy 2", description: "written elsewhere" });
   });
 
-  test("one that meets another connection's write in progress is run again once it is over", async () => {
+  test("one whose write meets another connection's lock waits for it, and runs again only if that one wrote", async () => {
     const { id } = await createChannel(admin, providerId, { name: "Held", description: "", email: "" });
-    let attempts = 0;
-    const name = await transaction(async (tx) => {
-      attempts += 1;
-      // The other connection's transaction ends between the two runs.
-      if (other.inTransaction) other.exec("ROLLBACK");
-      await tx.channel.findUniqueOrThrow({ where: { id } });
-      // Another connection holds the write lock when this transaction wants it: SQLite refuses at
-      // once rather than wait (waiting could deadlock), and Prisma reports a timeout (P1008).
-      if (attempts === 1) other.exec("BEGIN IMMEDIATE");
-      const updated = await tx.channel.update({ where: { id }, data: { name: `Held ${attempts}` } });
-      return updated.name;
+    for (const [end, runs] of [["ROLLBACK", 1], ["COMMIT", 2]] as const) {
+      let attempts = 0;
+      const name = await transaction(async (tx) => {
+        attempts += 1;
+        await tx.channel.findUniqueOrThrow({ where: { id } });
+        if (attempts === 1) {
+          // Another connection holds the write lock when this transaction wants it, for 300 ms.
+          other.exec("BEGIN IMMEDIATE");
+          other.prepare(`UPDATE "Channel" SET "description" = ? WHERE "id" = ?`).run(end, id);
+          setTimeout(() => other.exec(end), 300);
+        }
+        const updated = await tx.channel.update({ where: { id }, data: { name: `Held ${end} ${attempts}` } });
+        return updated.name;
+      });
+      // Rolled back, it left this transaction's snapshot current, so the waiting write went on;
+      // committed, it moved the snapshot, so the whole transaction ran again on fresh reads.
+      expect(attempts).toBe(runs);
+      expect(name).toBe(`Held ${end} ${runs}`);
+    }
+  });
+
+  test("a statement outside a transaction is not part of one that is open, nor undone by its rollback", async () => {
+    let inside!: () => void;
+    const insideReached = new Promise<void>((resolve) => (inside = resolve));
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const failing = transaction(async (tx) => {
+      await tx.apiRateWindow.create({ data: { key: "busy:undone", windowEnd: 1n, count: 1 } });
+      inside();
+      await held;
+      throw new Error("changed its mind");
     });
-    expect(attempts).toBe(2);
-    expect(name).toBe("Held 2");
+    await insideReached;
+    // Sent on the same connection while the transaction is open (a Prisma query is sent once it is
+    // awaited): it waits for the transaction to end.
+    const outside = Promise.resolve(db().$executeRaw`INSERT INTO "ApiRateWindow" ("key", "windowEnd", "count") VALUES ('busy:apart', 1, 1)`);
+    setTimeout(letGo, 50);
+    await expect(failing).rejects.toThrow("changed its mind");
+    await outside;
+    const kept = await db().apiRateWindow.findMany({ where: { key: { in: ["busy:undone", "busy:apart"] } }, select: { key: true } });
+    expect(kept).toEqual([{ key: "busy:apart" }]);
   });
 
   /** The longest the event loop went without running a 5 ms timer while `work` ran. */
