@@ -5,6 +5,7 @@ import { formatUtc9Date, formatUtc9Time, parseUtc9Input } from "../statistics/ut
 /** The event types LINE sends to a bot (docs/line-behaviour.md), for the type filter. */
 export const EVENT_TYPES = [
   "message",
+  "messageEdited",
   "unsend",
   "follow",
   "unfollow",

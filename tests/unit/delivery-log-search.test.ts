@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhook/payload";
 import {
   deliveryLogSearch,
+  EVENT_TYPES,
   matchesPayload,
   NO_FILTER,
   parseDeliveryLogSearch,
@@ -13,6 +15,10 @@ const USER = `U${"a".repeat(32)}`;
 const GROUP = `C${"b".repeat(32)}`;
 
 describe("the Delivery log's URL", () => {
+  test("the type filter offers every event type the console sends", () => {
+    expect(WEBHOOK_EVENT_TYPES.filter((type) => !(EVENT_TYPES as readonly string[]).includes(type))).toEqual([]);
+  });
+
   test("every filter reads back from the link it writes", () => {
     const search = {
       webhookEventId: "01JD8X5E9Q3M4V0R6T2Y7W1ZAB",
@@ -59,7 +65,7 @@ describe("the Delivery log's URL", () => {
   });
 
   test.each<[Record<string, string | string[]>, RegExp]>([
-    [{ type: "mesage" }, /"mesage" is not an event type\. The types are message, unsend/],
+    [{ type: "mesage" }, /"mesage" is not an event type\. The types are message, messageEdited, unsend/],
     [{ source: "U123" }, /"U123" is not a user, group or room ID/],
     [{ webhookEventId: "01J D8" }, /is not a webhook event ID/],
     [{ outcome: "ok" }, /The outcome must be "success" or "failure"/],
