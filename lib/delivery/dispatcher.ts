@@ -43,6 +43,8 @@ const FLUSH_RETRY_MS = 1000;
  * more than can be sent well within the lease: this many rounds queued at most.
  */
 const QUEUED_ROUNDS = 4;
+/** The sender's defaults throughout. */
+const NO_SEND_SETTINGS: NonNullable<DispatcherOptions["send"]> = {};
 
 /**
  * Sends accepted events to bot servers. Each channel has its own lane with bounded concurrency,
@@ -329,7 +331,7 @@ export class Dispatcher {
     const startedAt = this.now();
     let result: SendResult;
     try {
-      result = await sendWebhook({ ...this.options.send, url, body, secret: channel.channelSecret });
+      result = await sendWebhook(this.sendOptions(url, body, channel.channelSecret));
     } catch (error) {
       // The sender never throws for the network; this is our own bug. Leave the event pending
       // (its lease expires and it is sent again) rather than count it against the bot.
@@ -348,6 +350,27 @@ export class Dispatcher {
     countSend(attempt);
     this.outcomes.push({ seq: claimed.seq, attemptsBefore: claimed.attempts, attempt });
     this.scheduleFlush();
+  }
+
+  /**
+   * A send's options as one literal of the same shape every time, rather than the settings
+   * spread into a new object per send.
+   */
+  private sendOptions(url: string, body: string, secret: string): SendWebhookOptions {
+    const settings = this.options.send ?? NO_SEND_SETTINGS;
+    return {
+      url,
+      body,
+      secret,
+      responseTimeoutMs: settings.responseTimeoutMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      dnsTimeoutMs: settings.dnsTimeoutMs,
+      dnsServers: settings.dnsServers,
+      ca: settings.ca,
+      maxResponseBytes: settings.maxResponseBytes,
+      urlPolicy: settings.urlPolicy,
+      // Every option named, so that one added to the sender cannot be left out here unnoticed.
+    } satisfies Record<keyof SendWebhookOptions, unknown>;
   }
 
   private scheduleFlush(): void {

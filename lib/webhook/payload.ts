@@ -201,29 +201,27 @@ function common(input: EventInput, mode: EventMode = "active"): EventCommon {
 
 /** The common fields, and the reply token unless the event is in standby mode. */
 function replyable(input: EventInput, mode: EventMode = "active"): EventCommon & { replyToken?: string } {
-  const fields = common(input, mode);
-  return mode === "active" ? { ...fields, replyToken: replyTokenFor(fields.webhookEventId) } : fields;
+  const fields: EventCommon & { replyToken?: string } = common(input, mode);
+  // Set on the fields rather than spread into a copy: every accepted event comes through here.
+  if (mode === "active") fields.replyToken = replyTokenFor(fields.webhookEventId);
+  return fields;
 }
 
 /** The common fields and a reply token, for the events LINE always sends one with. */
 function replied(input: EventInput): EventCommon & { replyToken: string } {
   const fields = common(input);
-  return { ...fields, replyToken: replyTokenFor(fields.webhookEventId) };
+  return Object.assign(fields, { replyToken: replyTokenFor(fields.webhookEventId) });
 }
 
 /** What a text message holds besides its ID and quote token. */
 export type TextInput = Pick<TextMessage, "text" | "emojis" | "mention" | "quotedMessageId">;
 
 function textContent(id: string, input: TextInput): TextMessage {
-  return {
-    type: "text",
-    id,
-    quoteToken: createQuoteToken(),
-    text: input.text,
-    ...(input.emojis && { emojis: input.emojis }),
-    ...(input.mention && { mention: input.mention }),
-    ...(input.quotedMessageId && { quotedMessageId: input.quotedMessageId }),
-  };
+  const message: TextMessage = { type: "text", id, quoteToken: createQuoteToken(), text: input.text };
+  if (input.emojis) message.emojis = input.emojis;
+  if (input.mention) message.mention = input.mention;
+  if (input.quotedMessageId) message.quotedMessageId = input.quotedMessageId;
+  return message;
 }
 
 /** A text message sent to the bot, with LINE emojis and mentions when given. */

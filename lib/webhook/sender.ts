@@ -419,16 +419,17 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     }
     const { statusCode, keptBytes } = this;
     const failure = classifyFailure(explainHttpError(error, this.socket ?? this.attempt?.socket));
-    this.settle({
-      ...this.exchange(),
-      ok: false,
-      ...failure,
-      ...(statusCode !== undefined ? { statusCode } : {}),
-      timings: this.timings(),
-      ...(keptBytes > 0 ? { responseExcerpt: this.excerpt() } : {}),
-      httpVersion: this.httpVersion(),
-      cause: errorMessage(error),
-    });
+    this.settle(
+      this.withExchange({
+        ok: false,
+        ...failure,
+        ...(statusCode !== undefined ? { statusCode } : {}),
+        timings: this.timings(),
+        ...(keptBytes > 0 ? { responseExcerpt: this.excerpt() } : {}),
+        httpVersion: this.httpVersion(),
+        cause: errorMessage(error),
+      }),
+    );
   }
 
   /** Settles by the status code, once there is one: a 2xx is a success, anything else LINE's error. */
@@ -436,25 +437,28 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     const { statusCode } = this;
     if (statusCode === undefined || this.isSettled) return;
     if (isSuccess(statusCode)) {
-      this.settle({
-        ...this.exchange(),
-        ok: true,
-        statusCode,
-        timings: this.timings(),
-        responseExcerpt: this.excerpt(),
-        httpVersion: this.httpVersion(),
-      });
+      // A literal of one shape, with no spread: every successful send makes one.
+      this.settle(
+        this.withExchange({
+          ok: true,
+          statusCode,
+          timings: this.timings(),
+          responseExcerpt: this.excerpt(),
+          httpVersion: this.httpVersion(),
+        }),
+      );
     } else {
       const failure = statusCodeFailure(statusCode);
-      this.settle({
-        ...this.exchange(),
-        ok: false,
-        ...failure,
-        statusCode,
-        timings: this.timings(),
-        responseExcerpt: this.excerpt(),
-        httpVersion: this.httpVersion(),
-      });
+      this.settle(
+        this.withExchange({
+          ok: false,
+          ...failure,
+          statusCode,
+          timings: this.timings(),
+          responseExcerpt: this.excerpt(),
+          httpVersion: this.httpVersion(),
+        }),
+      );
     }
   }
 
@@ -474,19 +478,23 @@ class WebhookSend implements Dispatcher.DispatchHandler {
     return { dns: attempt?.dns, connect: attempt?.connect, tls: attempt?.tls, firstByte: this.firstByte, total: this.elapsed() };
   }
 
-  /** What the wire saw so far: the request's headers, the response's, and where it went. */
-  private exchange(): SendExchange {
+  /**
+   * `result` with what the wire saw so far: the request's headers, the response's, and where it
+   * went. Set on the result rather than spread into it: every send's result goes through here.
+   */
+  private withExchange(result: SendResult): SendResult {
     const socket = this.socket ?? this.attempt?.socket;
-    const exchange: SendExchange = {};
-    if (this.sentHeaders !== undefined) exchange.requestHeaders = requestHeaderLines(this.sentHeaders, this.bodyBytes);
-    if (this.responseHeaders !== undefined) exchange.responseHeaders = this.responseHeaders;
-    if (this.statusCode !== undefined) exchange.responseBytes = this.receivedBytes;
+    if (this.sentHeaders !== undefined) result.requestHeaders = requestHeaderLines(this.sentHeaders, this.bodyBytes);
+    if (this.responseHeaders !== undefined) result.responseHeaders = this.responseHeaders;
+    if (this.statusCode !== undefined) result.responseBytes = this.receivedBytes;
     const address = socket?.remoteAddress;
-    if (address !== undefined) exchange.remoteAddress = `${address.includes(":") ? `[${address}]` : address}:${socket?.remotePort}`;
-    return exchange;
+    if (address !== undefined) result.remoteAddress = `${address.includes(":") ? `[${address}]` : address}:${socket?.remotePort}`;
+    return result;
   }
 
   private excerpt(): string {
+    // A bot's short answer comes in one chunk, which needs no copy into a new buffer first.
+    if (this.kept.length === 1) return this.kept[0].toString("utf8");
     return Buffer.concat(this.kept, this.keptBytes).toString("utf8");
   }
 
@@ -502,16 +510,30 @@ class WebhookSend implements Dispatcher.DispatchHandler {
  * the wire in lower case whatever case undici was given them in.
  */
 export function requestHeaderLines(block: string, bodyBytes: number): HeaderLine[] {
-  const lines = block.split("\r\n").filter((line) => line !== "");
-  const isHttp1 = lines[0] !== undefined && / HTTP\/1\.1$/.test(lines[0]);
-  if (isHttp1) lines.shift();
-  const headers = lines.map((line): HeaderLine => {
+  // One pass over the block, with no array of lines in between: every send's headers go through it.
+  const headers: HeaderLine[] = [];
+  let isHttp1 = false;
+  let isFirstLine = true;
+  let hasLength = false;
+  for (let start = 0; start < block.length; ) {
+    const breakAt = block.indexOf("\r\n", start);
+    const end = breakAt === -1 ? block.length : breakAt;
+    const line = block.slice(start, end);
+    start = end + 2;
+    if (line === "") continue;
+    if (isFirstLine) {
+      isFirstLine = false;
+      isHttp1 = line.endsWith(" HTTP/1.1");
+      if (isHttp1) continue;
+    }
     // A pseudo-header's name starts with the colon (":path: /callback").
     const colon = line.indexOf(":", line.startsWith(":") ? 1 : 0);
-    const name = line.slice(0, colon);
-    return [isHttp1 ? name : name.toLowerCase(), line.slice(colon + 1).trim()];
-  });
-  if (!headers.some(([name]) => name.toLowerCase() === "content-length")) headers.push(["content-length", String(bodyBytes)]);
+    const written = line.slice(0, colon);
+    const name = isHttp1 ? written : written.toLowerCase();
+    if (!hasLength && name.length === 14 && name.toLowerCase() === "content-length") hasLength = true;
+    headers.push([name, line.slice(colon + 1).trim()]);
+  }
+  if (!hasLength) headers.push(["content-length", String(bodyBytes)]);
   return headers;
 }
 
