@@ -42,11 +42,12 @@ type SqliteQuery = Parameters<SqliteConnection["queryRaw"]>[0];
  * open would run inside it, see its uncommitted rows, and be undone by its rollback. So a
  * statement outside transactions first waits for the open one to end.
  *
+ * Every transaction takes the write lock as it begins (BEGIN IMMEDIATE), so that no other
+ * connection can write between its reads and its writes: a deferred transaction whose snapshot
+ * went stale could only fail, Prisma's own implicit ones included, which nothing would run again.
  * A statement refused because another connection holds the write lock is tried again, in or
  * outside a transaction, as SQLite's own busy wait would, but without sleeping the thread that
- * serves every page. A transaction's statement refused because its snapshot is stale (another
- * connection wrote after its first read) cannot succeed however long it waits: it fails at once,
- * and `transaction` runs the whole transaction again.
+ * serves every page.
  */
 function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
   const queryRaw = connection.queryRaw.bind(connection);
@@ -68,6 +69,15 @@ function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
     startTransaction: async (...level: Parameters<SqliteConnection["startTransaction"]>) => {
       // The adapter lets one transaction at a time past this point.
       const transaction = await startTransaction(...level);
+      try {
+        // The adapter began it deferred, and nothing has run in it yet: begin it again immediate.
+        await transaction.executeRaw(statement("ROLLBACK"));
+        await whileLocked(() => transaction.executeRaw(statement("BEGIN IMMEDIATE")), isWriteLockHeld);
+      } catch (error) {
+        // No transaction is open now; this only lets the next one begin.
+        await transaction.rollback();
+        throw error;
+      }
       let ended = () => {};
       const running = new Promise<void>((resolve) => (ended = resolve));
       open = running;
@@ -78,6 +88,10 @@ function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
       return patientTransaction(transaction, end);
     },
   });
+}
+
+function statement(sql: string): SqliteQuery {
+  return { sql, args: [], argTypes: [] };
 }
 
 /** `transaction`, with its statements tried again while another connection holds the write lock, and `end` called once it is over. */
@@ -96,7 +110,7 @@ function patientTransaction(transaction: SqliteTransaction, end: () => void): Sq
 
 /**
  * Whether SQLite refused because another connection holds the write lock right now (plain
- * SQLITE_BUSY), which passes, rather than because the transaction's snapshot is stale
+ * SQLITE_BUSY), which passes, rather than because a transaction's snapshot is stale
  * (SQLITE_BUSY_SNAPSHOT), which does not.
  */
 function isWriteLockHeld(error: unknown): boolean {
@@ -131,11 +145,10 @@ export function db(): PrismaClient {
 }
 
 /**
- * Runs an interactive transaction, and runs it again when SQLite refuses its write because another
- * process wrote after the transaction's first read ("database is locked": a deferred transaction
- * cannot wait for that lock). Nothing is half-written: the refused attempt rolled back.
+ * Runs an interactive transaction. On SQLite it holds the write lock from its start, so it runs
+ * once: no other connection writes between its reads and its writes. Beginning it may wait for
+ * another connection's lock for up to SQLITE_LOCK_WAIT_MS, longer than Prisma's default 2 s.
  */
 export function transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return whileLocked(() => db().$transaction(work));
+  return db().$transaction(work, { maxWait: 2 * SQLITE_LOCK_WAIT_MS });
 }
-

@@ -24,44 +24,64 @@ describe.skipIf(isPostgresRun())("interactive transactions on SQLite", () => {
   });
   afterAll(() => other.close());
 
-  test("one that read before another connection wrote is run again, not refused", async () => {
-    const { id } = await createChannel(admin, providerId, { name: "Busy", description: "", email: "" });
-    let attempts = 0;
-    const name = await transaction(async (tx) => {
-      attempts += 1;
-      await tx.channel.findUniqueOrThrow({ where: { id } });
-      // A dispatcher's heartbeat, say, commits between this transaction's read and its write:
-      // SQLite cannot let a deferred transaction write on top of a snapshot that moved.
-      if (attempts === 1) other.prepare(`UPDATE "Channel" SET "description" = 'written elsewhere' WHERE "id" = ?`).run(id);
-      const updated = await tx.channel.update({ where: { id }, data: { name: `Busy ${attempts}` } });
-      return updated.name;
-    });
-    expect(attempts).toBe(2);
-    expect(name).toBe("Busy 2");
-    const channel = await db().channel.findUniqueOrThrow({ where: { id } });
-    expect(channel).toMatchObject({ name: "Busy 2", description: "written elsewhere" });
-  });
+  /** The longest the event loop went without running a 5 ms timer while `work` ran. */
+  async function longestStall(work: () => Promise<unknown>): Promise<{ stallMs: number; result: PromiseSettledResult<unknown> }> {
+    let last = performance.now();
+    let stallMs = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      stallMs = Math.max(stallMs, now - last);
+      last = now;
+    }, 5);
+    const [result] = await Promise.allSettled([work()]);
+    clearInterval(ticker);
+    return { stallMs, result: result! };
+  }
 
-  test("one whose write meets another connection's lock waits for it, and runs again only if that one wrote", async () => {
-    const { id } = await createChannel(admin, providerId, { name: "Held", description: "", email: "" });
-    for (const [end, runs] of [["ROLLBACK", 1], ["COMMIT", 2]] as const) {
-      let attempts = 0;
+  test("one holds the write lock from its start, so no other connection writes between its read and its write", async () => {
+    const { id } = await createChannel(admin, providerId, { name: "Busy", description: "", email: "" });
+    const impatient = new Database(env().sqlitePath, { timeout: 0 });
+    let attempts = 0;
+    try {
       const name = await transaction(async (tx) => {
         attempts += 1;
         await tx.channel.findUniqueOrThrow({ where: { id } });
-        if (attempts === 1) {
-          // Another connection holds the write lock when this transaction wants it, for 300 ms.
-          other.exec("BEGIN IMMEDIATE");
-          other.prepare(`UPDATE "Channel" SET "description" = ? WHERE "id" = ?`).run(end, id);
-          setTimeout(() => other.exec(end), 300);
-        }
-        const updated = await tx.channel.update({ where: { id }, data: { name: `Held ${end} ${attempts}` } });
+        // A dispatcher's heartbeat, say, wants to commit between this transaction's read and its
+        // write: it has to wait, so the read stays true until the write.
+        expect(() => impatient.prepare(`UPDATE "Channel" SET "description" = 'written elsewhere' WHERE "id" = ?`).run(id)).toThrow(
+          /database is locked/,
+        );
+        const updated = await tx.channel.update({ where: { id }, data: { name: `Busy ${attempts}` } });
         return updated.name;
       });
-      // Rolled back, it left this transaction's snapshot current, so the waiting write went on;
-      // committed, it moved the snapshot, so the whole transaction ran again on fresh reads.
-      expect(attempts).toBe(runs);
-      expect(name).toBe(`Held ${end} ${runs}`);
+      expect(attempts).toBe(1);
+      expect(name).toBe("Busy 1");
+    } finally {
+      impatient.close();
+    }
+    expect(await db().channel.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: "Busy 1", description: "" });
+  });
+
+  test("one that begins while another connection holds the lock waits for it, off the thread, and runs once", async () => {
+    const { id } = await createChannel(admin, providerId, { name: "Held", description: "", email: "" });
+    for (const end of ["ROLLBACK", "COMMIT"]) {
+      other.exec("BEGIN IMMEDIATE");
+      other.prepare(`UPDATE "Channel" SET "description" = ? WHERE "id" = ?`).run(end, id);
+      const release = setTimeout(() => other.exec(end), 300);
+      let attempts = 0;
+      const started = Date.now();
+      const { stallMs, result } = await longestStall(() =>
+        transaction(async (tx) => {
+          attempts += 1;
+          const channel = await tx.channel.findUniqueOrThrow({ where: { id } });
+          return (await tx.channel.update({ where: { id }, data: { name: `Held after ${channel.description}` } })).name;
+        }),
+      );
+      clearTimeout(release);
+      expect(result).toMatchObject({ status: "fulfilled", value: `Held after ${end === "COMMIT" ? "COMMIT" : ""}` });
+      expect(attempts).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(stallMs).toBeLessThan(250);
     }
   });
 
@@ -86,20 +106,6 @@ describe.skipIf(isPostgresRun())("interactive transactions on SQLite", () => {
     const kept = await db().apiRateWindow.findMany({ where: { key: { in: ["busy:undone", "busy:apart"] } }, select: { key: true } });
     expect(kept).toEqual([{ key: "busy:apart" }]);
   });
-
-  /** The longest the event loop went without running a 5 ms timer while `work` ran. */
-  async function longestStall(work: () => Promise<unknown>): Promise<{ stallMs: number; result: PromiseSettledResult<unknown> }> {
-    let last = performance.now();
-    let stallMs = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      stallMs = Math.max(stallMs, now - last);
-      last = now;
-    }, 5);
-    const [result] = await Promise.allSettled([work()]);
-    clearInterval(ticker);
-    return { stallMs, result: result! };
-  }
 
   test("a write outside a transaction waits for another connection's lock without holding the thread", async () => {
     other.exec("BEGIN IMMEDIATE");
