@@ -151,10 +151,10 @@ export const writeStoredTsvLine: TsvLineWriter<StoredErrorRow> = (row, out, at) 
   // Each character of the row gives at most three bytes of its line, and the times give fewer.
   if (at + 3 * row.length > out.length) return -1;
   let countEnd = 90;
-  while (row.charCodeAt(countEnd) !== 124) countEnd++;
+  while (countEnd < row.length && row.charCodeAt(countEnd) !== 124) countEnd++;
   let bytesEnd = countEnd + 1;
   let reasonBytes = 0;
-  for (let c = row.charCodeAt(bytesEnd); c !== 124; c = row.charCodeAt(++bytesEnd)) reasonBytes = reasonBytes * 10 + c - 48;
+  for (let c = row.charCodeAt(bytesEnd); bytesEnd < row.length && c !== 124; c = row.charCodeAt(++bytesEnd)) reasonBytes = reasonBytes * 10 + c - 48;
   const reasonEnd = utf8End(row, bytesEnd + 1, reasonBytes);
   at = writeDate(row, out, at);
   out[at++] = 9;

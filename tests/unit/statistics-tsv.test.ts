@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { sqliteTime } from "@/lib/sqlite-time";
 import { errorRowCells, type ErrorRow, type StoredErrorRow } from "@/lib/statistics/rows";
-import { createTsvStream, escapeTsvValue, formatTsvLine, storedTsvLine, TSV_HEADER, tsvFilename, tsvLineWriter } from "@/lib/statistics/tsv";
+import { createTsvStream, escapeTsvValue, formatTsvLine, storedTsvLine, TSV_HEADER, tsvFilename, tsvLineWriter, writeStoredTsvLine } from "@/lib/statistics/tsv";
 
 const row = (iso: string, firstSecond: number, lastSecond: number, reason: string, detail: string, errors: number): ErrorRow => {
   const windowStart = Date.parse(iso);
@@ -55,6 +55,20 @@ describe("TSV cells", () => {
   test("a stored time in another form is still read right", () => {
     const stored = joined("2026-11-23T15:00:00Z", "2026-11-23T15:00:01Z", "2026-11-23T15:00:02.5Z", "request_timeout", "Request timeout", 2);
     expect(storedTsvLine(stored)).toBe("2026-11-24\t00:00:01\t00:00:02\trequest_timeout\tRequest timeout\t2\n");
+  });
+
+  test.each([
+    ["a reason and a detail with the separator", "error|status", "50|0"],
+    ["characters outside the BMP", "😀 reason", "🚧 detail 😀"],
+    ["a NUL", "un\u0000classified", "de\u0000tail"],
+    ["digits like a length", "12", "34"],
+    ["an empty reason", "", "only a detail"],
+    ["an empty detail", "request_timeout", ""],
+    ["a lone surrogate", "\ud800", "x\udc00y"],
+  ])("a stored row with %s reads the same as its cells", (_, reason, detail) => {
+    const r = row("2026-11-24T03:30:00.000Z", 1, 2, reason, detail, 7);
+    const expected = new TextDecoder().decode(new TextEncoder().encode(rowLine(r)));
+    expect(storedTsvLine(storedOf(r))).toBe(expected);
   });
 
   test("every 7th minute of two weeks across a year end reads the same by position as by date arithmetic", () => {
@@ -130,6 +144,14 @@ describe("the TSV stream", () => {
         "2026-11-24\t12:30:05\t12:30:09\trequest_timeout\tRequest timeout\t1\n",
     );
     expect(closed).toBe(1);
+  });
+
+  test("a line longer than a whole chunk comes whole, between the others", async () => {
+    const long = "x".repeat(200_000);
+    const rows = [row("2026-11-24T03:31:00.000Z", 1, 2, "unclassified", "a", 1), row("2026-11-24T03:30:00.000Z", 1, 2, "unclassified", long, 2), row("2026-11-24T03:29:00.000Z", 1, 2, "unclassified", "b", 3)];
+    const stored = await readAll(createTsvStream(rows.map(storedOf).values(), writeStoredTsvLine, () => {}));
+    expect(stored).toBe(TSV_HEADER + rows.map(rowLine).join(""));
+    expect(await readAll(createTsvStream(rows.values(), rowLines, () => {}))).toBe(stored);
   });
 
   test("no rows is the header alone", async () => {
