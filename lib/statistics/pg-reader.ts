@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { ErrorCell } from "./chart";
-import { joinedTimesSql, splitStoredTimes, type StoredErrorRow } from "./rows";
+import { splitStoredRow, storedErrorRowSql, type StoredErrorRow } from "./rows";
 import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
 
 /**
@@ -18,7 +18,16 @@ const PAGE_ROWS = 5000;
 // Reason and detail in byte order, as SQLite's BINARY collation sorts them, whatever the
 // database's own collation. The keyset pages compare in the same collation as they sort.
 const ROWS_SELECT = `
-  SELECT ${joinedTimesSql(storeText('"windowStart"'), storeText('"firstAt"'), storeText('"lastAt"'))}, "reason", "detail", "count"
+  SELECT ${storedErrorRowSql({
+    windowStart: storeText('"windowStart"'),
+    firstAt: storeText('"firstAt"'),
+    lastAt: storeText('"lastAt"'),
+    count: '"count"',
+    reason: '"reason"',
+    detail: '"detail"',
+    // In UTF-8 whatever the database's encoding, as node-pg receives it.
+    reasonBytes: `octet_length(convert_to("reason", 'UTF8'))`,
+  })}
   FROM "ErrorStat"
   WHERE "channelId" = $1 AND "windowStart" >= $2 AND "windowStart" < $3
     AND ($4::text IS NULL OR "reason" = $4) AND ($5::text IS NULL OR "detail" = $5)`;
@@ -108,17 +117,17 @@ export class PgErrorStatReader implements ErrorStatSource {
     const params = [filter.channelId, new Date(filter.from), new Date(filter.to), filter.reason, filter.detail];
     let closed = false;
     const after = (row: StoredErrorRow) => {
-      const [windowStart, , lastAt] = splitStoredTimes(row[0]);
-      return [...params, windowStart, lastAt, row[1], row[2]];
+      const { windowStart, lastAt, reason, detail } = splitStoredRow(row);
+      return [...params, windowStart, lastAt, reason, detail];
     };
     const page = (last: StoredErrorRow | undefined) => {
       const rows = pool
-        .query<StoredErrorRow>({
+        .query<[StoredErrorRow]>({
           text: last ? NEXT_PAGE_SQL : FIRST_PAGE_SQL,
           values: last ? after(last) : params,
           rowMode: "array",
         })
-        .then((result) => result.rows);
+        .then((result) => result.rows.map(([row]) => row));
       // A page asked for ahead and then no longer wanted (a cancelled download) may fail unseen.
       rows.catch(() => {});
       return rows;

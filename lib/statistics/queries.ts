@@ -10,7 +10,7 @@ import type { ErrorRow } from "./rows";
 import type { RowCursor, WebhookErrorsQuery } from "./search-params";
 import type { ErrorStatSource } from "./source";
 import { SqliteErrorStatReader } from "./sqlite-reader";
-import { createTsvStream, storedTsvLine, tsvFilename } from "./tsv";
+import { createTsvStream, tsvFilename, writeStoredTsvLine } from "./tsv";
 import { DAY_MS, HOUR_MS, startOfUtc9Day } from "./utc9";
 
 // One reader per process and database, shared by Next's separately bundled server parts as
@@ -215,5 +215,5 @@ export async function openErrorTsv(
     reason: query.reason,
     detail: query.detail,
   });
-  return { filename: tsvFilename(channelId, from, to), stream: createTsvStream(rows, storedTsvLine, close) };
+  return { filename: tsvFilename(channelId, from, to), stream: createTsvStream(rows, writeStoredTsvLine, close) };
 }

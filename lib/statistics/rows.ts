@@ -14,22 +14,69 @@ export type ErrorRow = {
 };
 
 /**
- * An error row as SQLite holds it, its three times (window, first and last detection) joined in
- * one text by `|`, each as ISO text in the store's exact form `2026-11-23T18:30:36.139+00:00`
- * (lib/sqlite-time.ts). One text rather than three because every value handed from the database
- * to JavaScript costs more than joining them in SQL, and a download reads a million rows.
+ * An error row as the database hands it to a download: one text,
+ * `<windowStart>|<firstAt>|<lastAt>|<count>|<reason bytes>|<reason><detail>`, the times as ISO text in
+ * the store's exact form `2026-11-23T18:30:36.139+00:00` (lib/sqlite-time.ts), then the count, the
+ * length of the reason in UTF-8 bytes, and the reason and detail as stored. One text rather than
+ * six values because every value handed from the database to JavaScript costs more than joining
+ * them in SQL, and a download reads a million rows; the reason's length rather than a separator
+ * because a reason or a detail may hold any character, and escaping them in SQL costs more than
+ * in the loop that writes the file.
  */
-export type StoredErrorRow = [times: string, reason: string, detail: string, count: number];
+export type StoredErrorRow = string;
 
-/** SQL that joins three time columns into the first value of a StoredErrorRow. */
-export function joinedTimesSql(windowStart: string, firstAt: string, lastAt: string): string {
-  return `${windowStart} || '|' || ${firstAt} || '|' || ${lastAt}`;
+/** The columns (or expressions) a StoredErrorRow is joined from, and how the database measures the reason in UTF-8 bytes. */
+export type StoredErrorRowColumns = {
+  windowStart: string;
+  firstAt: string;
+  lastAt: string;
+  count: string;
+  reason: string;
+  detail: string;
+  reasonBytes: string;
+};
+
+/** SQL for one StoredErrorRow from its columns. */
+export function storedErrorRowSql(c: StoredErrorRowColumns): string {
+  return `${c.windowStart} || '|' || ${c.firstAt} || '|' || ${c.lastAt} || '|' || ${c.count} || '|' || ${c.reasonBytes} || '|' || ${c.reason} || ${c.detail}`;
 }
 
-/** The window, first and last detection of a stored row's joined times, whatever their form. */
-export function splitStoredTimes(times: string): [windowStart: string, firstAt: string, lastAt: string] {
-  const [windowStart = "", firstAt = "", lastAt = ""] = times.split("|");
-  return [windowStart, firstAt, lastAt];
+/** The index in `text` after the characters from `from` that take `bytes` bytes in UTF-8. */
+export function utf8End(text: string, from: number, bytes: number): number {
+  let at = from;
+  while (bytes > 0 && at < text.length) {
+    const c = text.charCodeAt(at++);
+    if (c < 0x80) bytes -= 1;
+    else if (c < 0x800) bytes -= 2;
+    else if (c >= 0xd800 && c < 0xdc00 && at < text.length && (text.charCodeAt(at) & 0xfc00) === 0xdc00) {
+      at++;
+      bytes -= 4;
+    } else bytes -= 3;
+  }
+  return at;
+}
+
+/** The six parts of a stored row, as text but for the count, whatever form its times have. */
+export function splitStoredRow(row: StoredErrorRow): {
+  windowStart: string;
+  firstAt: string;
+  lastAt: string;
+  count: number;
+  reason: string;
+  detail: string;
+} {
+  const ends: number[] = [];
+  for (let at = row.indexOf("|"); ends.length < 5 && at !== -1; at = row.indexOf("|", at + 1)) ends.push(at);
+  const [windowEnd, firstEnd, lastEnd, countEnd, bytesEnd] = ends;
+  const reasonEnd = utf8End(row, bytesEnd + 1, Number(row.slice(countEnd + 1, bytesEnd)));
+  return {
+    windowStart: row.slice(0, windowEnd),
+    firstAt: row.slice(windowEnd + 1, firstEnd),
+    lastAt: row.slice(firstEnd + 1, lastEnd),
+    count: Number(row.slice(lastEnd + 1, countEnd)),
+    reason: row.slice(bytesEnd + 1, reasonEnd),
+    detail: row.slice(reasonEnd),
+  };
 }
 
 /** LINE's columns, in LINE's order, for the table and the TSV file alike. */
@@ -66,55 +113,9 @@ export function errorRowCells(row: ErrorRow): ErrorRowCells {
   ];
 }
 
-/** Where a stored row's first and last detection start in its joined times, when all three have the store's form. */
-export const FIRST_AT = 30;
-export const LAST_AT = 60;
-
-function isStoreFormAt(times: string, at: number): boolean {
-  return times.charCodeAt(at + 10) === 84 /* T */ && times.startsWith("+00:00", at + 23);
-}
-
-/** Whether all three joined times have the store's exact form, so that their fields can be read by position. */
-export function isStoreForm(times: string): boolean {
-  return (
-    times.length === 89 &&
-    times.charCodeAt(FIRST_AT - 1) === 124 /* | */ &&
-    times.charCodeAt(LAST_AT - 1) === 124 &&
-    isStoreFormAt(times, 0) &&
-    isStoreFormAt(times, FIRST_AT) &&
-    isStoreFormAt(times, LAST_AT)
-  );
-}
-
-/** `00` to `23` for the UTC hours 0 to 23 plus nine, so that no row pads a number. */
-const UTC9_HOURS = Array.from({ length: 33 }, (_, h) => String(h % 24).padStart(2, "0"));
-
-/**
- * `HH:mm:ss` in UTC+9 of the time in the store's form that starts at `at` of the joined times: the
- * hour moves by nine, minutes and seconds stay.
- */
-export function storedTimeUtc9(times: string, at: number): string {
-  return UTC9_HOURS[(times.charCodeAt(at + 11) - 48) * 10 + (times.charCodeAt(at + 12) - 48) + 9] + times.slice(at + 13, at + 19);
-}
-
-// Rows come a window at a time and a day has 1,440 windows: remember the last UTC hour's date.
-let lastStoredHour = "";
-let lastStoredDate = "";
-
-/** The UTC+9 date of the window of joined times in the store's form; from 15:00 UTC on it is the next calendar day. */
-export function storedDateUtc9(times: string): string {
-  const hour = times.slice(0, 13);
-  if (hour !== lastStoredHour) {
-    lastStoredHour = hour;
-    lastStoredDate = formatUtc9Date(Date.parse(times.slice(0, FIRST_AT - 1)));
-  }
-  return lastStoredDate;
-}
-
 /** A stored row with its times parsed, whatever their form. */
 export function parseStoredRow(row: StoredErrorRow): ErrorRow {
-  const [times, reason, detail, count] = row;
-  const [windowStart, firstAt, lastAt] = splitStoredTimes(times);
+  const { windowStart, firstAt, lastAt, count, reason, detail } = splitStoredRow(row);
   return {
     windowStart: Date.parse(windowStart),
     firstAt: Date.parse(firstAt),

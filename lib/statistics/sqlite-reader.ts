@@ -1,12 +1,23 @@
 import Database from "better-sqlite3";
 import { sqliteTime } from "../sqlite-time";
 import type { ErrorCell } from "./chart";
-import { joinedTimesSql, type StoredErrorRow } from "./rows";
+import { storedErrorRowSql, type StoredErrorRow } from "./rows";
 import type { ErrorRowFilter, ErrorStatSource, HourCell, StoredErrorRows } from "./source";
+
+const STORED_ROW = storedErrorRowSql({
+  windowStart: '"windowStart"',
+  firstAt: '"firstAt"',
+  lastAt: '"lastAt"',
+  count: '"count"',
+  reason: '"reason"',
+  detail: '"detail"',
+  // Text comes from JavaScript strings, so it is valid UTF-8, and octet_length counts its bytes.
+  reasonBytes: 'octet_length("reason")',
+});
 
 // Windows are compared as ISO text, exactly as the store writes them (lib/sqlite-time.ts).
 const ROWS_SQL = `
-  SELECT ${joinedTimesSql('"windowStart"', '"firstAt"', '"lastAt"')}, "reason", "detail", "count" FROM "ErrorStat"
+  SELECT ${STORED_ROW} FROM "ErrorStat"
   WHERE "channelId" = @channelId AND "windowStart" >= @from AND "windowStart" < @to
     AND (@reason IS NULL OR "reason" = @reason) AND (@detail IS NULL OR "detail" = @detail)
   ORDER BY "windowStart" DESC, "lastAt" DESC, "reason", "detail"`;
@@ -114,7 +125,8 @@ export class SqliteErrorStatReader implements ErrorStatSource {
   openStoredRows(filter: ErrorRowFilter): StoredErrorRows {
     const db = open(this.file);
     try {
-      const rows = db.prepare(ROWS_SQL).raw().iterate(filterParams(filter)) as IterableIterator<StoredErrorRow>;
+      // One value a row, plucked: no array per row.
+      const rows = db.prepare(ROWS_SQL).pluck().iterate(filterParams(filter)) as IterableIterator<StoredErrorRow>;
       let closed = false;
       return {
         rows,

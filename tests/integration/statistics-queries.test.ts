@@ -335,6 +335,14 @@ describe("Download TSV file", () => {
     );
   });
 
+  test("a detail with the characters the database joins a row with, and beyond the BMP, comes as stored", async () => {
+    await recordFailures(channelId, [[failure("unclassified", "a|b 12|日本語 😀"), "2025-07-01T00:31:00.000"]]);
+    const { stream } = await openErrorTsv(await accessOf(admin, channelId), view({ ...RANGE, from: "2025-07-01T00:31", reason: "unclassified" }));
+    expect(await new Response(stream).text()).toBe(
+      "Date\tStart\tEnd\tReason\tDetail\tErrors\n2025-07-01\t00:31:00\t00:31:00\tunclassified\ta|b 12|日本語 😀\t1\n",
+    );
+  });
+
   test("a download of many pages has every row once, in the table's order", async () => {
     const provider = await createProvider(admin, "Paged");
     const { id } = await createChannel(admin, provider.id, { name: "Busy bot", description: "", email: "" });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { sqliteTime } from "@/lib/sqlite-time";
 import { errorRowCells, type ErrorRow, type StoredErrorRow } from "@/lib/statistics/rows";
-import { createTsvStream, escapeTsvValue, formatTsvLine, storedTsvLine, TSV_HEADER, tsvFilename } from "@/lib/statistics/tsv";
+import { createTsvStream, escapeTsvValue, formatTsvLine, storedTsvLine, TSV_HEADER, tsvFilename, tsvLineWriter, writeStoredTsvLine } from "@/lib/statistics/tsv";
 
 const row = (iso: string, firstSecond: number, lastSecond: number, reason: string, detail: string, errors: number): ErrorRow => {
   const windowStart = Date.parse(iso);
@@ -11,13 +11,16 @@ const row = (iso: string, firstSecond: number, lastSecond: number, reason: strin
 /** A row's line by the general path: times parsed to instants and formatted by date arithmetic. */
 const rowLine = (r: ErrorRow) => formatTsvLine(errorRowCells(r));
 
+/** A stored row as the database joins it, from times in any form. */
+const joined = (windowStart: string, firstAt: string, lastAt: string, reason: string, detail: string, errors: number): StoredErrorRow =>
+  `${windowStart}|${firstAt}|${lastAt}|${errors}|${Buffer.byteLength(reason)}|${reason}${detail}`;
+
 /** A row as the store holds it. */
-const storedOf = (r: ErrorRow): StoredErrorRow => [
-  `${sqliteTime(r.windowStart)}|${sqliteTime(r.firstAt)}|${sqliteTime(r.lastAt)}`,
-  r.reason,
-  r.detail,
-  r.errors,
-];
+const storedOf = (r: ErrorRow): StoredErrorRow =>
+  joined(sqliteTime(r.windowStart), sqliteTime(r.firstAt), sqliteTime(r.lastAt), r.reason, r.detail, r.errors);
+
+/** Lines by the general path, written into the stream's chunks. */
+const rowLines = tsvLineWriter(rowLine);
 
 describe("TSV cells", () => {
   test.each([
@@ -50,8 +53,22 @@ describe("TSV cells", () => {
   });
 
   test("a stored time in another form is still read right", () => {
-    const stored: StoredErrorRow = ["2026-11-23T15:00:00Z|2026-11-23T15:00:01Z|2026-11-23T15:00:02.5Z", "request_timeout", "Request timeout", 2];
+    const stored = joined("2026-11-23T15:00:00Z", "2026-11-23T15:00:01Z", "2026-11-23T15:00:02.5Z", "request_timeout", "Request timeout", 2);
     expect(storedTsvLine(stored)).toBe("2026-11-24\t00:00:01\t00:00:02\trequest_timeout\tRequest timeout\t2\n");
+  });
+
+  test.each([
+    ["a reason and a detail with the separator", "error|status", "50|0"],
+    ["characters outside the BMP", "😀 reason", "🚧 detail 😀"],
+    ["a NUL", "un\u0000classified", "de\u0000tail"],
+    ["digits like a length", "12", "34"],
+    ["an empty reason", "", "only a detail"],
+    ["an empty detail", "request_timeout", ""],
+    ["a lone surrogate", "\ud800", "x\udc00y"],
+  ])("a stored row with %s reads the same as its cells", (_, reason, detail) => {
+    const r = row("2026-11-24T03:30:00.000Z", 1, 2, reason, detail, 7);
+    const expected = new TextDecoder().decode(new TextEncoder().encode(rowLine(r)));
+    expect(storedTsvLine(storedOf(r))).toBe(expected);
   });
 
   test("every 7th minute of two weeks across a year end reads the same by position as by date arithmetic", () => {
@@ -120,7 +137,7 @@ describe("the TSV stream", () => {
   test("a header, then one UTF-8 line per row, and the source closed at the end", async () => {
     let closed = 0;
     const rows = [row("2026-11-24T03:31:00.000Z", 1, 2, "error_status_code", "500", 3), row("2026-11-24T03:30:00.000Z", 5, 9, "request_timeout", "Request timeout", 1)];
-    const text = await readAll(createTsvStream(rows.values(), rowLine, () => closed++));
+    const text = await readAll(createTsvStream(rows.values(), rowLines, () => closed++));
     expect(text).toBe(
       "Date\tStart\tEnd\tReason\tDetail\tErrors\n" +
         "2026-11-24\t12:31:01\t12:31:02\terror_status_code\t500\t3\n" +
@@ -129,8 +146,16 @@ describe("the TSV stream", () => {
     expect(closed).toBe(1);
   });
 
+  test("a line longer than a whole chunk comes whole, between the others", async () => {
+    const long = "x".repeat(200_000);
+    const rows = [row("2026-11-24T03:31:00.000Z", 1, 2, "unclassified", "a", 1), row("2026-11-24T03:30:00.000Z", 1, 2, "unclassified", long, 2), row("2026-11-24T03:29:00.000Z", 1, 2, "unclassified", "b", 3)];
+    const stored = await readAll(createTsvStream(rows.map(storedOf).values(), writeStoredTsvLine, () => {}));
+    expect(stored).toBe(TSV_HEADER + rows.map(rowLine).join(""));
+    expect(await readAll(createTsvStream(rows.values(), rowLines, () => {}))).toBe(stored);
+  });
+
   test("no rows is the header alone", async () => {
-    expect(await readAll(createTsvStream([].values(), rowLine, () => {}))).toBe(TSV_HEADER);
+    expect(await readAll(createTsvStream([].values(), rowLines, () => {}))).toBe(TSV_HEADER);
   });
 
   test("rows are read only as the reader asks (backpressure), and a cancel closes the source", async () => {
@@ -142,7 +167,7 @@ describe("the TSV stream", () => {
         yield row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", produced);
       }
     }
-    const stream = createTsvStream(endless(), rowLine, () => closed++);
+    const stream = createTsvStream(endless(), rowLines, () => closed++);
     const reader = stream.getReader();
     await reader.read();
     await new Promise((r) => setTimeout(r, 20));
@@ -161,19 +186,19 @@ describe("the TSV stream", () => {
       yield row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", 1);
       throw new Error("disk gone");
     }
-    await expect(readAll(createTsvStream(failing(), rowLine, () => closed++))).rejects.toThrow("disk gone");
+    await expect(readAll(createTsvStream(failing(), rowLines, () => closed++))).rejects.toThrow("disk gone");
     expect(closed).toBe(1);
   });
 
   test("a paged source gives the same bytes as rows one at a time, however the pages fall", async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", String(400 + (i % 100)), i));
-    const expected = await readAll(createTsvStream(rows.values(), rowLine, () => {}));
+    const expected = await readAll(createTsvStream(rows.values(), rowLines, () => {}));
     for (const size of [1, 7, 1000, 5000]) {
       let closed = 0;
       async function* pages(): AsyncGenerator<ErrorRow[]> {
         for (let at = 0; at < rows.length; at += size) yield rows.slice(at, at + size);
       }
-      expect(await readAll(createTsvStream(pages(), rowLine, () => closed++))).toBe(expected);
+      expect(await readAll(createTsvStream(pages(), rowLines, () => closed++))).toBe(expected);
       expect(closed).toBe(1);
     }
   });
@@ -193,7 +218,7 @@ describe("the TSV stream", () => {
         ended = true;
       }
     }
-    const reader = createTsvStream(endless(), rowLine, () => closed++).getReader();
+    const reader = createTsvStream(endless(), rowLines, () => closed++).getReader();
     await reader.read();
     await new Promise((r) => setTimeout(r, 50));
     // A chunk is about 64 KB, some 1,300 lines: a few dozen pages of 100, not an endless loop.
@@ -213,7 +238,7 @@ describe("the TSV stream", () => {
       yield [row("2026-11-24T03:30:00.000Z", 1, 2, "error_status_code", "500", 1)];
       throw new Error("connection lost");
     }
-    await expect(readAll(createTsvStream(failing(), rowLine, () => closed++))).rejects.toThrow("connection lost");
+    await expect(readAll(createTsvStream(failing(), rowLines, () => closed++))).rejects.toThrow("connection lost");
     expect(closed).toBe(1);
   });
 });
