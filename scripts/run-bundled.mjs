@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { threadId } from "node:worker_threads";
-import { build } from "esbuild";
+import { build, stop } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -23,6 +23,8 @@ export async function runBundled(source, cacheName) {
     packages: "external",
     logLevel: "error",
   });
+  // esbuild's service is a process of its own, which would otherwise live as long as the thread.
+  await stop();
   try {
     await import(pathToFileURL(bundle).href);
   } finally {

@@ -27,6 +27,11 @@ export class PortCaller<A, R> {
     });
   }
 
+  /** Calls sent and not answered yet. */
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
+
   call(args: A): Promise<R> {
     return new Promise((resolve, reject) => {
       const call = this.nextCall++;

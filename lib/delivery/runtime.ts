@@ -1,5 +1,5 @@
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 import { env } from "../env";
 import type { MetricsSnapshot } from "../operations/metrics";
 import type { SendWebhookOptions } from "../webhook/sender";
@@ -108,9 +108,13 @@ export function startDispatcherThreads(): void {
 /**
  * Starts the thread that writes accepted events on SQLite (once), so that their insert, and its
  * wait for the disk, never holds up the thread that serves pages. PostgreSQL's inserts do not.
+ * This thread's store is opened with it: it runs the checkpoint thread that every other
+ * connection of the process leaves the checkpoints to.
  */
 export function startEventWriterThread(): void {
-  if (env().databaseKind === "sqlite") runtime.eventWriter ??= new EventWriterThread();
+  if (env().databaseKind !== "sqlite") return;
+  deliveryStore();
+  runtime.eventWriter ??= new EventWriterThread();
 }
 
 /**
@@ -132,11 +136,21 @@ export async function collectThreadMetrics(): Promise<MetricsSnapshot[]> {
 }
 
 /**
- * The dispatcher thread's young generation. Nearly all it allocates (request bodies, undici's
- * requests, outcomes) dies within milliseconds, so a nursery of this size already lets little
- * of it live on; a larger one collects less often but is held as resident memory all along.
+ * The dispatcher thread's heap. Nearly all it allocates (request bodies, undici's requests,
+ * outcomes) dies within milliseconds, so a young generation of 16 MB already lets little of it
+ * live on; a larger one collects less often but is held as resident memory all along. The old
+ * generation's ceiling, many times what the thread keeps (some 15 MB after a collection), is
+ * what makes V8 collect before the heap has grown far past that: with its default ceiling, in
+ * gigabytes on a machine with plenty of memory, the heap grew to 80 MB in bench:dispatch, and
+ * with this one to 45 MB.
  */
-const DISPATCHER_YOUNG_GENERATION_MB = 16;
+const DISPATCHER_HEAP: ResourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 };
+
+/**
+ * The event writer thread's heap: it holds a batch of rows at a time, cloned from the page thread,
+ * written and dropped.
+ */
+const EVENT_WRITER_HEAP: ResourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
 
 /** The entry of the dispatcher thread and of its outcome writer (see lib/delivery/thread.ts). */
 export function dispatcherThreadEntry(): string {
@@ -178,7 +192,7 @@ class DispatcherThread {
   }
 
   private start(): void {
-    const worker = new Worker(this.entry, { resourceLimits: { maxYoungGenerationSizeMb: DISPATCHER_YOUNG_GENERATION_MB } });
+    const worker = new Worker(this.entry, { resourceLimits: DISPATCHER_HEAP });
     // The thread never keeps the process alive on its own, like a timer that is unref'd.
     worker.unref();
     worker.on("error", (error) => logger().error({ component: "dispatcher thread", err: error }, "the thread failed"));
@@ -194,8 +208,16 @@ class DispatcherThread {
 type EventInsert = { events: readonly NewEvent[]; retryKey?: RetryKey };
 
 /**
+ * How many batches may wait for the event writer thread, about a second of its work. Each waits
+ * as a copy in the thread's queue and as its request's body, so without a bound a burst of
+ * clients would hold them all in memory; past it a request gets a quick 503 with nothing stored.
+ */
+const EVENT_WRITER_QUEUE_BATCHES = 32;
+
+/**
  * A worker thread writing accepted events (`scripts/dispatcher-thread.mjs`, role "events"). If it
  * dies, its unanswered requests fail with a 503 and inserts run on this thread until it is back.
+ * While EVENT_WRITER_QUEUE_BATCHES batches wait for it, another batch is refused with a 503.
  */
 class EventWriterThread {
   private caller: PortCaller<EventInsert, AcceptedBatch | null> | undefined;
@@ -206,11 +228,15 @@ class EventWriterThread {
 
   /** The batch's insert on the thread, or undefined while the thread is down. */
   insert(batch: EventInsert): Promise<AcceptedBatch | null> | undefined {
-    return this.caller?.call(batch);
+    const caller = this.caller;
+    if (caller && caller.waitingCount >= EVENT_WRITER_QUEUE_BATCHES) {
+      return Promise.reject(new StorageUnavailableError(503, { key: "eventWriterBusy" }));
+    }
+    return caller?.call(batch);
   }
 
   private start(): void {
-    const worker = new Worker(dispatcherThreadEntry(), { workerData: { role: "events" } });
+    const worker = new Worker(dispatcherThreadEntry(), { workerData: { role: "events" }, resourceLimits: EVENT_WRITER_HEAP });
     worker.unref();
     const caller = new PortCaller<EventInsert, AcceptedBatch | null>(worker);
     worker.on("error", (error) => logger().error({ component: "event writer thread", err: error }, "the thread failed"));

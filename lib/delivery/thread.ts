@@ -3,7 +3,7 @@
 // second thread, from the same entry with the role "writer", that writes its outcomes. The same
 // entry with the role "events" is the app's event writer (see startEventWriterThread).
 import { setPriority } from "node:os";
-import { MessageChannel, parentPort, Worker, workerData, type MessagePort } from "node:worker_threads";
+import { MessageChannel, parentPort, Worker, workerData, type MessagePort, type ResourceLimits } from "node:worker_threads";
 import { env } from "../env";
 import { snapshotThreadMetrics } from "../operations/metrics";
 import { OutcomeWriterClient, serveOutcomeWrites } from "./outcome-writer";
@@ -14,8 +14,11 @@ import { logger } from "../log";
 
 type ThreadData = { role: "writer"; port: MessagePort } | { role: "events" } | undefined;
 
-/** The writer thread's young generation: it allocates a batch at a time, written and dropped. */
-const WRITER_YOUNG_GENERATION_MB = 8;
+/**
+ * The outcome writer thread's heap: it allocates a batch at a time, written and dropped (see
+ * DISPATCHER_HEAP in ./runtime.ts for why the old generation has a ceiling).
+ */
+const WRITER_HEAP: ResourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
 
 /**
  * Lowers this thread's scheduling priority to WEBHOOK_DISPATCH_NICE, so that when the machine's
@@ -44,7 +47,9 @@ if (data?.role === "writer") {
   const store = openDeliveryStore(undefined, { checkpoints: "elsewhere" });
   answerCalls(parentPort, ({ events, retryKey }: { events: readonly NewEvent[]; retryKey?: RetryKey }) => store.insertEvents(events, retryKey));
 } else {
-  startDispatcher(deliveryStore(), env().databaseKind === "sqlite" ? outcomeWriter() : undefined);
+  // On SQLite the app thread's store checkpoints the file for every connection of the process.
+  const isSqlite = env().databaseKind === "sqlite";
+  startDispatcher(isSqlite ? openDeliveryStore(undefined, { checkpoints: "elsewhere" }) : deliveryStore(), isSqlite ? outcomeWriter() : undefined);
   const port = parentPort;
   port.on("message", (message: { notify?: string; metrics?: number }) => {
     if (typeof message.notify === "string") notifyDispatcher(message.notify);
@@ -61,7 +66,7 @@ function outcomeWriter(): OutcomeWriterClient {
   const writer = new Worker(dispatcherThreadEntry(), {
     workerData: { role: "writer", port: port2 } satisfies ThreadData,
     transferList: [port2],
-    resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
+    resourceLimits: WRITER_HEAP,
   });
   writer.on("error", (error) => logger().error({ component: "outcome writer thread", err: error }, "the thread failed"));
   // Without its writer the dispatcher would hold every outcome: this thread ends too, and the
