@@ -153,12 +153,19 @@ async function startApp(dataDir: string, databaseUrl: string, dispatcherInApp: b
     WEBHOOK_CHANNEL_CONCURRENCY: String(CONCURRENCY),
     WEBHOOK_DISPATCH_THREADS: values.threads,
   };
+  // As `npm start` runs it, with its memory settings.
   const app = spawn(
-    process.execPath,
-    [...nodeFlags("BENCH_APP_NODE_FLAGS"), path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    "sh",
+    [path.join(root, "scripts/start.sh"), "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: root,
-      env: { ...env, ADMIN_PASSWORD: "bench-password", NEXT_TELEMETRY_DISABLED: "1", DISPATCHER: dispatcherInApp ? "app" : "off" },
+      env: {
+        ...env,
+        APP_NODE_FLAGS: nodeFlags("BENCH_APP_NODE_FLAGS").join(" "),
+        ADMIN_PASSWORD: "bench-password",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DISPATCHER: dispatcherInApp ? "app" : "off",
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );

@@ -69,11 +69,10 @@ async function startBot(): Promise<Bot> {
 
 async function startApp(env: NodeJS.ProcessEnv): Promise<string> {
   const port = 3990 + Math.floor(Math.random() * 9);
-  // BENCH_APP_NODE_FLAGS, e.g. "--cpu-prof", profiles the app under ingest.
-  const flags = (process.env.BENCH_APP_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const app = spawn(process.execPath, [...flags, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // As `npm start` runs it; BENCH_APP_NODE_FLAGS, e.g. "--cpu-prof", profiles the app under ingest.
+  const app = spawn("sh", [path.join(root, "scripts/start.sh"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
-    env: { ...env, NEXTAUTH_URL: `http://127.0.0.1:${port}`, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, NEXT_TELEMETRY_DISABLED: "1", DISPATCHER: values.dispatcher },
+    env: { ...env, APP_NODE_FLAGS: process.env.BENCH_APP_NODE_FLAGS ?? "", NEXTAUTH_URL: `http://127.0.0.1:${port}`, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, NEXT_TELEMETRY_DISABLED: "1", DISPATCHER: values.dispatcher },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(app);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# `npm start`: the built app, with the memory settings bench:dispatch measured its peak RSS with.
+# `npm start`: the built app, with the memory settings bench:dispatch measures its peak RSS with
+# (the benches start the app through this script too).
 #
 # Every thread that allocates gets a glibc arena of its own, which keeps what it once held; two
 # arenas serve all of the app's threads. A setting of its own wins.
@@ -9,4 +10,6 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # collected; under a ceiling of 512 MB it collects sooner. A young generation of 8 MB instead of
 # 32 is collected more often, each time faster, as little of it survives: the bench's collections
 # took about as long in all. Node applies --max-semi-space-size to the worker threads too.
-exec node --max-old-space-size=512 --max-semi-space-size=4 node_modules/next/dist/bin/next start "$@"
+# APP_NODE_FLAGS adds flags of node's own, such as --cpu-prof, which NODE_OPTIONS refuses.
+# shellcheck disable=SC2086
+exec node --max-old-space-size=512 --max-semi-space-size=4 $APP_NODE_FLAGS node_modules/next/dist/bin/next start "$@"

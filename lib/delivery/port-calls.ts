@@ -8,6 +8,12 @@ type Call<A> = { call: number; args: A };
 type Answer<R> = { call: number; result?: R; failure?: { message: string; storage?: { status: 503 | 507; text: UserText } } };
 
 /**
+ * How many calls may wait for their answers, and what a call past that is refused with at once,
+ * its arguments never sent.
+ */
+export type CallLimit = { waiting: number; refusal: () => Error };
+
+/**
  * Calls answered on a port's other end by `answerCalls`. A failure comes back with its message,
  * and a StorageUnavailableError as one, so that a request still gets its 503 or 507.
  */
@@ -15,7 +21,10 @@ export class PortCaller<A, R> {
   private readonly waiting = new Map<number, { resolve: (result: R) => void; reject: (error: Error) => void }>();
   private nextCall = 0;
 
-  constructor(private readonly port: Port) {
+  constructor(
+    private readonly port: Port,
+    private readonly limit?: CallLimit,
+  ) {
     port.on("message", (message: unknown) => {
       const { call, result, failure } = message as Answer<R>;
       const waiter = this.waiting.get(call);
@@ -27,12 +36,8 @@ export class PortCaller<A, R> {
     });
   }
 
-  /** Calls sent and not answered yet. */
-  get waitingCount(): number {
-    return this.waiting.size;
-  }
-
   call(args: A): Promise<R> {
+    if (this.limit && this.waiting.size >= this.limit.waiting) return Promise.reject(this.limit.refusal());
     return new Promise((resolve, reject) => {
       const call = this.nextCall++;
       this.waiting.set(call, { resolve, reject });

@@ -228,17 +228,16 @@ class EventWriterThread {
 
   /** The batch's insert on the thread, or undefined while the thread is down. */
   insert(batch: EventInsert): Promise<AcceptedBatch | null> | undefined {
-    const caller = this.caller;
-    if (caller && caller.waitingCount >= EVENT_WRITER_QUEUE_BATCHES) {
-      return Promise.reject(new StorageUnavailableError(503, { key: "eventWriterBusy" }));
-    }
-    return caller?.call(batch);
+    return this.caller?.call(batch);
   }
 
   private start(): void {
     const worker = new Worker(dispatcherThreadEntry(), { workerData: { role: "events" }, resourceLimits: EVENT_WRITER_HEAP });
     worker.unref();
-    const caller = new PortCaller<EventInsert, AcceptedBatch | null>(worker);
+    const caller = new PortCaller<EventInsert, AcceptedBatch | null>(worker, {
+      waiting: EVENT_WRITER_QUEUE_BATCHES,
+      refusal: () => new StorageUnavailableError(503, { key: "eventWriterBusy" }),
+    });
     worker.on("error", (error) => logger().error({ component: "event writer thread", err: error }, "the thread failed"));
     worker.on("exit", (code) => {
       this.caller = undefined;
