@@ -4,7 +4,7 @@ import { rowKey, rowsCreatedIn } from "../statistics/error-groups";
 import { ATTEMPT_COLUMN_LIST, ATTEMPT_COLUMNS, attemptValues } from "./attempt-columns";
 import { claimInOrder, type LeaseKinds } from "./claim-order";
 import { isUnfinished, SqlStatus } from "./lifecycle";
-import { channelsWithFailures, planOutcomes, type ChannelFlags, type OutcomePlan } from "./outcome-plan";
+import { channelsWithFailures, planOutcomes, type ChannelFlags, type EventUpdate, type OutcomePlan } from "./outcome-plan";
 import { CheckpointThread } from "./sqlite-checkpoints";
 import { sqliteTime } from "../sqlite-time";
 import {
@@ -164,10 +164,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
       insertAttempt: this.db.prepare(
         `INSERT INTO "DeliveryAttempt" (${ATTEMPT_COLUMN_LIST}) VALUES (${ATTEMPT_COLUMNS.map(() => "?").join(", ")})`,
       ),
-      finishEvent: this.db.prepare(
-        `UPDATE "WebhookEvent" SET "status" = ?, "attempts" = "attempts" + 1, "finishedAt" = ?,
+      // The events of a batch that end alike, their seqs as a JSON array: one statement for all
+      // of them rather than one per event.
+      finishEvents: this.db.prepare(
+        `UPDATE "WebhookEvent" SET "status" = ?, "attempts" = "attempts" + ?, "finishedAt" = ?,
            "nextAttemptAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL
-         WHERE "seq" = ?`,
+         WHERE "seq" IN (SELECT "value" FROM json_each(?))`,
       ),
       errorRowExists: this.db
         .prepare(
@@ -370,12 +372,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   /** Writes a batch's plan; runs inside the batch's transaction. */
   private writePlan(plan: OutcomePlan): void {
-    const { insertAttempt, finishEvent, upsertErrors, errorRowExists, upsertHour } = this.statements;
-    const at = sqliteTime(plan.now);
+    const { insertAttempt, upsertErrors, errorRowExists, upsertHour } = this.statements;
     for (const attempt of plan.attempts) insertAttempt.run(sqliteAttemptValues(attempt));
-    for (const e of plan.events) {
-      finishEvent.run(e.status, at, e.nextAttemptAt === null ? null : sqliteTime(e.nextAttemptAt), e.seq);
-    }
+    this.finishEvents(plan.events, sqliteTime(plan.now));
     const created = new Set<string>();
     for (const g of plan.errorGroups) {
       const windowStart = sqliteTime(g.windowStart);
@@ -388,6 +387,29 @@ export class SqliteDeliveryStore implements DeliveryStore {
       upsertHour.run(h.channelId, sqliteTime(h.hourStart), h.reason, h.detail, h.count, rowsCreatedIn(h, created));
     }
     for (const n of plan.notices) this.countNotice(n, plan.now);
+  }
+
+  /**
+   * Sets each event's new status, one UPDATE for all the events that end alike. An event sent
+   * twice in one batch (its lease ran out while its first outcome waited) counts both sends and
+   * ends as its last one did, as if each were written in turn.
+   */
+  private finishEvents(events: readonly EventUpdate[], at: string): void {
+    const last = new Map<number, { update: EventUpdate; sends: number }>();
+    for (const e of events) {
+      const earlier = last.get(e.seq);
+      last.set(e.seq, { update: e, sends: earlier === undefined ? 1 : earlier.sends + 1 });
+    }
+    const alike = new Map<string, { status: EventUpdate["status"]; sends: number; nextAttemptAt: string | null; seqs: number[] }>();
+    for (const [seq, { update, sends }] of last) {
+      const nextAttemptAt = update.nextAttemptAt === null ? null : sqliteTime(update.nextAttemptAt);
+      const key = `${update.status} ${sends} ${nextAttemptAt}`;
+      const group = alike.get(key);
+      if (group) group.seqs.push(seq);
+      else alike.set(key, { status: update.status, sends, nextAttemptAt, seqs: [seq] });
+    }
+    const finish = this.statements.finishEvents;
+    for (const g of alike.values()) finish.run(g.status, g.sends, at, g.nextAttemptAt, JSON.stringify(g.seqs));
   }
 
   /** Adds failures to the channel's open notification group, or opens one. */

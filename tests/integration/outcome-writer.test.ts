@@ -9,6 +9,7 @@ import type { DeliveryStore, EventOutcome } from "@/lib/delivery/store";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
 import { EventStatus } from "@/lib/delivery/lifecycle";
+import { isPostgresRun } from "../support/database";
 
 const USER = `U${"c".repeat(32)}`;
 let admin: string;
@@ -98,4 +99,27 @@ describe("the outcome writer", () => {
     const event = await db().webhookEvent.findFirstOrThrow({ where: { seq: outcomes[0].seq } });
     expect(event.status).toBe(EventStatus.sending);
   });
+
+  test.skipIf(isPostgresRun())(
+    "SQLite: an event sent twice in one batch counts both sends and ends as the later one did",
+    async () => {
+      const writerStore = openDeliveryStore();
+      stores.push(writerStore);
+      const { client, store } = writerPair(writerStore);
+      const [failedFirst] = await claimedOutcomes(store, "Sent twice", 1, 500);
+      const [deliveredOnce, deliveredToo] = await claimedOutcomes(store, "Sent once", 2, 200);
+      const deliveredLater = { ...failedFirst, attempt: { ...deliveredOnce.attempt, webhookEventId: failedFirst.attempt.webhookEventId } };
+      await client.recordOutcomes([failedFirst, deliveredOnce, deliveredLater, deliveredToo], Date.now());
+      const events = await db().webhookEvent.findMany({
+        where: { seq: { in: [failedFirst.seq, deliveredOnce.seq, deliveredToo.seq] } },
+        orderBy: { seq: "asc" },
+        select: { status: true, attempts: true },
+      });
+      expect(events).toEqual([
+        { status: EventStatus.delivered, attempts: 2 },
+        { status: EventStatus.delivered, attempts: 1 },
+        { status: EventStatus.delivered, attempts: 1 },
+      ]);
+    },
+  );
 });
