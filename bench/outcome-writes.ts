@@ -4,7 +4,7 @@
 // run alongside: the same writes into an attempt log without its secondary indexes, which shows
 // what those indexes cost each send.
 //
-//   node --import tsx bench/outcome-writes.ts [--events 30000] [--batch 128] [--ingest 128] [--fail-every 50]
+//   npm run bench:outcome-writes -- [--events 30000] [--batch 128] [--ingest 128] [--fail-every 50]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
