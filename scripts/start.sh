@@ -1,6 +1,6 @@
 #!/bin/sh
 # `npm start`: the built app, with the memory settings bench:dispatch measures its peak RSS with
-# (the benches start the app through this script too).
+# (bench:dispatch and bench:ingest-latency start the app through this script too).
 #
 # Every thread that allocates gets a glibc arena of its own, which keeps what it once held; two
 # arenas serve all of the app's threads. A setting of its own wins.
