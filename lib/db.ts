@@ -45,9 +45,9 @@ type SqliteQuery = Parameters<SqliteConnection["queryRaw"]>[0];
  * Every transaction takes the write lock as it begins (BEGIN IMMEDIATE), so that no other
  * connection can write between its reads and its writes: a deferred transaction whose snapshot
  * went stale could only fail, Prisma's own implicit ones included, which nothing would run again.
- * A statement refused because another connection holds the write lock is tried again, in or
- * outside a transaction, as SQLite's own busy wait would, but without sleeping the thread that
- * serves every page.
+ * Its statements then never wait for the lock. A statement outside transactions, or a
+ * transaction's BEGIN, refused because another connection holds the lock is tried again, as
+ * SQLite's own busy wait would, but without sleeping the thread that serves every page.
  */
 function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
   const queryRaw = connection.queryRaw.bind(connection);
@@ -72,7 +72,7 @@ function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
       try {
         // The adapter began it deferred, and nothing has run in it yet: begin it again immediate.
         await transaction.executeRaw(statement("ROLLBACK"));
-        await whileLocked(() => transaction.executeRaw(statement("BEGIN IMMEDIATE")), isWriteLockHeld);
+        await whileLocked(() => transaction.executeRaw(statement("BEGIN IMMEDIATE")));
       } catch (error) {
         // No transaction is open now; this only lets the next one begin.
         await transaction.rollback();
@@ -85,7 +85,7 @@ function askingAgainWhenLocked(connection: SqliteConnection): SqliteConnection {
         if (open === running) open = undefined;
         ended();
       };
-      return patientTransaction(transaction, end);
+      return endingWith(transaction, end);
     },
   });
 }
@@ -94,38 +94,24 @@ function statement(sql: string): SqliteQuery {
   return { sql, args: [], argTypes: [] };
 }
 
-/** `transaction`, with its statements tried again while another connection holds the write lock, and `end` called once it is over. */
-function patientTransaction(transaction: SqliteTransaction, end: () => void): SqliteTransaction {
-  const queryRaw = transaction.queryRaw.bind(transaction);
-  const executeRaw = transaction.executeRaw.bind(transaction);
+/** `transaction`, with `end` called once it is committed or rolled back. */
+function endingWith(transaction: SqliteTransaction, end: () => void): SqliteTransaction {
   const commit = transaction.commit.bind(transaction);
   const rollback = transaction.rollback.bind(transaction);
   return Object.assign(transaction, {
-    queryRaw: (query: SqliteQuery) => whileLocked(() => queryRaw(query), isWriteLockHeld),
-    executeRaw: (query: SqliteQuery) => whileLocked(() => executeRaw(query), isWriteLockHeld),
     commit: () => commit().finally(end),
     rollback: () => rollback().finally(end),
   });
 }
 
-/**
- * Whether SQLite refused because another connection holds the write lock right now (plain
- * SQLITE_BUSY), which passes, rather than because a transaction's snapshot is stale
- * (SQLITE_BUSY_SNAPSHOT), which does not.
- */
-function isWriteLockHeld(error: unknown): boolean {
-  const { cause, code } = error as { cause?: { originalCode?: unknown }; code?: unknown };
-  return (cause?.originalCode ?? code) === "SQLITE_BUSY";
-}
-
-/** Runs `work`, and again after a short pause each time it fails as `busy` says, for up to SQLITE_LOCK_WAIT_MS. */
-async function whileLocked<T>(work: () => Promise<T>, busy: (error: unknown) => boolean = isSqliteBusy): Promise<T> {
+/** Runs `work`, and again after a short pause each time SQLite is busy, for up to SQLITE_LOCK_WAIT_MS. */
+async function whileLocked<T>(work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (!busy(error) || Date.now() >= deadline) throw error;
+      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
       await pause(attempt);
     }
   }
