@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { countSend } from "../operations/metrics";
-import { eventFacts, storedEventBody } from "../webhook/payload";
+import { storedEventBody } from "../webhook/payload";
 import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
 import { attemptFromResult } from "./attempt-record";
 import { ChannelLane } from "./channel-lane";
@@ -345,7 +345,9 @@ export class Dispatcher {
       isRedelivery,
       url,
       startedAt,
-      ...eventFacts(claimed.event),
+      eventType: claimed.type,
+      sourceUserId: claimed.sourceUserId ?? undefined,
+      sourceGroupId: claimed.sourceGroupId ?? undefined,
     });
     countSend(attempt);
     this.outcomes.push({ seq: claimed.seq, attemptsBefore: claimed.attempts, attempt });

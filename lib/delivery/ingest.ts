@@ -19,6 +19,7 @@ import {
   type MediaInput,
   type RoomSource,
   type Source,
+  sourceFacts,
   type WebhookEvent,
   WEBHOOK_EVENT_TYPES,
 } from "../webhook/payload";
@@ -392,15 +393,20 @@ async function storeBatch(
   const willSend = channel.useWebhook;
   const status = willSend ? EventStatus.pending : EventStatus.skipped;
   const events = specs.map((spec) => buildEvent(spec, now));
-  const rows: NewEvent[] = events.map((event) => ({
-    webhookEventId: event.webhookEventId,
-    channelId: channel.id,
-    type: event.type,
-    event: JSON.stringify(event),
-    status,
-    origin,
-    createdAt: now,
-  }));
+  const rows: NewEvent[] = events.map((event) => {
+    const { sourceUserId, sourceGroupId } = sourceFacts(event.source);
+    return {
+      webhookEventId: event.webhookEventId,
+      channelId: channel.id,
+      type: event.type,
+      event: JSON.stringify(event),
+      sourceUserId,
+      sourceGroupId,
+      status,
+      origin,
+      createdAt: now,
+    };
+  });
   const retryKey = retry && { channelId: channel.id, key: retry.key, requestId: retry.requestId, willSend, now };
   const earlier = await insertEvents(rows, retryKey);
   if (earlier) {

@@ -10,6 +10,7 @@ import {
   RETRY_KEY_TTL_MS,
   type AcceptedBatch,
   type AttemptRecord,
+  CLAIMED_COLUMNS,
   type ChannelDelivery,
   type ClaimedEvent,
   type ClaimOptions,
@@ -52,7 +53,7 @@ const LEASE = `
     ) AS candidates ORDER BY "rank", "seq" LIMIT $4)
   UPDATE "WebhookEvent" SET "status" = ${SqlStatus.sending}, "lockedBy" = $2, "lockedUntil" = $5
   WHERE "seq" IN (SELECT "seq" FROM picked)
-  RETURNING "seq", "webhookEventId", "event", "attempts"`;
+  RETURNING ${CLAIMED_COLUMNS}`;
 
 /**
  * The delivery store on a shared PostgreSQL database: many app and worker processes use it at
@@ -119,13 +120,17 @@ export class PgDeliveryStore implements DeliveryStore {
         if (earlier) return earlier;
       }
       await client.query(
-        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])`,
+        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "sourceUserId", "sourceGroupId", "status", "origin",
+           "createdAt", "finishedAt")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::timestamptz[], $10::timestamptz[])`,
         [
           events.map((e) => e.webhookEventId),
           events.map((e) => e.channelId),
           events.map((e) => e.type),
           events.map((e) => e.event),
+          events.map((e) => e.sourceUserId),
+          events.map((e) => e.sourceGroupId),
           events.map((e) => e.status),
           events.map((e) => e.origin),
           events.map((e) => ms(e.createdAt)),
@@ -179,7 +184,7 @@ export class PgDeliveryStore implements DeliveryStore {
         readFresh: async (after: number, limit: number) =>
           (
             await this.pool.query<ClaimedEvent>(
-              `SELECT "seq", "webhookEventId", "event", "attempts" FROM "WebhookEvent"
+              `SELECT ${CLAIMED_COLUMNS} FROM "WebhookEvent"
                WHERE "status" = ${SqlStatus.pending} AND "channelId" = $1 AND "seq" > $2
                ORDER BY "seq" LIMIT $3`,
               [channelId, after, limit],

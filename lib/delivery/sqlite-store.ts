@@ -12,6 +12,7 @@ import {
   RETRY_KEY_TTL_MS,
   type AcceptedBatch,
   type AttemptRecord,
+  CLAIMED_COLUMNS,
   type ChannelDelivery,
   type ClaimedEvent,
   type ClaimOptions,
@@ -81,8 +82,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
           });
     this.statements = {
       insertEvent: this.db.prepare(
-        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt", "finishedAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "sourceUserId", "sourceGroupId", "status", "origin",
+           "createdAt", "finishedAt")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       // Events wait as pending; a claim makes them sending under a lease. Only unclaimed events
       // sit in the (status, channelId, seq) index range for pending, so a claim reads just what
@@ -124,13 +126,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
                WHERE @due = 1 AND "status" = ${SqlStatus.retrying} AND "channelId" = @channelId AND "nextAttemptAt" <= @now
                ORDER BY "nextAttemptAt" LIMIT @limit)
            ) ORDER BY "rank", "seq" LIMIT @limit)
-         RETURNING "seq", "webhookEventId", "event", "attempts"`,
+         RETURNING ${CLAIMED_COLUMNS}`,
       ),
       // A channel's lease holder reads its fresh events past its cursor and leaves them pending:
       // nothing is written until their outcome is. SQLite has one writer at a time, so events
       // commit in seq order and none can appear behind the cursor later.
       readFresh: this.db.prepare(
-        `SELECT "seq", "webhookEventId", "event", "attempts" FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+        `SELECT ${CLAIMED_COLUMNS} FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
          WHERE "status" = ${SqlStatus.pending} AND "channelId" = ? AND "seq" > ?
          ORDER BY "seq" LIMIT ?`,
       ),
@@ -281,7 +283,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       for (const e of events) {
         const createdAt = sqliteTime(e.createdAt);
         const finishedAt = isUnfinished(e.status) ? null : createdAt;
-        insert.run(e.webhookEventId, e.channelId, e.type, e.event, e.status, e.origin, createdAt, finishedAt);
+        insert.run(e.webhookEventId, e.channelId, e.type, e.event, e.sourceUserId, e.sourceGroupId, e.status, e.origin, createdAt, finishedAt);
       }
       return null;
     }).immediate();

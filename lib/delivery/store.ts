@@ -8,6 +8,9 @@ export type NewEvent = {
   type: string;
   /** The event's JSON as first sent. */
   event: string;
+  /** Its source's user, and group or room (see `sourceFacts`). */
+  sourceUserId: string | null;
+  sourceGroupId: string | null;
   status: (typeof EVENT_TRANSITIONS.accept.to)[number];
   origin: "simulator" | "api" | "load";
   createdAt: number;
@@ -34,7 +37,10 @@ export type AcceptedBatch = { requestId: string; webhookEventIds: string[]; will
 export type ClaimedEvent = {
   seq: number;
   webhookEventId: string;
+  type: string;
   event: string;
+  sourceUserId: string | null;
+  sourceGroupId: string | null;
   attempts: number;
   /**
    * A fresh event (a first send, taken in seq order): the caller moves its cursor
@@ -42,6 +48,9 @@ export type ClaimedEvent = {
    */
   fresh?: boolean;
 };
+
+/** The columns a claim reads of each event it takes, as a ClaimedEvent's fields. */
+export const CLAIMED_COLUMNS = `"seq", "webhookEventId", "type", "event", "sourceUserId", "sourceGroupId", "attempts"`;
 
 export type ClaimOptions = {
   /** Also take events whose dispatcher's lease ran out. */

@@ -378,9 +378,21 @@ export type EventFacts = { eventType?: string; sourceUserId?: string; sourceGrou
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
+/** Who an event came from, as the Delivery log files a send under it. */
+export type SourceFacts = { sourceUserId: string | null; sourceGroupId: string | null };
+
 /**
- * The type and source of a stored event's JSON. Events from the API may have any source LINE
- * sends (user, group, room); whatever is not a string is left out rather than guessed.
+ * The user, and the group or room, of an event's `source`; whatever is missing or not a string
+ * is null rather than guessed.
+ */
+export function sourceFacts(source: unknown): SourceFacts {
+  const from = typeof source === "object" && source !== null ? (source as Record<string, unknown>) : {};
+  return { sourceUserId: text(from.userId) ?? null, sourceGroupId: text(from.groupId) ?? text(from.roomId) ?? null };
+}
+
+/**
+ * The type and source of an event's JSON. Events from the API may have any source LINE sends
+ * (user, group, room); whatever is not a string is left out rather than guessed.
  */
 export function eventFacts(eventJson: string): EventFacts {
   let event: unknown;
@@ -391,11 +403,9 @@ export function eventFacts(eventJson: string): EventFacts {
   }
   if (typeof event !== "object" || event === null) return {};
   const { type, source } = event as { type?: unknown; source?: unknown };
-  const from = typeof source === "object" && source !== null ? (source as Record<string, unknown>) : {};
   const facts: EventFacts = {};
   const eventType = text(type);
-  const sourceUserId = text(from.userId);
-  const sourceGroupId = text(from.groupId) ?? text(from.roomId);
+  const { sourceUserId, sourceGroupId } = sourceFacts(source);
   if (eventType) facts.eventType = eventType;
   if (sourceUserId) facts.sourceUserId = sourceUserId;
   if (sourceGroupId) facts.sourceGroupId = sourceGroupId;

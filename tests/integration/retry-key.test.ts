@@ -16,6 +16,8 @@ function events(n: number): NewEvent[] {
     channelId,
     type: "follow",
     event: "{}",
+    sourceUserId: null,
+    sourceGroupId: null,
     status: "pending",
     origin: "api",
     createdAt: Date.now(),

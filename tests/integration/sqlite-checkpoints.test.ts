@@ -24,6 +24,8 @@ const events = (n: number, from: number): NewEvent[] =>
     channelId: "checkpoints",
     type: "message",
     event: JSON.stringify({ type: "message", text: "x".repeat(400) }),
+    sourceUserId: null,
+    sourceGroupId: null,
     status: EventStatus.pending,
     origin: "load",
     createdAt: Date.now(),

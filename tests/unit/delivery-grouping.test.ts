@@ -151,7 +151,15 @@ describe("the claim order", () => {
   /** A channel's events in memory, leased and read the way a store's statements do. */
   function channelSteps(events: { expired: number[]; fresh: number[]; due: number[] }, cheapReads = true) {
     const leases: LeaseKinds[] = [];
-    const ev = (seq: number): ClaimedEvent => ({ seq, webhookEventId: `e${seq}`, event: "{}", attempts: 0 });
+    const ev = (seq: number): ClaimedEvent => ({
+      seq,
+      webhookEventId: `e${seq}`,
+      type: "message",
+      event: "{}",
+      sourceUserId: null,
+      sourceGroupId: null,
+      attempts: 0,
+    });
     const steps: ClaimSteps = {
       lease: async (limit, kinds) => {
         leases.push(kinds);
