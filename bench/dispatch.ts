@@ -140,7 +140,8 @@ async function rawLoop(url: string, requests: number, concurrency: number): Prom
 /** The app and the worker processes dispatching for it. */
 type Product = { base: string; app: ChildProcess; workers: ChildProcess[]; env: NodeJS.ProcessEnv };
 
-// BENCH_APP_NODE_FLAGS and BENCH_WORKER_NODE_FLAGS, e.g. "--cpu-prof", profile them under load.
+// BENCH_APP_NODE_FLAGS and BENCH_WORKER_NODE_FLAGS, e.g. "--cpu-prof", profile them under load;
+// BENCH_APP_STDOUT=1 lets the app's output through, such as what "--trace-gc" prints.
 const nodeFlags = (name: string) => (process.env[name] ?? "").split(" ").filter(Boolean);
 
 /** Starts the app, with the dispatcher in it or on DISPATCHER=off for separate workers. */
@@ -166,7 +167,7 @@ async function startApp(dataDir: string, databaseUrl: string, dispatcherInApp: b
         NEXT_TELEMETRY_DISABLED: "1",
         DISPATCHER: dispatcherInApp ? "app" : "off",
       },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", process.env.BENCH_APP_STDOUT ? "inherit" : "ignore", "inherit"],
     },
   );
   children.push(app);

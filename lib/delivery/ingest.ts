@@ -28,7 +28,7 @@ import { InputError } from "../errors";
 import { EventStatus } from "./lifecycle";
 import { deliveryStore, insertEvents, notifyDispatcher } from "./runtime";
 import type { NewEvent } from "./store";
-import { keepContentOf } from "../messaging/content";
+import { contentRowOf, keepContents, type ContentRow } from "../messaging/content";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -392,8 +392,17 @@ async function storeBatch(
 ): Promise<RetriedBatch> {
   const willSend = channel.useWebhook;
   const status = willSend ? EventStatus.pending : EventStatus.skipped;
-  const events = specs.map((spec) => buildEvent(spec, now));
-  const rows: NewEvent[] = events.map((event) => {
+  // Scripts' images, videos, audio and files have content for their bot to fetch, as the Simulator's do.
+  const contents: ContentRow[] = [];
+  // Each event becomes its row at once, and nothing here refers to the events or the rows once
+  // they are handed over: a request's thousand events are then garbage while their insert is
+  // awaited, rather than live objects that every young-generation collection meanwhile copies.
+  const rows = specs.map((spec): NewEvent => {
+    const event = buildEvent(spec, now);
+    if (origin === "api") {
+      const content = contentRowOf(channel.id, event);
+      if (content) contents.push(content);
+    }
     const { sourceUserId, sourceGroupId } = sourceFacts(event.source);
     return {
       webhookEventId: event.webhookEventId,
@@ -407,14 +416,14 @@ async function storeBatch(
       createdAt: now,
     };
   });
+  const webhookEventIds = rows.map((r) => r.webhookEventId);
   const retryKey = retry && { channelId: channel.id, key: retry.key, requestId: retry.requestId, willSend, now };
   const earlier = await insertEvents(rows, retryKey);
   if (earlier) {
     return { accepted: { webhookEventIds: earlier.webhookEventIds, willSend: earlier.willSend }, repeatOf: earlier.requestId };
   }
-  // Scripts' images, videos, audio and files have content for their bot to fetch, as the Simulator's do.
-  if (origin === "api") await keepContentOf(channel.id, events);
-  countAcceptedEvents(origin, rows.length);
+  await keepContents(contents);
+  countAcceptedEvents(origin, webhookEventIds.length);
   if (willSend) notifyDispatcher(channel.id);
-  return { accepted: { webhookEventIds: rows.map((r) => r.webhookEventId), willSend } };
+  return { accepted: { webhookEventIds, willSend } };
 }

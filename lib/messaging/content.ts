@@ -118,13 +118,22 @@ export async function keepSimulatedContent(channelId: string, webhookEventIds: r
   await keepContentOf(channelId, events.map((row) => JSON.parse(row.event) as WebhookEvent));
 }
 
-/** `keepSimulatedContent` for events in hand, stored a moment ago (the script endpoint's). */
+/** Where a message with content came from: the row that lets its bot fetch the content. */
+export type ContentRow = { messageId: string; channelId: string; webhookEventId: string };
+
+/** The content row of an event whose message has content (an image, a video, audio, a file), else null. */
+export function contentRowOf(channelId: string, event: WebhookEvent): ContentRow | null {
+  return event.type === "message" && hasContent(event.message) ? { messageId: event.message.id, channelId, webhookEventId: event.webhookEventId } : null;
+}
+
+/** Writes content rows of events stored a moment ago; message IDs are new with their events, so one insert does. */
+export async function keepContents(rows: readonly ContentRow[]): Promise<void> {
+  if (rows.length > 0) await db().simulatedContent.createMany({ data: [...rows] });
+}
+
+/** `keepSimulatedContent` for events in hand, stored a moment ago. */
 export async function keepContentOf(channelId: string, events: readonly WebhookEvent[]): Promise<void> {
-  const rows = events.flatMap((event) =>
-    event.type === "message" && hasContent(event.message) ? [{ messageId: event.message.id, channelId, webhookEventId: event.webhookEventId }] : [],
-  );
-  // Message IDs are new with their events: one insert for the batch.
-  if (rows.length > 0) await db().simulatedContent.createMany({ data: rows });
+  await keepContents(events.flatMap((event) => contentRowOf(channelId, event) ?? []));
 }
 
 /**
