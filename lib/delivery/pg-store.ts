@@ -5,6 +5,7 @@ import { ATTEMPT_COLUMN_LIST, ATTEMPT_COLUMNS, attemptValues } from "./attempt-c
 import { claimInOrder, type LeaseKinds } from "./claim-order";
 import { isUnfinished, SqlStatus } from "./lifecycle";
 import { channelsWithFailures, planOutcomes, type ChannelFlags, type OutcomePlan } from "./outcome-plan";
+import { pgArray, type ArrayElement } from "./pg-arrays";
 import {
   forgetDispatchersSeenBefore,
   RETRY_KEY_TTL_MS,
@@ -24,6 +25,8 @@ import { logger } from "../log";
 
 // Times go in and out as JavaScript milliseconds; the columns are timestamptz(3).
 const ms = (value: number) => new Date(value);
+/** A time as an element of an array parameter: ISO 8601 in UTC, which timestamptz reads as the same instant. */
+const iso = (value: number) => new Date(value).toISOString();
 
 
 /**
@@ -125,16 +128,16 @@ export class PgDeliveryStore implements DeliveryStore {
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
            $9::timestamptz[], $10::timestamptz[])`,
         [
-          events.map((e) => e.webhookEventId),
-          events.map((e) => e.channelId),
-          events.map((e) => e.type),
-          events.map((e) => e.event),
-          events.map((e) => e.sourceUserId),
-          events.map((e) => e.sourceGroupId),
-          events.map((e) => e.status),
-          events.map((e) => e.origin),
-          events.map((e) => ms(e.createdAt)),
-          events.map((e) => (isUnfinished(e.status) ? null : ms(e.createdAt))),
+          pgArray(events.map((e) => e.webhookEventId)),
+          pgArray(events.map((e) => e.channelId)),
+          pgArray(events.map((e) => e.type)),
+          pgArray(events.map((e) => e.event)),
+          pgArray(events.map((e) => e.sourceUserId)),
+          pgArray(events.map((e) => e.sourceGroupId)),
+          pgArray(events.map((e) => e.status)),
+          pgArray(events.map((e) => e.origin)),
+          pgArray(events.map((e) => iso(e.createdAt))),
+          pgArray(events.map((e) => (isUnfinished(e.status) ? null : iso(e.createdAt)))),
         ],
       );
       return null;
@@ -346,9 +349,9 @@ async function writePlan(client: pg.PoolClient, plan: OutcomePlan): Promise<void
      FROM unnest($1::integer[], $2::text[], $3::timestamptz[]) AS u("seq", "status", "next")
      WHERE e."seq" = u."seq"`,
     [
-      plan.events.map((e) => e.seq),
-      plan.events.map((e) => e.status),
-      plan.events.map((e) => (e.nextAttemptAt === null ? null : ms(e.nextAttemptAt))),
+      pgArray(plan.events.map((e) => e.seq)),
+      pgArray(plan.events.map((e) => e.status)),
+      pgArray(plan.events.map((e) => (e.nextAttemptAt === null ? null : iso(e.nextAttemptAt)))),
       ms(plan.now),
     ],
   );
@@ -362,16 +365,16 @@ const PG_TYPES = { text: "text", boolean: "boolean", time: "timestamptz", real: 
 const INSERT_ATTEMPTS = `INSERT INTO "DeliveryAttempt" (${ATTEMPT_COLUMN_LIST})
   SELECT * FROM unnest(${ATTEMPT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c.kind]}[]`).join(", ")})`;
 
-const pgAttemptValues = attemptValues({ boolean: (value) => value, time: ms });
+const pgAttemptValues = attemptValues({ boolean: (value) => value, time: iso });
 
 /** Writes attempt-log rows with one statement: a column array per column. */
 async function insertAttempts(client: Queryable, attempts: readonly AttemptRecord[]): Promise<void> {
-  const columns: unknown[][] = ATTEMPT_COLUMNS.map(() => []);
+  const columns: ArrayElement[][] = ATTEMPT_COLUMNS.map(() => []);
   for (const attempt of attempts) {
-    const values = pgAttemptValues(attempt);
-    for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]);
+    const values = pgAttemptValues(attempt) as ArrayElement[];
+    for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]!);
   }
-  await client.query(INSERT_ATTEMPTS, columns);
+  await client.query(INSERT_ATTEMPTS, columns.map(pgArray));
 }
 
 /**
