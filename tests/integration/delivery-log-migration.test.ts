@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { migratePostgres, migrateSqlite } from "@/lib/migrate";
 import { createScratchDatabase, dropScratchDatabase } from "../../scripts/db-check";
 import { isPostgresRun, testPostgresUrl } from "../support/database";
+import { migrationsBefore } from "../support/migrations";
 
 const FILTERS_MIGRATION = { sqlite: "0008_delivery_log_filters.sql", postgres: "0004_delivery_log_filters.sql" };
 const GROUP = `C${"1".repeat(32)}`;
@@ -17,17 +18,6 @@ afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A folder with the committed migrations of `kind` before `upTo` (or all of them). */
-function migrationsBefore(kind: "sqlite" | "postgres", upTo?: string): string {
-  const source = path.join(process.cwd(), "prisma", kind, "migrations");
-  const dir = mkdtempSync(path.join(tmpdir(), "migrations-"));
-  scratch.push(dir);
-  for (const name of readdirSync(source).filter((n) => n.endsWith(".sql") && (upTo === undefined || n < upTo))) {
-    copyFileSync(path.join(source, name), path.join(dir, name));
-  }
-  return dir;
-}
-
 const EVENT = JSON.stringify({ type: "message", source: { type: "group", groupId: GROUP, userId: USER }, webhookEventId: "01OLD" });
 
 describe("sends logged before the Delivery log's filters", () => {
@@ -35,7 +25,7 @@ describe("sends logged before the Delivery log's filters", () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "log-migration-"));
     scratch.push(dataDir);
     const file = path.join(dataDir, "console.db");
-    migrateSqlite(file, migrationsBefore("sqlite", FILTERS_MIGRATION.sqlite));
+    migrateSqlite(file, migrationsBefore("sqlite", FILTERS_MIGRATION.sqlite, scratch));
     const sqlite = new Database(file);
     const at = "2026-11-23T00:00:00.000+00:00";
     sqlite
@@ -47,7 +37,7 @@ describe("sends logged before the Delivery log's filters", () => {
     insert.run("01OLD", "event", at);
     insert.run(null, "verify", at);
     sqlite.close();
-    migrateSqlite(file, migrationsBefore("sqlite"));
+    migrateSqlite(file, migrationsBefore("sqlite", undefined, scratch));
     const migrated = new Database(file, { readonly: true });
     expect(migrated.prepare(`SELECT "kind", "eventType", "sourceUserId", "sourceGroupId" FROM "DeliveryAttempt" ORDER BY "id"`).all()).toEqual([
       { kind: "event", eventType: "message", sourceUserId: USER, sourceGroupId: GROUP },
@@ -61,7 +51,7 @@ describe("sends logged before the Delivery log's filters", () => {
     async () => {
       const url = await createScratchDatabase(testPostgresUrl(), "console_log_migration");
       try {
-        await migratePostgres(url, migrationsBefore("postgres", FILTERS_MIGRATION.postgres));
+        await migratePostgres(url, migrationsBefore("postgres", FILTERS_MIGRATION.postgres, scratch));
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
@@ -76,7 +66,7 @@ describe("sends logged before the Delivery log's filters", () => {
         } finally {
           await client.end();
         }
-        await migratePostgres(url, migrationsBefore("postgres"));
+        await migratePostgres(url, migrationsBefore("postgres", undefined, scratch));
         const after = new pg.Client({ connectionString: url });
         await after.connect();
         try {

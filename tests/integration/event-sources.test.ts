@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -17,6 +17,7 @@ import { createScratchDatabase, dropScratchDatabase } from "../../scripts/db-che
 import { startBot, type TestBot } from "../support/bots";
 import { accessOf } from "../support/access";
 import { isPostgresRun, testPostgresUrl } from "../support/database";
+import { migrationsBefore } from "../support/migrations";
 import { waitUntil } from "../support/wait";
 
 const USER = `U${"3".repeat(32)}`;
@@ -105,17 +106,6 @@ const OLD_EVENTS: { json: string; userId: string | null; groupId: string | null 
   { json: "not json", userId: null, groupId: null },
 ];
 
-/** A folder with the committed migrations of `kind` before `upTo` (or all of them). */
-function migrationsBefore(kind: "sqlite" | "postgres", upTo?: string): string {
-  const source = path.join(process.cwd(), "prisma", kind, "migrations");
-  const dir = mkdtempSync(path.join(tmpdir(), "migrations-"));
-  scratch.push(dir);
-  for (const name of readdirSync(source).filter((n) => n.endsWith(".sql") && (upTo === undefined || n < upTo))) {
-    copyFileSync(path.join(source, name), path.join(dir, name));
-  }
-  return dir;
-}
-
 const expected = OLD_EVENTS.map((e, i) => ({ webhookEventId: `01OLD${i}`, sourceUserId: e.userId, sourceGroupId: e.groupId }));
 
 describe("events stored before their source had columns of its own", () => {
@@ -123,7 +113,7 @@ describe("events stored before their source had columns of its own", () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "sources-migration-"));
     scratch.push(dataDir);
     const file = path.join(dataDir, "console.db");
-    migrateSqlite(file, migrationsBefore("sqlite", SOURCES_MIGRATION.sqlite));
+    migrateSqlite(file, migrationsBefore("sqlite", SOURCES_MIGRATION.sqlite, scratch));
     const sqlite = new Database(file);
     const insert = sqlite.prepare(
       `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt")
@@ -131,7 +121,7 @@ describe("events stored before their source had columns of its own", () => {
     );
     OLD_EVENTS.forEach((e, i) => insert.run(`01OLD${i}`, e.json));
     sqlite.close();
-    migrateSqlite(file, migrationsBefore("sqlite"));
+    migrateSqlite(file, migrationsBefore("sqlite", undefined, scratch));
     const migrated = new Database(file, { readonly: true });
     expect(migrated.prepare(`SELECT "webhookEventId", "sourceUserId", "sourceGroupId" FROM "WebhookEvent" ORDER BY "seq"`).all()).toEqual(expected);
     migrated.close();
@@ -142,7 +132,7 @@ describe("events stored before their source had columns of its own", () => {
     async () => {
       const url = await createScratchDatabase(testPostgresUrl(), "console_sources_migration");
       try {
-        await migratePostgres(url, migrationsBefore("postgres", SOURCES_MIGRATION.postgres));
+        await migratePostgres(url, migrationsBefore("postgres", SOURCES_MIGRATION.postgres, scratch));
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
@@ -156,7 +146,7 @@ describe("events stored before their source had columns of its own", () => {
         } finally {
           await client.end();
         }
-        await migratePostgres(url, migrationsBefore("postgres"));
+        await migratePostgres(url, migrationsBefore("postgres", undefined, scratch));
         const after = new pg.Client({ connectionString: url });
         await after.connect();
         try {

@@ -1,17 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ChannelLane } from "@/lib/delivery/channel-lane";
-import type { ClaimedEvent } from "@/lib/delivery/store";
+import { claimedEvent } from "../support/claimed";
 
-const event = (seq: number, fresh = true): ClaimedEvent => ({
-  seq,
-  webhookEventId: `e${seq}`,
-  type: "message",
-  event: "{}",
-  sourceUserId: null,
-  sourceGroupId: null,
-  attempts: 0,
-  fresh,
-});
+const event = (seq: number, fresh = true) => claimedEvent(seq, fresh);
 
 /** A lane the scan has just given this dispatcher. */
 function heldLane(): ChannelLane {

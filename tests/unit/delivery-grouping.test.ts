@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ATTEMPT_COLUMNS, attemptValues } from "@/lib/delivery/attempt-columns";
 import { claimInOrder, type ClaimSteps, type LeaseKinds } from "@/lib/delivery/claim-order";
-import type { ClaimedEvent } from "@/lib/delivery/store";
+import { claimedEvent } from "../support/claimed";
 import {
   closedGroupsOpenedBy,
   groupNotices,
@@ -151,15 +151,7 @@ describe("the claim order", () => {
   /** A channel's events in memory, leased and read the way a store's statements do. */
   function channelSteps(events: { expired: number[]; fresh: number[]; due: number[] }, cheapReads = true) {
     const leases: LeaseKinds[] = [];
-    const ev = (seq: number): ClaimedEvent => ({
-      seq,
-      webhookEventId: `e${seq}`,
-      type: "message",
-      event: "{}",
-      sourceUserId: null,
-      sourceGroupId: null,
-      attempts: 0,
-    });
+    const ev = (seq: number) => claimedEvent(seq);
     const steps: ClaimSteps = {
       lease: async (limit, kinds) => {
         leases.push(kinds);
