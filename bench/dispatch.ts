@@ -197,6 +197,8 @@ async function startWorkers(product: Product, count: number): Promise<void> {
       worker.once("exit", (code) => reject(new Error(`a worker exited with ${code} before it was ready`)));
       createInterface({ input: worker.stdout! }).on("line", (text) => {
         if (text.includes("dispatching webhooks")) resolve();
+        // A worker's warnings and errors (pino levels 40 and up) are the bench's to show.
+        else if (/"level":[4-6]\d/.test(text)) console.error(`  worker ${worker.pid}: ${text}`);
       });
     });
   });

@@ -12,8 +12,8 @@ import type { ClaimedEvent } from "./store";
  *   claim found fewer events than it asked for: wait for news before asking again).
  *
  * Beside them: the cursor past which fresh events are read (`ClaimOptions.after`), whether the
- * next claim also takes over leases that ran out, and whether outcomes from an earlier lease must
- * be written before the channel's events are read afresh.
+ * next claim also takes over leases that ran out, whether outcomes from an earlier lease must
+ * be written before the channel's events are read afresh, and when the lease runs out.
  */
 export type LaneOwnership = "free" | "held" | "leaving";
 export type LaneClaiming = "ready" | "claiming" | "claimingWithNews" | "exhausted";
@@ -28,6 +28,8 @@ export class ChannelLane {
   private cursorSeq = 0;
   private isReclaimDue = true;
   private isFlushDue = true;
+  private leaseUntilMs = 0;
+  private isWaitingForRenewal = false;
 
   constructor(readonly channelId: string) {}
 
@@ -72,6 +74,27 @@ export class ChannelLane {
     return this.isFlushDue;
   }
 
+  /** When the lease runs out unless it is renewed (this process's clock, as the lease was written). */
+  get leaseUntil(): number {
+    return this.leaseUntilMs;
+  }
+
+  /**
+   * Whether a send may start at `now`: only while the lease has `marginMs` left, enough for the
+   * send and the write of its outcome, so that no other dispatcher can take the channel and
+   * read the event as still pending while it is in flight or its outcome unwritten.
+   */
+  mayStartSend(now: number, marginMs: number): boolean {
+    return now + marginMs <= this.leaseUntilMs;
+  }
+
+  /** Notes that sends wait for the lease to be renewed; returns whether they were not waiting already. */
+  waitForRenewal(): boolean {
+    if (this.isWaitingForRenewal) return false;
+    this.isWaitingForRenewal = true;
+    return true;
+  }
+
   /** Whether a claim may start now: held, not leaving, not claiming or exhausted, and the queue runs low. */
   canClaim(concurrency: number): boolean {
     return this.ownershipState === "held" && this.claimingState === "ready" && this.queue.length < concurrency;
@@ -82,9 +105,12 @@ export class ChannelLane {
   /**
    * The scan found the lease ours. Newly taken, the channel's events are read afresh from the
    * start, after the outcomes of any earlier lease are written; `hasPending` (the database
-   * reports work for it) also asks the next claim to look for leases that ran out.
+   * reports work for it) also asks the next claim to look for leases that ran out. `until` is
+   * when the lease, as taken or renewed, runs out.
    */
-  holdLease(hasPending: boolean): void {
+  holdLease(hasPending: boolean, until: number): void {
+    this.leaseUntilMs = until;
+    this.isWaitingForRenewal = false;
     if (this.ownershipState === "free") {
       this.ownershipState = "held";
       this.cursorSeq = 0;

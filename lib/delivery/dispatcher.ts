@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { countSend } from "../operations/metrics";
 import { storedEventBody } from "../webhook/payload";
-import { sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
+import { RESPONSE_TIMEOUT_MS, sendWebhook, type SendResult, type SendWebhookOptions } from "../webhook/sender";
 import { attemptFromResult } from "./attempt-record";
 import { ChannelLane } from "./channel-lane";
 import type { ChannelDelivery, ClaimedEvent, DeliveryStore, EventOutcome, OutcomeRecorder } from "./store";
@@ -26,6 +26,7 @@ export type DispatcherOptions = {
    */
   channelLeaseMs?: number;
   now?: () => number;
+  /** Where errors and warnings go; the process's log by default. */
   log?: (message: string) => void;
 };
 
@@ -43,6 +44,12 @@ const FLUSH_RETRY_MS = 1000;
  * more than can be sent well within the lease: this many rounds queued at most.
  */
 const QUEUED_ROUNDS = 4;
+/**
+ * What a send's outcome is given, beyond the send's own deadline, to be written while the
+ * channel's lease still holds; a send starts only if both fit in what is left of the lease (at
+ * most half of it).
+ */
+const OUTCOME_WRITE_ALLOWANCE_MS = 1000;
 /** The sender's defaults throughout. */
 const NO_SEND_SETTINGS: NonNullable<DispatcherOptions["send"]> = {};
 
@@ -79,12 +86,18 @@ export class Dispatcher {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly now: () => number;
   private readonly log: (message: string) => void;
+  private readonly warn: (message: string) => void;
   private readonly channelLeaseMs: number;
+  /** How much of a channel's lease must be left for a send to start (see `ChannelLane.mayStartSend`). */
+  private readonly sendMarginMs: number;
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => logger().error({ component: "dispatcher", workerId: this.workerId }, message));
+    this.warn = options.log ?? ((message) => logger().warn({ component: "dispatcher", workerId: this.workerId }, message));
     this.channelLeaseMs = options.channelLeaseMs ?? DEFAULT_CHANNEL_LEASE_MS;
+    const sendAndWriteMs = (options.send?.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS) + OUTCOME_WRITE_ALLOWANCE_MS;
+    this.sendMarginMs = Math.min(sendAndWriteMs, this.channelLeaseMs / 2);
   }
 
   start(): void {
@@ -172,13 +185,19 @@ export class Dispatcher {
     const { store } = this.options;
     const now = this.now();
     const live = await store.heartbeat(this.workerId, now, this.channelLeaseMs);
-    const pending = await store.channelsWithPendingEvents(now);
+    const cursors = new Map<string, number>();
+    for (const lane of this.lanes.values()) if (lane.isHeld) cursors.set(lane.channelId, lane.cursor);
+    const withWork = await store.channelsWithWork(now, this.workerId, cursors);
     const busy = [...this.lanes.values()].filter((lane) => lane.isHeld && !lane.isIdle).map((lane) => lane.channelId);
     // Channels this dispatcher is busy with come first, so that renewing them is never crowded out.
-    const wanted = [...new Set([...busy, ...pending])].filter((channelId) => !this.releasing.has(channelId));
+    const wanted = [...new Set([...busy, ...withWork])].filter((channelId) => !this.releasing.has(channelId));
     const share = Math.max(1, Math.ceil(wanted.length / Math.max(1, live)));
-    const held = new Set(await store.acquireChannels(this.workerId, wanted, share, now, this.channelLeaseMs));
+    // The lease runs from the moment it is written, not from the start of a scan that may have
+    // waited on a busy database.
+    const leaseFrom = this.now();
+    const held = new Set(await store.acquireChannels(this.workerId, wanted, share, leaseFrom, this.channelLeaseMs));
     if (!this.running) return;
+    const answeredAt = this.now();
     const wantedSet = new Set(wanted);
     const toRelease: string[] = [];
     let keeping = 0;
@@ -187,20 +206,25 @@ export class Dispatcher {
       lane.loseLease();
       if (wantedSet.has(lane.channelId)) {
         // Another dispatcher took the channel after our lease ran out: stop sending its events.
+        this.warn(
+          `dispatcher: lost channel ${lane.channelId} to another dispatcher: its lease had run out ` +
+            `${Math.max(0, answeredAt - lane.leaseUntil)} ms before the database answered its renewal`,
+        );
         await this.releaseEvents(lane.queue.splice(0));
       } else if (lane.isIdle) {
         toRelease.push(lane.channelId);
       }
     }
-    const pendingSet = new Set(pending);
+    const withWorkSet = new Set(withWork);
     for (const channelId of held) {
       const lane = this.lane(channelId);
       const isNewlyHeld = !lane.isHeld;
-      lane.holdLease(pendingSet.has(channelId));
+      lane.holdLease(withWorkSet.has(channelId), leaseFrom + this.channelLeaseMs);
       // Over our share (another dispatcher started): hand the extra channels over once they drain.
       if (keeping >= share && !lane.isLeaving) this.leave(lane);
       if (!lane.isLeaving) keeping += 1;
-      if (isNewlyHeld || pendingSet.has(channelId)) this.pump(lane, true);
+      // A renewed lease also lets sends start again that waited for it.
+      this.pump(lane, isNewlyHeld || withWorkSet.has(channelId));
       this.finishLeaving(lane);
     }
     await store.releaseChannels(this.workerId, toRelease);
@@ -307,6 +331,15 @@ export class Dispatcher {
   private startSends(lane: ChannelLane): void {
     const channel = this.channelCache.get(lane.channelId);
     while (channel && !this.outcomesStuck && lane.inFlight < this.options.channelConcurrency && lane.queue.length > 0) {
+      if (!lane.mayStartSend(this.now(), this.sendMarginMs)) {
+        if (lane.waitForRenewal()) {
+          this.warn(
+            `dispatcher: channel ${lane.channelId}'s lease runs out in ${Math.max(0, lane.leaseUntil - this.now())} ms ` +
+              `and has not been renewed (the database is slow to answer): its sends wait for the renewal`,
+          );
+        }
+        break;
+      }
       const event = lane.queue.shift()!;
       lane.inFlight += 1;
       void this.sendOne(channel, event).finally(() => {

@@ -144,19 +144,26 @@ export class PgDeliveryStore implements DeliveryStore {
     });
   }
 
-  async channelsWithPendingEvents(now: number): Promise<string[]> {
+  async channelsWithWork(now: number, holder: string, cursors: ReadonlyMap<string, number>): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
       // One index probe per channel and kind of work (LIMIT 1 in a LATERAL keeps the planner from
-      // turning the probes into hashed scans of the whole backlog).
-      `SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
-         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id" LIMIT 1) AS w
+      // turning the probes into hashed scans of the whole backlog). A pending event is looked for
+      // past the holder's cursor on its own channels, and not at all on another dispatcher's.
+      `WITH "mine" AS (SELECT * FROM unnest($3::text[], $4::integer[]) AS m("channelId", "after")),
+       "others" AS (SELECT "channelId" FROM "ChannelLease" WHERE "until" >= $1 AND "holder" <> $2)
+       SELECT "channelId" AS "id" FROM "others"
+       UNION
+       SELECT c."id" FROM "Channel" AS c LEFT JOIN "mine" AS m ON m."channelId" = c."id" CROSS JOIN LATERAL (
+         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id" AND "seq" > coalesce(m."after", 0)
+         LIMIT 1) AS w
+       WHERE m."channelId" IS NOT NULL OR c."id" NOT IN (SELECT "channelId" FROM "others")
        UNION
        SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
          SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < $1 LIMIT 1) AS w
        UNION
        SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
          SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`,
-      [ms(now)],
+      [ms(now), holder, [...cursors.keys()], [...cursors.values()]],
     );
     return rows.map((r) => r.id);
   }

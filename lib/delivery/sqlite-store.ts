@@ -90,12 +90,22 @@ export class SqliteDeliveryStore implements DeliveryStore {
       // sit in the (status, channelId, seq) index range for pending, so a claim reads just what
       // it takes; the few sending rows are checked for leases that ran out.
       // One index probe per channel, not a scan of every waiting event: a backlog of 100k
-      // events must not make each poll slower.
-      pendingChannels: this.db
+      // events must not make each poll slower. As on PostgreSQL, a pending event is looked for
+      // past the holder's cursor (@mine: [[channelId, after], …]) on its own channels, and not
+      // at all on another dispatcher's.
+      channelsWithWork: this.db
         .prepare(
-          `SELECT "id" FROM "Channel" AS c WHERE
-             EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id")
-             OR EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < @now)
+          `WITH "mine" AS (SELECT "value" ->> 0 AS "channelId", "value" ->> 1 AS "after" FROM json_each(@mine)),
+           "others" AS (SELECT "channelId" FROM "ChannelLease" WHERE "until" >= @now AND "holder" <> @holder)
+           SELECT "channelId" FROM "others"
+           UNION
+           SELECT c."id" FROM "Channel" AS c LEFT JOIN "mine" AS m ON m."channelId" = c."id" WHERE
+             (m."channelId" IS NOT NULL OR c."id" NOT IN (SELECT "channelId" FROM "others"))
+             AND EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id"
+                         AND "seq" > coalesce(m."after", 0))
+           UNION
+           SELECT c."id" FROM "Channel" AS c WHERE
+             EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < @now)
              OR EXISTS (SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_nextAttemptAt_idx"
                         WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= @now)`,
         )
@@ -297,8 +307,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.synchronous = level;
   }
 
-  async channelsWithPendingEvents(now: number): Promise<string[]> {
-    return this.statements.pendingChannels.all({ now: sqliteTime(now) }) as string[];
+  async channelsWithWork(now: number, holder: string, cursors: ReadonlyMap<string, number>): Promise<string[]> {
+    return this.statements.channelsWithWork.all({ now: sqliteTime(now), holder, mine: JSON.stringify([...cursors]) }) as string[];
   }
 
   async channel(channelId: string): Promise<ChannelDelivery | null> {

@@ -145,8 +145,20 @@ export interface DeliveryStore extends OutcomeRecorder {
    * the key is written with the events (so one is never kept without the other) and null returned.
    */
   insertEvents(events: readonly NewEvent[], retryKey?: RetryKey): Promise<AcceptedBatch | null>;
-  /** Channels that have pending events nobody holds. */
-  channelsWithPendingEvents(now: number): Promise<string[]>;
+  /**
+   * The channels with work, as dispatcher `holder` sees them at `now`:
+   * - those another dispatcher holds a live lease on (their holder gives a lease up once its
+   *   channel has no more work, so a live lease stands for work);
+   * - those `holder` holds (`cursors`: each held channel's `ClaimOptions.after`) that have pending
+   *   events past the cursor, which its holder has not read yet;
+   * - those nobody holds that have pending events;
+   * - any channel with events whose lease ran out, or redeliveries that are due.
+   *
+   * A held channel's events behind its cursor are never looked at here: on PostgreSQL a busy
+   * channel's delivered events leave entries in the status index until a vacuum, and a probe
+   * from the channel's first event would step over every one of them, on every scan.
+   */
+  channelsWithWork(now: number, holder: string, cursors: ReadonlyMap<string, number>): Promise<string[]>;
   channel(channelId: string): Promise<ChannelDelivery | null>;
   /**
    * Takes the oldest events of a channel that are due and that nobody holds (or whose holder's

@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { Dispatcher } from "@/lib/delivery/dispatcher";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
 import { deliveryStore } from "@/lib/delivery/runtime";
+import type { DeliveryStore } from "@/lib/delivery/store";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
 import { signBody } from "@/lib/webhook/signature";
@@ -199,5 +200,57 @@ describe("the dispatcher", () => {
     const ids = bot.received.map((r) => JSON.parse(r.body).events[0].webhookEventId as string);
     expect(ids).toEqual(accepted.webhookEventIds);
     expect(await db().webhookEvent.count({ where: { channelId: channel.id, status: EventStatus.delivered } })).toBe(300);
+  });
+
+  test("a dispatcher that cannot renew its channel's lease stops starting sends in time: the one taking over sends none twice", async () => {
+    const bot = await startBot((_req, res) => void setTimeout(() => res.writeHead(200).end(), 10));
+    bots.push(bot);
+    const channel = await newChannel("Stalled lease", bot.url);
+    const accepted = await acceptEvents(channel, texts(400), "api");
+    // The first dispatcher's database takes its channel once, then stalls on every renewal (a
+    // busy server), while its sends and their outcomes still go through.
+    const store = deliveryStore();
+    let unstall = () => {};
+    const stalled = new Promise<void>((resolve) => (unstall = resolve));
+    let acquisitions = 0;
+    const slowStore = new Proxy(store, {
+      get(target, name) {
+        if (name === "acquireChannels") {
+          return async (...args: Parameters<DeliveryStore["acquireChannels"]>) => {
+            if (acquisitions++ > 0) await stalled;
+            return target.acquireChannels(...args);
+          };
+        }
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const CHANNEL_LEASE_MS = 1500;
+    const warnings: string[] = [];
+    const options = { channelConcurrency: 2, leaseMs: 30_000, pollMs: 50, channelLeaseMs: CHANNEL_LEASE_MS };
+    const first = new Dispatcher({ ...options, store: slowStore, log: (message) => warnings.push(message) });
+    first.start();
+    await waitUntil(() => bot.received.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, CHANNEL_LEASE_MS));
+    const sentByFirst = bot.received.length;
+    // The other dispatcher takes the channel once the lease has run out, and reads its pending events.
+    const second = new Dispatcher({ ...options, store });
+    second.start();
+    // Once the other dispatcher is sending, the first one's renewal gets its answer: the channel is gone.
+    await waitUntil(() => bot.received.length > sentByFirst);
+    unstall();
+    await waitUntil(() => warnings.some((w) => w.includes("lost channel")), 10_000);
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: channel.id, status: EventStatus.delivered } })) === 400);
+    await Promise.all([first.stop(), second.stop()]);
+
+    expect(sentByFirst).toBeGreaterThan(0);
+    expect(sentByFirst).toBeLessThan(400);
+    const ids = bot.received.map((r) => JSON.parse(r.body).events[0].webhookEventId as string);
+    expect(ids).toHaveLength(400);
+    expect(new Set(ids)).toEqual(new Set(accepted.webhookEventIds));
+    expect(await db().deliveryAttempt.count({ where: { channelId: channel.id } })).toBe(400);
+    // Said once, when the sends began to wait, and again when the channel went.
+    expect(warnings.filter((w) => w.includes("has not been renewed"))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes("lost channel"))).toHaveLength(1);
   });
 });

@@ -3,11 +3,13 @@ import { ChannelLane } from "@/lib/delivery/channel-lane";
 import { claimedEvent } from "../support/claimed";
 
 const event = (seq: number, fresh = true) => claimedEvent(seq, fresh);
+/** When the leases the tests give run out. */
+const UNTIL = 10_000;
 
 /** A lane the scan has just given this dispatcher. */
 function heldLane(): ChannelLane {
   const lane = new ChannelLane("1000000001");
-  lane.holdLease(false);
+  lane.holdLease(false, UNTIL);
   return lane;
 }
 
@@ -61,9 +63,9 @@ describe("a channel's lane", () => {
     lane.enqueue([event(5)]);
     lane.reclaimDone();
     lane.flushDone();
-    lane.holdLease(false);
+    lane.holdLease(false, UNTIL);
     expect([lane.cursor, lane.shouldReclaim, lane.shouldFlushFirst]).toEqual([5, false, false]);
-    lane.holdLease(true);
+    lane.holdLease(true, UNTIL);
     expect([lane.cursor, lane.shouldReclaim, lane.shouldFlushFirst]).toEqual([5, true, false]);
   });
 
@@ -74,8 +76,18 @@ describe("a channel's lane", () => {
     lane.flushDone();
     lane.loseLease();
     expect(lane.isHeld).toBe(false);
-    lane.holdLease(false);
+    lane.holdLease(false, UNTIL);
     expect([lane.cursor, lane.shouldFlushFirst]).toEqual([0, true]);
+  });
+
+  test("sends start only while the lease has the margin left, and wait for a renewal once", () => {
+    const lane = heldLane();
+    expect([lane.mayStartSend(UNTIL - 3000, 3000), lane.mayStartSend(UNTIL - 2999, 3000)]).toEqual([true, false]);
+    expect([lane.waitForRenewal(), lane.waitForRenewal()]).toEqual([true, false]);
+    lane.holdLease(false, UNTIL + 5000);
+    expect(lane.leaseUntil).toBe(UNTIL + 5000);
+    expect(lane.mayStartSend(UNTIL - 2999, 3000)).toBe(true);
+    expect(lane.waitForRenewal()).toBe(true);
   });
 
   test("leaving gives the queue back, claims nothing, and ends when the sends in flight have", () => {
