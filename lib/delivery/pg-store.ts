@@ -59,6 +59,49 @@ const LEASE = `
   RETURNING ${CLAIMED_COLUMNS}`;
 
 /**
+ * The planner settings of `PENDING_CHANNELS`, for its transaction. Without sequential and bitmap
+ * scans, the only way left to its rows is the partial status index (its row comparisons fit no
+ * other index). JIT is off because the disabled scans' costs would otherwise call for it.
+ */
+export const PENDING_PROBE_PLAN = `SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off`;
+
+/**
+ * Channels with pending events, for dispatcher $2's scan: past its cursor ($3 the channels, $4
+ * the cursors) on its own channels, on channels nobody else holds a live lease on from the first,
+ * and not at all on another dispatcher's. One probe per channel, for one event (LIMIT 1 in a
+ * LATERAL keeps the planner from turning the probes into hashed scans of the whole backlog).
+ *
+ * Each probe is a range of the partial status index, from (pending, channel, cursor) to the
+ * channel's last entry, written as row comparisons, which only an index whose leading columns
+ * are (status, channelId, seq) can take. A probe for one row is otherwise at the mercy of the
+ * table's statistics: taken while a backlog waited, they make the planner expect a match within
+ * a few rows, and it walks the primary key or the whole table instead, through every event of
+ * the channels that have none pending (seconds a scan at a few hundred thousand events).
+ */
+export const PENDING_CHANNELS = `
+  WITH "mine" AS (SELECT * FROM unnest($3::text[], $4::integer[]) AS m("channelId", "after"))
+  SELECT c."id" FROM "Channel" AS c LEFT JOIN "mine" AS m ON m."channelId" = c."id" CROSS JOIN LATERAL (
+    SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending}
+      AND ("status", "channelId", "seq") > (${SqlStatus.pending}, c."id", coalesce(m."after", 0))
+      AND ("status", "channelId") <= (${SqlStatus.pending}, c."id")
+    LIMIT 1) AS w
+  WHERE m."channelId" IS NOT NULL
+     OR c."id" NOT IN (SELECT "channelId" FROM "ChannelLease" WHERE "until" >= $1 AND "holder" <> $2)`;
+
+/**
+ * Channels another dispatcher than $2 holds a live lease on, and channels with events whose lease
+ * ran out or redeliveries due by $1: few rows each, found through the partial status indexes.
+ */
+const LEASED_CHANNELS = `
+  SELECT "channelId" AS "id" FROM "ChannelLease" WHERE "until" >= $1 AND "holder" <> $2
+  UNION
+  SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
+    SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < $1 LIMIT 1) AS w
+  UNION
+  SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
+    SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`;
+
+/**
  * The delivery store on a shared PostgreSQL database: many app and worker processes use it at
  * once. Claims lock rows with SKIP LOCKED, counters are upserts, and every batch is one
  * transaction of a few multi-row statements.
@@ -145,27 +188,14 @@ export class PgDeliveryStore implements DeliveryStore {
   }
 
   async channelsWithWork(now: number, holder: string, cursors: ReadonlyMap<string, number>): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      // One index probe per channel and kind of work (LIMIT 1 in a LATERAL keeps the planner from
-      // turning the probes into hashed scans of the whole backlog). A pending event is looked for
-      // past the holder's cursor on its own channels, and not at all on another dispatcher's.
-      `WITH "mine" AS (SELECT * FROM unnest($3::text[], $4::integer[]) AS m("channelId", "after")),
-       "others" AS (SELECT "channelId" FROM "ChannelLease" WHERE "until" >= $1 AND "holder" <> $2)
-       SELECT "channelId" AS "id" FROM "others"
-       UNION
-       SELECT c."id" FROM "Channel" AS c LEFT JOIN "mine" AS m ON m."channelId" = c."id" CROSS JOIN LATERAL (
-         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id" AND "seq" > coalesce(m."after", 0)
-         LIMIT 1) AS w
-       WHERE m."channelId" IS NOT NULL OR c."id" NOT IN (SELECT "channelId" FROM "others")
-       UNION
-       SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
-         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < $1 LIMIT 1) AS w
-       UNION
-       SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
-         SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`,
-      [ms(now), holder, [...cursors.keys()], [...cursors.values()]],
-    );
-    return rows.map((r) => r.id);
+    const [withPending, withLeases] = await Promise.all([
+      this.transaction(async (client) => {
+        await client.query(PENDING_PROBE_PLAN);
+        return (await client.query<{ id: string }>(PENDING_CHANNELS, [ms(now), holder, [...cursors.keys()], [...cursors.values()]])).rows;
+      }),
+      this.pool.query<{ id: string }>(LEASED_CHANNELS, [ms(now), holder]),
+    ]);
+    return [...new Set([...withPending, ...withLeases.rows].map((r) => r.id))];
   }
 
   async channel(channelId: string): Promise<ChannelDelivery | null> {

@@ -101,8 +101,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
            UNION
            SELECT c."id" FROM "Channel" AS c LEFT JOIN "mine" AS m ON m."channelId" = c."id" WHERE
              (m."channelId" IS NOT NULL OR c."id" NOT IN (SELECT "channelId" FROM "others"))
-             AND EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id"
-                         AND "seq" > coalesce(m."after", 0))
+             AND EXISTS (SELECT 1 FROM "WebhookEvent" INDEXED BY "WebhookEvent_status_channelId_seq_idx"
+                         WHERE "status" = ${SqlStatus.pending} AND "channelId" = c."id" AND "seq" > coalesce(m."after", 0))
            UNION
            SELECT c."id" FROM "Channel" AS c WHERE
              EXISTS (SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < @now)

@@ -1,11 +1,15 @@
+import pg from "pg";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createChannel, setWebhookSetting, updateWebhookUrl } from "@/lib/console/channels";
 import { createProvider } from "@/lib/console/providers";
 import { createUser } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import { acceptEvents, type EventSpec } from "@/lib/delivery/ingest";
+import { SqlStatus } from "@/lib/delivery/lifecycle";
+import { PENDING_CHANNELS, PENDING_PROBE_PLAN } from "@/lib/delivery/pg-store";
 import { deliveryStore } from "@/lib/delivery/runtime";
 import { accessOf } from "../support/access";
+import { isPostgresRun } from "../support/database";
 
 const USER = `U${"6".repeat(32)}`;
 const ME = "me-dispatcher";
@@ -79,4 +83,51 @@ describe("the channels a dispatcher's scan finds work on", () => {
     expect(seenByOther.has(othersBusy)).toBe(false);
     expect(seenByOther.has(nobodysIdle)).toBe(false);
   });
+
+  test.runIf(isPostgresRun())(
+    "on PostgreSQL each probe stays in the partial status index, even when the statistics expect a backlog that has gone",
+    async () => {
+      const busy = await channelWith("Once busy", 0);
+      const idle = await channelWith("Never busy", 0);
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      try {
+        // The statistics are taken while 50,000 events wait; then every one of them is delivered.
+        await client.query(
+          `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "status", "origin", "createdAt")
+           SELECT 'stale-' || i, $1, 'message', '{}', ${SqlStatus.pending}, 'load', now() FROM generate_series(1, 50000) AS i`,
+          [busy],
+        );
+        await client.query(`ANALYZE "WebhookEvent"`);
+        await client.query(`UPDATE "WebhookEvent" SET "status" = ${SqlStatus.delivered} WHERE "channelId" = $1`, [busy]);
+        await client.query("BEGIN");
+        await client.query(PENDING_PROBE_PLAN);
+        const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${PENDING_CHANNELS}`, [
+          new Date(),
+          ME,
+          [busy],
+          [0],
+        ]);
+        await client.query("COMMIT");
+        const scans = nodesOn(rows[0]["QUERY PLAN"][0].Plan, "WebhookEvent");
+        expect(scans.length).toBeGreaterThan(0);
+        for (const scan of scans) {
+          expect(scan["Node Type"]).toMatch(/^Index (Only )?Scan$/);
+          expect(scan["Index Name"]).toBe("WebhookEvent_status_channelId_seq_idx");
+        }
+      } finally {
+        await client.end();
+      }
+      const found = new Set(await deliveryStore().channelsWithWork(Date.now(), ME, new Map([[busy, 0]])));
+      expect([found.has(busy), found.has(idle)]).toEqual([false, false]);
+    },
+  );
 });
+
+type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] };
+
+/** The plan's nodes that read `relation`. */
+function nodesOn(node: PlanNode, relation: string): PlanNode[] {
+  const below = (node.Plans ?? []).flatMap((child) => nodesOn(child, relation));
+  return node["Relation Name"] === relation ? [node, ...below] : below;
+}
