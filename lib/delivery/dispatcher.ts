@@ -199,20 +199,22 @@ export class Dispatcher {
     if (!this.running) return;
     const answeredAt = this.now();
     const wantedSet = new Set(wanted);
-    const toRelease: string[] = [];
     let keeping = 0;
     for (const lane of this.lanes.values()) {
       if (!lane.isHeld || held.has(lane.channelId)) continue;
-      lane.loseLease();
       if (wantedSet.has(lane.channelId)) {
         // Another dispatcher took the channel after our lease ran out: stop sending its events.
+        lane.loseLease();
         this.warn(
           `dispatcher: lost channel ${lane.channelId} to another dispatcher: its lease had run out ` +
             `${Math.max(0, answeredAt - lane.leaseUntil)} ms before the database answered its renewal`,
         );
         await this.releaseEvents(lane.queue.splice(0));
-      } else if (lane.isIdle) {
-        toRelease.push(lane.channelId);
+      } else {
+        // Nothing left to do on it (a channel not wanted is idle): it is given up once the
+        // outcomes of its last sends are written, or the next holder would read those events as
+        // still pending and send them again.
+        this.leave(lane);
       }
     }
     const withWorkSet = new Set(withWork);
@@ -227,7 +229,6 @@ export class Dispatcher {
       this.pump(lane, isNewlyHeld || withWorkSet.has(channelId));
       this.finishLeaving(lane);
     }
-    await store.releaseChannels(this.workerId, toRelease);
   }
 
   /** Starts handing a channel over: queued events go back, sends in flight finish. */

@@ -253,4 +253,34 @@ describe("the dispatcher", () => {
     expect(warnings.filter((w) => w.includes("has not been renewed"))).toHaveLength(1);
     expect(warnings.filter((w) => w.includes("lost channel"))).toHaveLength(1);
   });
+
+  test("a dispatcher gives an idle channel up only once its last outcomes are written: the next holder sends none again", async () => {
+    const bot = await startBot();
+    bots.push(bot);
+    const channel = await newChannel("Slow outcomes", bot.url);
+    const accepted = await acceptEvents(channel, texts(20), "api");
+    const store = deliveryStore();
+    // The first dispatcher's outcomes take a second and a half to be written.
+    const slowOutcomes = {
+      recordOutcomes: async (...args: Parameters<DeliveryStore["recordOutcomes"]>) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await store.recordOutcomes(...args);
+      },
+    };
+    const options = { channelConcurrency: 4, leaseMs: 30_000, pollMs: 50 };
+    const first = new Dispatcher({ ...options, store, outcomes: slowOutcomes });
+    first.start();
+    await waitUntil(() => bot.received.length >= 20);
+    // Another dispatcher looks for work while the first one's outcomes are still being written.
+    const second = new Dispatcher({ ...options, store });
+    second.start();
+    await waitUntil(async () => (await db().webhookEvent.count({ where: { channelId: channel.id, status: EventStatus.delivered } })) === 20);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await Promise.all([first.stop(), second.stop()]);
+
+    const ids = bot.received.map((r) => JSON.parse(r.body).events[0].webhookEventId as string);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids)).toEqual(new Set(accepted.webhookEventIds));
+    expect(await db().deliveryAttempt.count({ where: { channelId: channel.id } })).toBe(20);
+  });
 });
