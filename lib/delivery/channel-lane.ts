@@ -30,6 +30,7 @@ export class ChannelLane {
   private isFlushDue = true;
   private leaseUntilMs = 0;
   private isWaitingForRenewal = false;
+  private lastSendEndedAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly channelId: string) {}
 
@@ -93,6 +94,20 @@ export class ChannelLane {
     if (this.isWaitingForRenewal) return false;
     this.isWaitingForRenewal = true;
     return true;
+  }
+
+  /** A send of the lane's ended at `now`. */
+  sendEnded(now: number): void {
+    this.lastSendEndedAt = now;
+  }
+
+  /**
+   * Whether the lane has work, or had within the last `holdMs`: a channel whose events come in
+   * bursts keeps its holder between them, rather than being given up and read afresh from its
+   * first event by the next holder at every pause.
+   */
+  isBusy(now: number, holdMs: number): boolean {
+    return !this.isIdle || now - this.lastSendEndedAt < holdMs;
   }
 
   /** Whether a claim may start now: held, not leaving, not claiming or exhausted, and the queue runs low. */

@@ -188,7 +188,8 @@ export class Dispatcher {
     const cursors = new Map<string, number>();
     for (const lane of this.lanes.values()) if (lane.isHeld) cursors.set(lane.channelId, lane.cursor);
     const withWork = await store.channelsWithWork(now, this.workerId, cursors);
-    const busy = [...this.lanes.values()].filter((lane) => lane.isHeld && !lane.isIdle).map((lane) => lane.channelId);
+    const holdMs = this.channelLeaseMs / 4;
+    const busy = [...this.lanes.values()].filter((lane) => lane.isHeld && lane.isBusy(now, holdMs)).map((lane) => lane.channelId);
     // Channels this dispatcher is busy with come first, so that renewing them is never crowded out.
     const wanted = [...new Set([...busy, ...withWork])].filter((channelId) => !this.releasing.has(channelId));
     const share = Math.max(1, Math.ceil(wanted.length / Math.max(1, live)));
@@ -345,6 +346,7 @@ export class Dispatcher {
       lane.inFlight += 1;
       void this.sendOne(channel, event).finally(() => {
         lane.inFlight -= 1;
+        lane.sendEnded(this.now());
         if (lane.isLeaving) this.finishLeaving(lane);
         else if (this.running) this.pump(lane);
         this.resolveIdle();

@@ -90,6 +90,15 @@ describe("a channel's lane", () => {
     expect(lane.waitForRenewal()).toBe(true);
   });
 
+  test("a lane stays busy for the hold after its last send, and while anything is queued or in flight", () => {
+    const lane = heldLane();
+    expect(lane.isBusy(5000, 2500)).toBe(false);
+    lane.sendEnded(5000);
+    expect([lane.isBusy(7499, 2500), lane.isBusy(7500, 2500)]).toEqual([true, false]);
+    lane.inFlight = 1;
+    expect(lane.isBusy(9000, 2500)).toBe(true);
+  });
+
   test("leaving gives the queue back, claims nothing, and ends when the sends in flight have", () => {
     const lane = heldLane();
     lane.enqueue([event(1), event(2)]);
