@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { joinableAfter, openedGroupSpan, type Notice } from "../notify/notice-groups";
 import { rowKey, rowsCreatedIn, type ErrorGroup, type ErrorHour } from "../statistics/error-groups";
@@ -28,6 +29,16 @@ const ms = (value: number) => new Date(value);
 /** A time as an element of an array parameter: ISO 8601 in UTC, which timestamptz reads as the same instant. */
 const iso = (value: number) => new Date(value).toISOString();
 
+/**
+ * A statement of the delivery path as a named one, which node-postgres prepares on a connection
+ * the first time it runs there: after that PostgreSQL neither parses it again nor, once its
+ * generic plan serves as well as a custom one, plans it again, and only the parameters travel.
+ * The name is a hash of the text, so one name never stands for two texts.
+ */
+function prepared(text: string): (values: unknown[]) => pg.QueryConfig {
+  const name = `delivery-${createHash("sha256").update(text).digest("hex").slice(0, 20)}`;
+  return (values) => ({ name, text, values });
+}
 
 /**
  * Leases a channel's events, in the order a claim takes them (see the SQLite store): those whose
@@ -35,7 +46,7 @@ const iso = (value: number) => new Date(value).toISOString();
  * locked with SKIP LOCKED: two dispatchers claiming at once take different events and never wait
  * for each other.
  */
-const LEASE = `
+const LEASE = prepared(`
   WITH expired AS (
     SELECT "seq" FROM "WebhookEvent"
     WHERE $6::boolean AND "status" = ${SqlStatus.sending} AND "channelId" = $1 AND "lockedUntil" < $3
@@ -56,7 +67,7 @@ const LEASE = `
     ) AS candidates ORDER BY "rank", "seq" LIMIT $4)
   UPDATE "WebhookEvent" SET "status" = ${SqlStatus.sending}, "lockedBy" = $2, "lockedUntil" = $5
   WHERE "seq" IN (SELECT "seq" FROM picked)
-  RETURNING ${CLAIMED_COLUMNS}`;
+  RETURNING ${CLAIMED_COLUMNS}`);
 
 /**
  * The planner settings of `PENDING_CHANNELS`, for its transaction. Without sequential and bitmap
@@ -92,14 +103,57 @@ export const PENDING_CHANNELS = `
  * Channels another dispatcher than $2 holds a live lease on, and channels with events whose lease
  * ran out or redeliveries due by $1: few rows each, found through the partial status indexes.
  */
-const LEASED_CHANNELS = `
+const LEASED_CHANNELS = prepared(`
   SELECT "channelId" AS "id" FROM "ChannelLease" WHERE "until" >= $1 AND "holder" <> $2
   UNION
   SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
     SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.sending} AND "channelId" = c."id" AND "lockedUntil" < $1 LIMIT 1) AS w
   UNION
   SELECT c."id" FROM "Channel" AS c CROSS JOIN LATERAL (
-    SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`;
+    SELECT 1 FROM "WebhookEvent" WHERE "status" = ${SqlStatus.retrying} AND "channelId" = c."id" AND "nextAttemptAt" <= $1 LIMIT 1) AS w`);
+
+/** Makes a channel's inserts take turns: a transaction lock per channel of $1. */
+const LOCK_CHANNEL_INSERTS = prepared(
+  `SELECT pg_advisory_xact_lock(hashtextextended('webhook-events:' || id, 0)) FROM unnest($1::text[]) AS id`,
+);
+
+/** Writes a batch of events: a column array per column. */
+const INSERT_EVENTS = prepared(
+  `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "sourceUserId", "sourceGroupId", "status", "origin",
+     "createdAt", "finishedAt")
+   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+     $9::timestamptz[], $10::timestamptz[])`,
+);
+
+const READ_CHANNEL = prepared(
+  `SELECT "id", "webhookUrl", "channelSecret", "botUserId", "useWebhook", "errorStatisticsAggregation"
+   FROM "Channel" WHERE "id" = $1`,
+);
+
+/** Channel $1's pending events after seq $2, $3 at most, read without locking them. */
+const READ_FRESH = prepared(
+  `SELECT ${CLAIMED_COLUMNS} FROM "WebhookEvent"
+   WHERE "status" = ${SqlStatus.pending} AND "channelId" = $1 AND "seq" > $2
+   ORDER BY "seq" LIMIT $3`,
+);
+
+/** Marks dispatcher $1 seen at $2, forgets those seen before $3, and counts those seen from $4. */
+const HEARTBEAT = prepared(
+  `WITH beat AS (
+     INSERT INTO "Dispatcher" ("id", "seenAt") VALUES ($1, $2)
+     ON CONFLICT ("id") DO UPDATE SET "seenAt" = excluded."seenAt"),
+   forget AS (DELETE FROM "Dispatcher" WHERE "seenAt" < $3)
+   SELECT 1 + count(*)::integer AS "live" FROM "Dispatcher" WHERE "seenAt" >= $4 AND "id" <> $1`,
+);
+
+const HELD_CHANNELS = prepared(`SELECT "channelId" FROM "ChannelLease" WHERE "holder" = $1 AND "until" >= $2`);
+
+/** Takes or renews channel $1's lease for $2 until $3, unless another holder's lease lasts past $4. */
+const TAKE_CHANNEL = prepared(
+  `INSERT INTO "ChannelLease" ("channelId", "holder", "until") VALUES ($1, $2, $3)
+   ON CONFLICT ("channelId") DO UPDATE SET "holder" = excluded."holder", "until" = excluded."until"
+   WHERE "ChannelLease"."holder" = excluded."holder" OR "ChannelLease"."until" < $4`,
+);
 
 /**
  * The delivery store on a shared PostgreSQL database: many app and worker processes use it at
@@ -157,20 +211,13 @@ export class PgDeliveryStore implements DeliveryStore {
     // commit. The commit waits for the disk (synchronous_commit) before the caller acknowledges.
     const channelIds = [...new Set(events.map((e) => e.channelId))].sort();
     return this.transaction(async (client) => {
-      await client.query(
-        `SELECT pg_advisory_xact_lock(hashtextextended('webhook-events:' || id, 0)) FROM unnest($1::text[]) AS id`,
-        [channelIds],
-      );
+      await client.query(LOCK_CHANNEL_INSERTS([channelIds]));
       if (retryKey) {
         const earlier = await storeRetryKey(client, retryKey, events);
         if (earlier) return earlier;
       }
       await client.query(
-        `INSERT INTO "WebhookEvent" ("webhookEventId", "channelId", "type", "event", "sourceUserId", "sourceGroupId", "status", "origin",
-           "createdAt", "finishedAt")
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::timestamptz[], $10::timestamptz[])`,
-        [
+        INSERT_EVENTS([
           pgArray(events.map((e) => e.webhookEventId)),
           pgArray(events.map((e) => e.channelId)),
           pgArray(events.map((e) => e.type)),
@@ -181,7 +228,7 @@ export class PgDeliveryStore implements DeliveryStore {
           pgArray(events.map((e) => e.origin)),
           pgArray(events.map((e) => iso(e.createdAt))),
           pgArray(events.map((e) => (isUnfinished(e.status) ? null : iso(e.createdAt)))),
-        ],
+        ]),
       );
       return null;
     });
@@ -193,17 +240,13 @@ export class PgDeliveryStore implements DeliveryStore {
         await client.query(PENDING_PROBE_PLAN);
         return (await client.query<{ id: string }>(PENDING_CHANNELS, [ms(now), holder, [...cursors.keys()], [...cursors.values()]])).rows;
       }),
-      this.pool.query<{ id: string }>(LEASED_CHANNELS, [ms(now), holder]),
+      this.pool.query<{ id: string }>(LEASED_CHANNELS([ms(now), holder])),
     ]);
     return [...new Set([...withPending, ...withLeases.rows].map((r) => r.id))];
   }
 
   async channel(channelId: string): Promise<ChannelDelivery | null> {
-    const { rows } = await this.pool.query<ChannelDelivery>(
-      `SELECT "id", "webhookUrl", "channelSecret", "botUserId", "useWebhook", "errorStatisticsAggregation"
-       FROM "Channel" WHERE "id" = $1`,
-      [channelId],
-    );
+    const { rows } = await this.pool.query<ChannelDelivery>(READ_CHANNEL([channelId]));
     return rows[0] ?? null;
   }
 
@@ -219,17 +262,10 @@ export class PgDeliveryStore implements DeliveryStore {
       {
         lease: async (limit: number, kinds: LeaseKinds) => {
           const params = [channelId, workerId, ms(now), limit, ms(now + leaseMs), kinds.expired, kinds.fresh, kinds.due];
-          return (await this.pool.query<ClaimedEvent>(LEASE, params)).rows;
+          return (await this.pool.query<ClaimedEvent>(LEASE(params))).rows;
         },
         readFresh: async (after: number, limit: number) =>
-          (
-            await this.pool.query<ClaimedEvent>(
-              `SELECT ${CLAIMED_COLUMNS} FROM "WebhookEvent"
-               WHERE "status" = ${SqlStatus.pending} AND "channelId" = $1 AND "seq" > $2
-               ORDER BY "seq" LIMIT $3`,
-              [channelId, after, limit],
-            )
-          ).rows,
+          (await this.pool.query<ClaimedEvent>(READ_FRESH([channelId, after, limit]))).rows,
       },
       limit,
       options,
@@ -273,12 +309,7 @@ export class PgDeliveryStore implements DeliveryStore {
 
   async heartbeat(holder: string, now: number, aliveMs: number): Promise<number> {
     const { rows } = await this.pool.query<{ live: number }>(
-      `WITH beat AS (
-         INSERT INTO "Dispatcher" ("id", "seenAt") VALUES ($1, $2)
-         ON CONFLICT ("id") DO UPDATE SET "seenAt" = excluded."seenAt"),
-       forget AS (DELETE FROM "Dispatcher" WHERE "seenAt" < $3)
-       SELECT 1 + count(*)::integer AS "live" FROM "Dispatcher" WHERE "seenAt" >= $4 AND "id" <> $1`,
-      [holder, ms(now), ms(forgetDispatchersSeenBefore(now, aliveMs)), ms(now - aliveMs)],
+      HEARTBEAT([holder, ms(now), ms(forgetDispatchersSeenBefore(now, aliveMs)), ms(now - aliveMs)]),
     );
     return rows[0]!.live;
   }
@@ -291,10 +322,7 @@ export class PgDeliveryStore implements DeliveryStore {
     leaseMs: number,
   ): Promise<string[]> {
     if (channels.length === 0) return [];
-    const { rows: heldRows } = await this.pool.query<{ channelId: string }>(
-      `SELECT "channelId" FROM "ChannelLease" WHERE "holder" = $1 AND "until" >= $2`,
-      [holder, ms(now)],
-    );
+    const { rows: heldRows } = await this.pool.query<{ channelId: string }>(HELD_CHANNELS([holder, ms(now)]));
     const held = new Set(heldRows.map((r) => r.channelId));
     const result: string[] = [];
     let count = held.size;
@@ -304,12 +332,7 @@ export class PgDeliveryStore implements DeliveryStore {
     for (const channelId of channels) {
       const mine = held.has(channelId);
       if (!mine && count >= max) continue;
-      const taken = await this.pool.query(
-        `INSERT INTO "ChannelLease" ("channelId", "holder", "until") VALUES ($1, $2, $3)
-         ON CONFLICT ("channelId") DO UPDATE SET "holder" = excluded."holder", "until" = excluded."until"
-         WHERE "ChannelLease"."holder" = excluded."holder" OR "ChannelLease"."until" < $4`,
-        [channelId, holder, ms(now + leaseMs), ms(now)],
-      );
+      const taken = await this.pool.query(TAKE_CHANNEL([channelId, holder, ms(now + leaseMs), ms(now)]));
       if (taken.rowCount === 0) continue;
       result.push(channelId);
       if (!mine) count += 1;
@@ -363,16 +386,25 @@ async function storeRetryKey(client: pg.PoolClient, retryKey: RetryKey, events: 
   return { requestId: earlier.requestId, webhookEventIds: JSON.parse(earlier.webhookEventIds), willSend: earlier.willSend };
 }
 
+const READ_FLAGS = prepared(
+  `SELECT "id", "errorStatisticsAggregation", "webhookRedelivery", "errorNotification"
+   FROM "Channel" WHERE "id" = ANY($1::text[])`,
+);
+
 /** The switches of the channels a batch needs, as they are in the batch's transaction. */
 async function readFlags(client: pg.PoolClient, channelIds: readonly string[]): Promise<Map<string, ChannelFlags>> {
   if (channelIds.length === 0) return new Map();
-  const { rows } = await client.query<ChannelFlags & { id: string }>(
-    `SELECT "id", "errorStatisticsAggregation", "webhookRedelivery", "errorNotification"
-     FROM "Channel" WHERE "id" = ANY($1::text[])`,
-    [channelIds],
-  );
+  const { rows } = await client.query<ChannelFlags & { id: string }>(READ_FLAGS([channelIds]));
   return new Map(rows.map(({ id, ...flags }) => [id, flags]));
 }
+
+/** Writes each event's outcome: its new status ($2) and next attempt ($3) by seq ($1), finished at $4. */
+const WRITE_OUTCOMES = prepared(
+  `UPDATE "WebhookEvent" AS e SET "status" = u."status", "attempts" = e."attempts" + 1, "finishedAt" = $4,
+     "nextAttemptAt" = u."next", "lockedBy" = NULL, "lockedUntil" = NULL
+   FROM unnest($1::integer[], $2::text[], $3::timestamptz[]) AS u("seq", "status", "next")
+   WHERE e."seq" = u."seq"`,
+);
 
 /**
  * Writes a batch's plan with a few multi-row statements. The plan's rows come in one order for
@@ -381,16 +413,12 @@ async function readFlags(client: pg.PoolClient, channelIds: readonly string[]): 
 async function writePlan(client: pg.PoolClient, plan: OutcomePlan): Promise<void> {
   await insertAttempts(client, plan.attempts);
   await client.query(
-    `UPDATE "WebhookEvent" AS e SET "status" = u."status", "attempts" = e."attempts" + 1, "finishedAt" = $4,
-       "nextAttemptAt" = u."next", "lockedBy" = NULL, "lockedUntil" = NULL
-     FROM unnest($1::integer[], $2::text[], $3::timestamptz[]) AS u("seq", "status", "next")
-     WHERE e."seq" = u."seq"`,
-    [
+    WRITE_OUTCOMES([
       pgArray(plan.events.map((e) => e.seq)),
       pgArray(plan.events.map((e) => e.status)),
       pgArray(plan.events.map((e) => (e.nextAttemptAt === null ? null : iso(e.nextAttemptAt)))),
       ms(plan.now),
-    ],
+    ]),
   );
   await upsertErrorRows(client, plan.errorGroups, plan.errorHours);
   for (const n of plan.notices) await countNotice(client, n, plan.now);
@@ -399,8 +427,8 @@ async function writePlan(client: pg.PoolClient, plan: OutcomePlan): Promise<void
 /** PostgreSQL's type for each kind of attempt column. */
 const PG_TYPES = { text: "text", boolean: "boolean", time: "timestamptz", real: "double precision", integer: "integer" } as const;
 
-const INSERT_ATTEMPTS = `INSERT INTO "DeliveryAttempt" (${ATTEMPT_COLUMN_LIST})
-  SELECT * FROM unnest(${ATTEMPT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c.kind]}[]`).join(", ")})`;
+const INSERT_ATTEMPTS = prepared(`INSERT INTO "DeliveryAttempt" (${ATTEMPT_COLUMN_LIST})
+  SELECT * FROM unnest(${ATTEMPT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c.kind]}[]`).join(", ")})`);
 
 const pgAttemptValues = attemptValues({ boolean: (value) => value, time: iso });
 
@@ -411,8 +439,25 @@ async function insertAttempts(client: Queryable, attempts: readonly AttemptRecor
     const values = pgAttemptValues(attempt) as ArrayElement[];
     for (let i = 0; i < values.length; i++) columns[i]!.push(values[i]!);
   }
-  await client.query(INSERT_ATTEMPTS, columns.map(pgArray));
+  await client.query(INSERT_ATTEMPTS(columns.map(pgArray)));
 }
+
+const UPSERT_ERROR_ROWS = prepared(
+  `INSERT INTO "ErrorStat" ("channelId", "windowStart", "reason", "detail", "firstAt", "lastAt", "count")
+   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::integer[])
+   ON CONFLICT ("channelId", "windowStart", "reason", "detail") DO UPDATE SET
+     "count" = "ErrorStat"."count" + excluded."count",
+     "firstAt" = least("ErrorStat"."firstAt", excluded."firstAt"),
+     "lastAt" = greatest("ErrorStat"."lastAt", excluded."lastAt")
+   RETURNING "channelId", "windowStart", "reason", "detail", (xmax = 0) AS "created"`,
+);
+
+const UPSERT_ERROR_HOURS = prepared(
+  `INSERT INTO "ErrorStatHour" ("channelId", "hourStart", "reason", "detail", "count", "rows")
+   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::integer[], $6::integer[])
+   ON CONFLICT ("channelId", "hourStart", "reason", "detail") DO UPDATE SET
+     "count" = "ErrorStatHour"."count" + excluded."count", "rows" = "ErrorStatHour"."rows" + excluded."rows"`,
+);
 
 /**
  * Adds a batch's failures to their 60-second rows and their hours, each with one statement. The
@@ -422,14 +467,7 @@ async function insertAttempts(client: Queryable, attempts: readonly AttemptRecor
 async function upsertErrorRows(client: pg.PoolClient, groups: readonly ErrorGroup[], hours: readonly ErrorHour[]): Promise<void> {
   if (groups.length === 0) return;
   const { rows } = await client.query<{ channelId: string; windowStart: Date; reason: string; detail: string; created: boolean }>(
-    `INSERT INTO "ErrorStat" ("channelId", "windowStart", "reason", "detail", "firstAt", "lastAt", "count")
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::integer[])
-     ON CONFLICT ("channelId", "windowStart", "reason", "detail") DO UPDATE SET
-       "count" = "ErrorStat"."count" + excluded."count",
-       "firstAt" = least("ErrorStat"."firstAt", excluded."firstAt"),
-       "lastAt" = greatest("ErrorStat"."lastAt", excluded."lastAt")
-     RETURNING "channelId", "windowStart", "reason", "detail", (xmax = 0) AS "created"`,
-    [
+    UPSERT_ERROR_ROWS([
       groups.map((g) => g.channelId),
       groups.map((g) => ms(g.windowStart)),
       groups.map((g) => g.reason),
@@ -437,22 +475,18 @@ async function upsertErrorRows(client: pg.PoolClient, groups: readonly ErrorGrou
       groups.map((g) => ms(g.firstAt)),
       groups.map((g) => ms(g.lastAt)),
       groups.map((g) => g.count),
-    ],
+    ]),
   );
   const created = new Set(rows.filter((r) => r.created).map((r) => rowKey(r.channelId, r.windowStart.getTime(), r.reason, r.detail)));
   await client.query(
-    `INSERT INTO "ErrorStatHour" ("channelId", "hourStart", "reason", "detail", "count", "rows")
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::integer[], $6::integer[])
-     ON CONFLICT ("channelId", "hourStart", "reason", "detail") DO UPDATE SET
-       "count" = "ErrorStatHour"."count" + excluded."count", "rows" = "ErrorStatHour"."rows" + excluded."rows"`,
-    [
+    UPSERT_ERROR_HOURS([
       hours.map((h) => h.channelId),
       hours.map((h) => ms(h.hourStart)),
       hours.map((h) => h.reason),
       hours.map((h) => h.detail),
       hours.map((h) => h.count),
       hours.map((h) => rowsCreatedIn(h, created)),
-    ],
+    ]),
   );
 }
 
